@@ -1,0 +1,391 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SocketServer.Dispatch;
+using SocketServer.Handlers;
+using SocketServer.Internal;
+
+namespace SocketServer;
+
+/// <summary>
+/// CPython's <c>socketserver.BaseServer</c>: the request loop shared by <see cref="TcpServer"/> and
+/// <see cref="UdpServer"/>. A request is taken from the socket, verified, and handed to the
+/// <see cref="IRequestDispatcher"/> (the concurrency model), which runs a fresh handler on it.
+/// </summary>
+/// <remarks>
+/// <para>Differences from CPython, on purpose: <see cref="ServeForever"/> waits on a wake-up socket as well
+/// as the listener, so <see cref="Shutdown"/> takes effect at once instead of after up to one poll interval;
+/// <see cref="Shutdown"/> called when no loop runs returns at once instead of deadlocking.</para>
+/// <para>Threading: run <see cref="ServeForever"/> or <see cref="HandleRequest"/> from one thread at a time;
+/// <see cref="Shutdown"/>, <see cref="IServer.StopAsync"/> and <see cref="ServerClose"/> from any other thread.</para>
+/// <para>Ownership: the server owns its socket, the request sockets and the dispatcher; <see cref="ServerClose"/>
+/// (or <see cref="Dispose()"/>) releases them once.</para>
+/// </remarks>
+public abstract class BaseServer : IServer
+{
+    private static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(0.5);
+
+    private readonly Func<BaseRequestHandler> _handlerFactory;
+    private readonly WakeUpSocket _wakeUp = new();
+    private readonly ManualResetEventSlim _isShutDown = new(initialState: true);
+    private readonly Lock _lifecycleLock = new();
+    private volatile bool _shutdownRequest;
+    private volatile bool _stopping;
+    private Thread? _loopThread;
+    private Task? _stopTask;
+    private int _closed;
+
+    /// <summary>Creates the server's socket; subclasses bind it.</summary>
+    /// <param name="serverAddress">The address to bind; port 0 picks a free port.</param>
+    /// <param name="handlerFactory">Creates a new handler for every request (CPython passes the class).</param>
+    /// <param name="socket">The unbound socket; owned by the server from now on.</param>
+    /// <param name="dispatcher">The concurrency model; owned by the server from now on.</param>
+    /// <param name="logger">Where connection and error events go; nothing is logged when null.</param>
+    protected BaseServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, Socket socket, IRequestDispatcher dispatcher, ILogger? logger)
+    {
+        ArgumentNullException.ThrowIfNull(serverAddress);
+        ArgumentNullException.ThrowIfNull(handlerFactory);
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        ServerAddress = serverAddress;
+        _handlerFactory = handlerFactory;
+        Socket = socket;
+        Dispatcher = dispatcher;
+        Logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The address asked for, replaced by the real one once bound (CPython's <c>server_address</c>).</summary>
+    public EndPoint ServerAddress { get; protected set; }
+
+    /// <inheritdoc />
+    public EndPoint LocalEndPoint => ServerAddress;
+
+    /// <summary>The listening (TCP) or receiving (UDP) socket (CPython's <c>socket</c>).</summary>
+    public Socket Socket { get; }
+
+    /// <summary>How long <see cref="HandleRequest"/> waits for a request before calling <see cref="HandleTimeout"/>; null waits forever.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <inheritdoc />
+    public virtual int ActiveConnections => 0;
+
+    /// <summary>The concurrency model requests are dispatched to.</summary>
+    protected IRequestDispatcher Dispatcher { get; }
+
+    /// <summary>Where connection and error events go.</summary>
+    protected ILogger Logger { get; }
+
+    /// <summary>True once a stop began: the loop must not start again and socket errors are expected.</summary>
+    protected bool IsStopping => _stopping;
+
+    /// <summary>
+    /// Handles requests until <see cref="Shutdown"/> is called. <paramref name="pollInterval"/> (default 0.5 s)
+    /// is how often <see cref="ServiceActions"/> runs when idle; shutdown does not wait for it.
+    /// </summary>
+    public void ServeForever(TimeSpan? pollInterval = null)
+    {
+        var interval = pollInterval ?? DefaultPollInterval;
+        var microseconds = interval <= TimeSpan.Zero ? 0 : (int)Math.Min(int.MaxValue, interval.Ticks / 10);
+        _isShutDown.Reset();
+        _loopThread = Thread.CurrentThread;
+        var ready = new List<Socket>(2);
+        try
+        {
+            while (!_shutdownRequest && !_stopping)
+            {
+                ready.Clear();
+                ready.Add(Socket);
+                ready.Add(_wakeUp.Socket);
+                try
+                {
+                    System.Net.Sockets.Socket.Select(ready, null, null, microseconds);
+                }
+                catch (Exception e) when (_stopping && e is ObjectDisposedException or SocketException)
+                {
+                    break;
+                }
+
+                if (_shutdownRequest || _stopping)
+                {
+                    break;
+                }
+
+                if (ready.Contains(_wakeUp.Socket))
+                {
+                    _wakeUp.Drain();
+                }
+
+                if (ready.Contains(Socket))
+                {
+                    HandleRequestNoBlock();
+                }
+
+                ServiceActions();
+            }
+        }
+        finally
+        {
+            _shutdownRequest = false;
+            _loopThread = null;
+            _isShutDown.Set();
+        }
+    }
+
+    /// <summary>
+    /// Tells <see cref="ServeForever"/> to stop and waits until it has. Must be called from another thread
+    /// (calling it from the loop's own thread would wait forever, so it throws instead).
+    /// Connections already being handled go on; see <see cref="IServer.StopAsync"/> to drain them.
+    /// </summary>
+    public void Shutdown()
+    {
+        if (_loopThread == Thread.CurrentThread)
+        {
+            throw new InvalidOperationException("Shutdown was called from the thread running ServeForever; it would wait for itself forever.");
+        }
+
+        _shutdownRequest = true;
+        _wakeUp.Wake();
+        _isShutDown.Wait();
+    }
+
+    /// <summary>
+    /// Waits for and handles one request. When <see cref="Timeout"/> passes first, calls
+    /// <see cref="HandleTimeout"/> instead.
+    /// </summary>
+    public void HandleRequest()
+    {
+        var deadline = Timeout is { } timeout ? DateTime.UtcNow + timeout : (DateTime?)null;
+        var ready = new List<Socket>(1);
+        while (true)
+        {
+            var remaining = deadline is { } d ? d - DateTime.UtcNow : (TimeSpan?)null;
+            if (remaining < TimeSpan.Zero)
+            {
+                HandleTimeout();
+                return;
+            }
+
+            ready.Clear();
+            ready.Add(Socket);
+            System.Net.Sockets.Socket.Select(ready, null, null, remaining is { } r ? (int)Math.Min(int.MaxValue, r.Ticks / 10) : -1);
+            if (ready.Count > 0)
+            {
+                HandleRequestNoBlock();
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Releases the socket, then closes the dispatcher (which, for the threading model with
+    /// <see cref="ThreadPerRequestDispatcher.BlockOnClose"/>, waits for request threads). Runs once.
+    /// </summary>
+    public virtual void ServerClose()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping = true;
+        _wakeUp.Wake();
+        Socket.Dispose();
+        if (_loopThread is { } loop && loop != Thread.CurrentThread)
+        {
+            _isShutDown.Wait();
+        }
+
+        Dispatcher.Close();
+        Dispatcher.Dispose();
+        _wakeUp.Dispose();
+    }
+
+    /// <inheritdoc />
+    public void Start()
+    {
+        lock (_lifecycleLock)
+        {
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            if (_loopThread is not null || !_isShutDown.IsSet)
+            {
+                throw new InvalidOperationException("The server is already serving.");
+            }
+
+            _isShutDown.Reset();
+            var thread = new Thread(() =>
+            {
+                // ServeForever resets the event itself; resetting it here first means StopAsync called right
+                // after Start waits for the loop instead of racing past it.
+                ServeForever();
+            })
+            {
+                IsBackground = true,
+                Name = $"serve-forever {ServerAddress}",
+            };
+            thread.Start();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(TimeSpan drainTimeout, CancellationToken abortNow = default)
+    {
+        lock (_lifecycleLock)
+        {
+            return _stopTask ??= StopOnceAsync(drainTimeout, abortNow);
+        }
+    }
+
+    /// <summary>Aborts every connection and releases the server at once.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Called for each request before it is handled; return false to refuse it (CPython's <c>verify_request</c>).</summary>
+    protected virtual bool VerifyRequest(Socket request, EndPoint clientAddress) => true;
+
+    /// <summary>Hands the request to the dispatcher, which runs <see cref="FinishRequest"/> then <see cref="ShutdownRequest"/>.</summary>
+    protected virtual void ProcessRequest(Socket request, EndPoint clientAddress, long requestId, ReadOnlyMemory<byte> datagram)
+    {
+        Dispatcher.Dispatch(() =>
+        {
+            try
+            {
+                FinishRequest(new ServerRequest(this, request, clientAddress, requestId, datagram));
+            }
+            catch (Exception e)
+            {
+                HandleError(request, clientAddress, e);
+            }
+            finally
+            {
+                ShutdownRequest(request, clientAddress);
+            }
+        });
+    }
+
+    /// <summary>Called when a handler throws: logs the error with the client's address; the server goes on.</summary>
+    protected virtual void HandleError(Socket request, EndPoint clientAddress, Exception exception)
+    {
+        if (SocketErrors.IsPeerGone(exception))
+        {
+            Logger.LogDebug("Connection from {Client} ended abruptly: {Reason}", clientAddress, exception.Message);
+        }
+        else
+        {
+            Logger.LogError(exception, "Error while handling a request from {Client}", clientAddress);
+        }
+    }
+
+    /// <summary>Called by <see cref="HandleRequest"/> when <see cref="Timeout"/> passes with no request.</summary>
+    protected virtual void HandleTimeout()
+    {
+    }
+
+    /// <summary>Called once per <see cref="ServeForever"/> iteration (at least once per poll interval).</summary>
+    protected virtual void ServiceActions()
+    {
+    }
+
+    /// <summary>Takes the next request off the socket (accept or receive); null when there was none after all.</summary>
+    private protected abstract ServerRequest? GetRequest();
+
+    /// <summary>Called when <see cref="VerifyRequest"/> refused a request, before <see cref="ShutdownRequest"/>.</summary>
+    private protected virtual void RejectRequest(Socket request, EndPoint clientAddress)
+    {
+    }
+
+    /// <summary>Ends a request: for TCP, half-closes and closes the connection; for UDP, nothing.</summary>
+    private protected abstract void ShutdownRequest(Socket request, EndPoint clientAddress);
+
+    /// <summary>Stops taking new requests at once (TCP closes its listener).</summary>
+    private protected abstract void StopAccepting();
+
+    /// <summary>Waits for open connections to end; completes at once for datagram servers.</summary>
+    private protected virtual Task WaitForConnectionsAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Ends every open connection at once.</summary>
+    private protected virtual void AbortConnections()
+    {
+    }
+
+    /// <summary>Releases the server; when <paramref name="disposing"/>, connections are aborted first.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stopping = true;
+            AbortConnections();
+            ServerClose();
+            _isShutDown.Dispose();
+        }
+    }
+
+    private void FinishRequest(in ServerRequest request) => _handlerFactory().Run(request);
+
+    private void HandleRequestNoBlock()
+    {
+        ServerRequest? next;
+        try
+        {
+            next = GetRequest();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            if (!_stopping)
+            {
+                Logger.LogDebug("Taking a request failed: {Reason}", e.Message);
+            }
+
+            return;
+        }
+
+        if (next is not { } request)
+        {
+            return;
+        }
+
+        if (!VerifyRequest(request.Socket, request.ClientAddress))
+        {
+            RejectRequest(request.Socket, request.ClientAddress);
+            ShutdownRequest(request.Socket, request.ClientAddress);
+            return;
+        }
+
+        try
+        {
+            ProcessRequest(request.Socket, request.ClientAddress, request.Id, request.Datagram);
+        }
+        catch (Exception e)
+        {
+            HandleError(request.Socket, request.ClientAddress, e);
+            ShutdownRequest(request.Socket, request.ClientAddress);
+        }
+    }
+
+    private async Task StopOnceAsync(TimeSpan drainTimeout, CancellationToken abortNow)
+    {
+        _stopping = true;
+        _wakeUp.Wake();
+        StopAccepting();
+
+        using (var drain = CancellationTokenSource.CreateLinkedTokenSource(abortNow))
+        {
+            drain.CancelAfter(drainTimeout);
+            try
+            {
+                await WaitForConnectionsAsync(drain.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Logger.LogWarning("Closing {Count} connection(s) still open after the drain time", ActiveConnections);
+                AbortConnections();
+            }
+        }
+
+        // ServerClose joins the loop and, for the threading model, the request threads: do that off the caller's thread.
+        await Task.Run(ServerClose, CancellationToken.None).ConfigureAwait(false);
+    }
+}

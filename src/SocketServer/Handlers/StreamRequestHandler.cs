@@ -1,0 +1,44 @@
+using System.Net.Sockets;
+
+namespace SocketServer.Handlers;
+
+/// <summary>
+/// A handler for a connected stream (CPython's <c>StreamRequestHandler</c>): <see cref="Connection"/> is
+/// a <see cref="NetworkStream"/> over <see cref="BaseRequestHandler.Request"/> for reading and writing.
+/// </summary>
+public abstract class StreamRequestHandler : BaseRequestHandler
+{
+    /// <summary>
+    /// Receive and send timeout applied in <see cref="Setup"/> (CPython's <c>timeout</c>); null waits forever.
+    /// A timed-out read throws <see cref="IOException"/>, which ends the request.
+    /// </summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Sets TCP_NODELAY so small replies go out at once (CPython's <c>disable_nagle_algorithm</c>).</summary>
+    public bool DisableNagleAlgorithm { get; init; }
+
+    /// <summary>The connection as a stream; it does not own the socket, the server does.</summary>
+    protected NetworkStream Connection { get; private set; } = null!;
+
+    /// <inheritdoc />
+    public override void Setup()
+    {
+        if (Timeout is { } timeout)
+        {
+            Request.ReceiveTimeout = Request.SendTimeout = (int)timeout.TotalMilliseconds;
+        }
+
+        if (DisableNagleAlgorithm)
+        {
+            Request.NoDelay = true;
+        }
+
+        Connection = new NetworkStream(Request, ownsSocket: false);
+    }
+
+    /// <inheritdoc />
+    public override void Finish()
+    {
+        Connection?.Dispose();
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net.Sockets;
+
+namespace SocketServer.Internal;
+
+/// <summary>How every model closes a connection it is done with.</summary>
+internal static class Connections
+{
+    // Bound on bytes read and thrown away at close, so a client still sending cannot hold the closer.
+    private const int MaxDiscardedBytes = 1 << 20;
+
+    /// <summary>
+    /// Sends FIN after any queued reply, discards input already received, then closes. Closing with unread
+    /// input makes Linux send RST, and an RST can reach the client before it reads our last reply (an
+    /// <c>ERR</c> before closing, say); discarding what is buffered avoids that without ever blocking.
+    /// </summary>
+    public static void CloseGracefully(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Send);
+            DiscardBufferedInput(socket);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // The peer is already gone; closing is all that is left.
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+
+    private static void DiscardBufferedInput(Socket socket)
+    {
+        Span<byte> scratch = stackalloc byte[4096];
+        var discarded = 0;
+        while (discarded < MaxDiscardedBytes && socket.Available > 0)
+        {
+            // Available > 0, so this returns at once even on a blocking socket.
+            var read = socket.Receive(scratch, SocketFlags.None, out var error);
+            if (read <= 0 || error != SocketError.Success)
+            {
+                return;
+            }
+
+            discarded += read;
+        }
+    }
+}
