@@ -110,17 +110,7 @@ public class TcpServer : BaseServer
     private protected override void RejectRequest(Socket request, EndPoint clientAddress)
     {
         Logger.LogWarning("Refused {Client}: {Limit} connections already open", clientAddress, MaxConnections);
-        if (!RejectionReply.IsEmpty)
-        {
-            try
-            {
-                request.Send(RejectionReply.Span, SocketFlags.None);
-            }
-            catch (SocketException)
-            {
-                // The refused client is already gone; nothing to tell it.
-            }
-        }
+        Connections.SendRejection(request, RejectionReply.Span);
     }
 
     private protected override void ShutdownRequest(Socket request, EndPoint clientAddress)

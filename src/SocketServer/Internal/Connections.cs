@@ -30,6 +30,30 @@ internal static class Connections
         }
     }
 
+    /// <summary>Sends <paramref name="reply"/> to a connection being refused, then closes it gracefully.</summary>
+    public static void Reject(Socket socket, ReadOnlySpan<byte> reply)
+    {
+        SendRejection(socket, reply);
+        CloseGracefully(socket);
+    }
+
+    /// <summary>Sends a short refusal to a fresh connection, ignoring a client that is already gone.</summary>
+    public static void SendRejection(Socket socket, ReadOnlySpan<byte> reply)
+    {
+        if (!reply.IsEmpty)
+        {
+            try
+            {
+                // A fresh connection's send buffer is empty, so a short reply never blocks.
+                socket.Send(reply, SocketFlags.None);
+            }
+            catch (SocketException)
+            {
+                // The refused client is already gone; nothing to tell it.
+            }
+        }
+    }
+
     private static void DiscardBufferedInput(Socket socket)
     {
         Span<byte> scratch = stackalloc byte[4096];

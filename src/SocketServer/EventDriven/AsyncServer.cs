@@ -1,0 +1,157 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using SocketServer.Internal;
+using SocketServer.Sessions;
+
+namespace SocketServer.EventDriven;
+
+/// <summary>
+/// What .NET offers beyond the lab: async sockets with System.IO.Pipelines. No thread is held by an idle
+/// or waiting connection; work runs on the thread pool as bytes arrive. The default model of the service.
+/// </summary>
+/// <remarks>
+/// <para>Per connection, a <see cref="PipeReader"/> hands the session every unconsumed byte and a
+/// <see cref="PipeWriter"/> collects its replies, flushed once per batch of messages (pipelined requests
+/// get one send). Flushing is awaited before reading more, so a client that does not read holds up only itself.</para>
+/// <para>Threading: one connection's session runs on one thread-pool thread at a time.</para>
+/// </remarks>
+public sealed class AsyncServer : StreamServer
+{
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(50);
+
+    private readonly CancellationTokenSource _stopAccepting = new();
+    private Task _acceptLoop = Task.CompletedTask;
+
+    /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
+    public AsyncServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options = null, ILogger? logger = null)
+        : base(endPoint, sessions, options, logger)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override void OnStart() => _acceptLoop = Task.Run(AcceptLoopAsync);
+
+    /// <inheritdoc />
+    protected override void StopAccepting()
+    {
+        _stopAccepting.Cancel();
+
+        // Closing the listener refuses queued and new connections at once.
+        ListenSocket.Dispose();
+    }
+
+    /// <inheritdoc />
+    protected override async Task WhenServingEndedAsync()
+    {
+        await _acceptLoop.ConfigureAwait(false);
+        await Connections.WaitUntilEmptyAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _stopAccepting.Dispose();
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var token = _stopAccepting.Token;
+        while (!token.IsCancellationRequested)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = await ListenSocket.AcceptAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (token.IsCancellationRequested || e is ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // Out of descriptors, say: back off instead of spinning; connected clients keep being served.
+                Logger.LogError("Accepting a connection failed: {Reason}", e.Message);
+                try
+                {
+                    await Task.Delay(AcceptRetryDelay, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            accepted.NoDelay = true;
+            if (Admit(accepted) is { } connection)
+            {
+                _ = ServeAsync(accepted, connection);
+            }
+        }
+    }
+
+    private async Task ServeAsync(Socket socket, ConnectionContext connection)
+    {
+        // Leave the accept loop at once: the session must not run on the thread that accepts.
+        await Task.Yield();
+        var stream = new NetworkStream(socket, ownsSocket: false);
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        try
+        {
+            var session = Sessions.CreateSession(connection);
+            while (true)
+            {
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var status = session.Process(ref buffer, result.IsCompleted, writer);
+
+                // Consumed up to what the session left; examined everything, so the next read waits for new bytes.
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (writer.UnflushedBytes > 0)
+                {
+                    var flush = await writer.FlushAsync().ConfigureAwait(false);
+                    if (flush.IsCompleted)
+                    {
+                        break;
+                    }
+                }
+
+                if (status == SessionStatus.Close || result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            LogConnectionError(connection, e);
+        }
+        finally
+        {
+            await CompleteQuietlyAsync(reader, writer).ConfigureAwait(false);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            Release(socket, connection);
+        }
+    }
+
+    private static async Task CompleteQuietlyAsync(PipeReader reader, PipeWriter writer)
+    {
+        await reader.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (SocketErrors.IsPeerGone(e))
+        {
+            // Completing flushes; a peer that is gone cannot take the rest.
+        }
+    }
+}

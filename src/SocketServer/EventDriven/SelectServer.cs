@@ -1,0 +1,199 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using SocketServer.Internal;
+using SocketServer.Sessions;
+
+namespace SocketServer.EventDriven;
+
+/// <summary>
+/// The lab's select loop (exercises 3 and 4): one thread waits in <see cref="Socket.Select(System.Collections.IList, System.Collections.IList, System.Collections.IList, int)"/>
+/// on the listener, every client and a wake-up socket, and serves whichever is ready. No locks, no
+/// thread per client; a client is only as expensive as its buffers.
+/// </summary>
+/// <remarks>
+/// <para>Back-pressure: a client whose replies are not yet sent is not read from until they are, so a
+/// client that stops reading holds up only itself.</para>
+/// <para>Cost: every iteration hands the whole socket list to the kernel (poll), so it suits a few hundred
+/// connections; <see cref="AsyncServer"/> scales further.</para>
+/// <para>Threading: all sessions run on the loop's thread; <see cref="IServer.StopAsync"/> may be called
+/// from any thread and reaches the loop through the wake-up socket, never by polling.</para>
+/// </remarks>
+public sealed class SelectServer : StreamServer
+{
+    private const int AcceptsPerIteration = 64;
+
+    private readonly WakeUpSocket _wakeUp = new();
+    private readonly Dictionary<Socket, SelectClient> _clients = [];
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopAccepting;
+    private bool _listenerClosed;
+    private Thread? _thread;
+
+    /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
+    public SelectServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options = null, ILogger? logger = null)
+        : base(endPoint, sessions, options, logger)
+    {
+        ListenSocket.Blocking = false;
+    }
+
+    /// <inheritdoc />
+    protected override void OnStart()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "select-loop" };
+        _thread.Start();
+    }
+
+    /// <inheritdoc />
+    protected override void StopAccepting()
+    {
+        _stopAccepting = true;
+        if (_thread is null)
+        {
+            ListenSocket.Dispose();
+        }
+
+        _wakeUp.Wake();
+    }
+
+    /// <inheritdoc />
+    protected override Task WhenServingEndedAsync() => _thread is null ? Task.CompletedTask : _ended.Task;
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && _thread is null)
+        {
+            _wakeUp.Dispose();
+        }
+    }
+
+    private void Run()
+    {
+        var readable = new List<Socket>();
+        var writable = new List<Socket>();
+        try
+        {
+            while (true)
+            {
+                if (_stopAccepting && !_listenerClosed)
+                {
+                    // Closing the listener refuses queued and new connections at once.
+                    ListenSocket.Dispose();
+                    _listenerClosed = true;
+                }
+
+                if (_listenerClosed && _clients.Count == 0)
+                {
+                    return;
+                }
+
+                readable.Clear();
+                writable.Clear();
+                readable.Add(_wakeUp.Socket);
+                if (!_listenerClosed)
+                {
+                    readable.Add(ListenSocket);
+                }
+
+                foreach (var client in _clients.Values)
+                {
+                    (client.WantsToWrite ? writable : readable).Add(client.Socket);
+                }
+
+                Socket.Select(readable, writable, null, -1);
+
+                foreach (var socket in readable)
+                {
+                    if (socket == _wakeUp.Socket)
+                    {
+                        _wakeUp.Drain();
+                    }
+                    else if (socket == ListenSocket)
+                    {
+                        AcceptPending();
+                    }
+                    else if (_clients.TryGetValue(socket, out var client))
+                    {
+                        Serve(client, static c => c.OnReadable());
+                    }
+                }
+
+                foreach (var socket in writable)
+                {
+                    if (_clients.TryGetValue(socket, out var client))
+                    {
+                        Serve(client, static c => c.OnWritable());
+                    }
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Logger.LogCritical(e, "The select loop failed; closing every connection");
+            foreach (var client in _clients.Values.ToArray())
+            {
+                Close(client);
+            }
+        }
+        finally
+        {
+            _wakeUp.Dispose();
+            _ended.TrySetResult();
+        }
+    }
+
+    private void AcceptPending()
+    {
+        for (var i = 0; i < AcceptsPerIteration; i++)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = ListenSocket.Accept();
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                Logger.LogError("Accepting a connection failed: {Reason}", e.Message);
+                return;
+            }
+
+            accepted.Blocking = false;
+            accepted.NoDelay = true;
+            if (Admit(accepted) is { } connection)
+            {
+                _clients.Add(accepted, new SelectClient(accepted, Sessions.CreateSession(connection), connection));
+            }
+        }
+    }
+
+    private void Serve(SelectClient client, Func<SelectClient, bool> step)
+    {
+        bool keepOpen;
+        try
+        {
+            keepOpen = step(client);
+        }
+        catch (Exception e)
+        {
+            LogConnectionError(client.Connection, e);
+            keepOpen = false;
+        }
+
+        if (!keepOpen)
+        {
+            Close(client);
+        }
+    }
+
+    private void Close(SelectClient client)
+    {
+        _clients.Remove(client.Socket);
+        Release(client.Socket, client.Connection);
+    }
+}

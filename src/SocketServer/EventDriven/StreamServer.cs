@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SocketServer.Internal;
+using SocketServer.Sessions;
+
+namespace SocketServer.EventDriven;
+
+/// <summary>
+/// What the event-driven servers share: the listener, the connection set with its limit, and the
+/// once-only stop. Subclasses decide only how connections are served.
+/// </summary>
+/// <remarks>The constructor binds and listens, and throws <see cref="SocketException"/> when it cannot.</remarks>
+public abstract class StreamServer : IServer
+{
+    private readonly Lock _lifecycleLock = new();
+    private Task? _stopTask;
+    private int _started;
+
+    /// <summary>Binds and listens on <paramref name="endPoint"/>.</summary>
+    protected StreamServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options, ILogger? logger)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        ArgumentNullException.ThrowIfNull(sessions);
+        Options = options ?? new StreamServerOptions();
+        Sessions = sessions;
+        Logger = logger ?? NullLogger.Instance;
+        ListenSocket = Listener.Listen(endPoint, Options.AllowReuseAddress, Options.RequestQueueSize);
+        LocalEndPoint = ListenSocket.LocalEndPoint!;
+    }
+
+    /// <inheritdoc />
+    public EndPoint LocalEndPoint { get; }
+
+    /// <inheritdoc />
+    public int ActiveConnections => Connections.Count;
+
+    /// <summary>The settings the server was made with.</summary>
+    protected StreamServerOptions Options { get; }
+
+    /// <summary>Creates each connection's session.</summary>
+    protected ISessionFactory Sessions { get; }
+
+    /// <summary>Where connection and error events go.</summary>
+    protected ILogger Logger { get; }
+
+    /// <summary>The listening socket.</summary>
+    protected Socket ListenSocket { get; }
+
+    /// <summary>True once <see cref="StopAsync"/> began.</summary>
+    protected bool IsStopping { get; private set; }
+
+    private protected ConnectionTracker Connections { get; } = new();
+
+    /// <inheritdoc />
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(IsStopping, this);
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException("The server is already serving.");
+        }
+
+        OnStart();
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(TimeSpan drainTimeout, CancellationToken abortNow = default)
+    {
+        lock (_lifecycleLock)
+        {
+            IsStopping = true;
+            return _stopTask ??= StopOnceAsync(drainTimeout, abortNow);
+        }
+    }
+
+    /// <summary>Aborts every connection and releases the server at once.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Begins serving; called once by <see cref="Start"/>.</summary>
+    protected abstract void OnStart();
+
+    /// <summary>Stops accepting new connections at once.</summary>
+    protected abstract void StopAccepting();
+
+    /// <summary>Completes when the serving loop(s) and every connection have ended.</summary>
+    protected abstract Task WhenServingEndedAsync();
+
+    /// <summary>Releases the server; when <paramref name="disposing"/>, connections are aborted first.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            IsStopping = true;
+            StopAccepting();
+            Connections.AbortAll();
+            ListenSocket.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Registers an accepted connection, or refuses it when the limit is reached (sending
+    /// <see cref="StreamServerOptions.RejectionReply"/> and closing it). Returns its context when admitted.
+    /// </summary>
+    private protected ConnectionContext? Admit(Socket accepted)
+    {
+        var id = Connections.Add(accepted);
+        var remote = accepted.RemoteEndPoint!;
+        if (Connections.Count > Options.MaxConnections)
+        {
+            Logger.LogWarning("Refused {Client}: {Limit} connections already open", remote, Options.MaxConnections);
+            Internal.Connections.Reject(accepted, Options.RejectionReply.Span);
+            Connections.Remove(accepted);
+            return null;
+        }
+
+        Logger.LogInformation("Client {Client} connected (connection {ConnectionId})", remote, id);
+        return new ConnectionContext(id, remote, accepted.LocalEndPoint!, TransportKind.Stream);
+    }
+
+    /// <summary>Closes an admitted connection and forgets it.</summary>
+    private protected void Release(Socket socket, ConnectionContext connection)
+    {
+        Internal.Connections.CloseGracefully(socket);
+        Connections.Remove(socket);
+        Logger.LogInformation("Client {Client} disconnected", connection.RemoteEndPoint);
+    }
+
+    /// <summary>Logs a connection's failure at the level it deserves: a vanished peer is not a server error.</summary>
+    private protected void LogConnectionError(ConnectionContext connection, Exception exception)
+    {
+        if (SocketErrors.IsPeerGone(exception))
+        {
+            Logger.LogDebug("Connection from {Client} ended abruptly: {Reason}", connection.RemoteEndPoint, exception.Message);
+        }
+        else
+        {
+            Logger.LogError(exception, "Error while serving {Client}", connection.RemoteEndPoint);
+        }
+    }
+
+    private async Task StopOnceAsync(TimeSpan drainTimeout, CancellationToken abortNow)
+    {
+        StopAccepting();
+        using (var drain = CancellationTokenSource.CreateLinkedTokenSource(abortNow))
+        {
+            drain.CancelAfter(drainTimeout);
+            try
+            {
+                await Connections.WaitUntilEmptyAsync(drain.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Logger.LogWarning("Closing {Count} connection(s) still open after the drain time", ActiveConnections);
+                Connections.AbortAll();
+            }
+        }
+
+        await WhenServingEndedAsync().ConfigureAwait(false);
+        ListenSocket.Dispose();
+    }
+}

@@ -1,0 +1,17 @@
+namespace SocketServer.EventDriven;
+
+/// <summary>Socket and limit settings of the event-driven servers (<see cref="SelectServer"/>, <see cref="AsyncServer"/>).</summary>
+public sealed class StreamServerOptions
+{
+    /// <summary>Set SO_REUSEADDR (only: never SO_REUSEPORT) so a restarted server can rebind a port in TIME_WAIT. Default true.</summary>
+    public bool AllowReuseAddress { get; init; } = true;
+
+    /// <summary>The listen backlog. Default 128.</summary>
+    public int RequestQueueSize { get; init; } = 128;
+
+    /// <summary>Connections served at once; the one past it gets <see cref="RejectionReply"/> and is closed. Default: no limit.</summary>
+    public int MaxConnections { get; init; } = int.MaxValue;
+
+    /// <summary>Bytes sent to a connection refused by the limit before it is closed. Default: none.</summary>
+    public ReadOnlyMemory<byte> RejectionReply { get; init; }
+}
