@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using SharedList.Client;
+using SharedList.Protocol;
+
+namespace SharedList.Cli;
+
+/// <summary>
+/// <c>sharedlist connect</c>: the lab's client (exercises 2 and 7) on one persistent connection. With a terminal
+/// it prompts; with stdin redirected it prints one reply per line, so it scripts.
+/// </summary>
+internal static class ConnectCommand
+{
+    private const string Prompt = "> ";
+
+    private static readonly Argument<string> Host = new("host") { Description = "Server address or name.", DefaultValueFactory = _ => "127.0.0.1" };
+
+    private static readonly Argument<int> Port = new("port") { Description = "Server port.", DefaultValueFactory = _ => 9999 };
+
+    private static readonly Option<Framing> FramingOption = new("--framing")
+    {
+        Description = "line (the default server) or raw (the course's Python servers: no terminator, one receive per reply).",
+        DefaultValueFactory = _ => Framing.Line,
+    };
+
+    private static readonly Option<bool> Udp = new("--udp") { Description = "Talk to a UDP server: one datagram per message." };
+
+    private static readonly Option<double> TimeoutSeconds = new("--timeout") { Description = "Seconds to wait to connect, and for each UDP reply.", DefaultValueFactory = _ => 5 };
+
+    public static Command Create()
+    {
+        var command = new Command("connect", "Talk to a shared-list server: each line you type is sent, each reply printed. EXIT or end of input quits.")
+        {
+            Host, Port, FramingOption, Udp, TimeoutSeconds,
+        };
+        Port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
+            {
+                result.AddError("port must be between 1 and 65535.");
+            }
+        });
+        TimeoutSeconds.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is <= 0 or double.NaN or > 3600)
+            {
+                result.AddError("--timeout must be between 0 and 3600 seconds.");
+            }
+        });
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var host = parse.GetValue(Host)!;
+        var port = parse.GetValue(Port);
+        ListClient client;
+        try
+        {
+            var server = new IPEndPoint(HostName.Resolve(host), port);
+            client = await ListClient.ConnectAsync(server, parse.GetValue(FramingOption), parse.GetValue(Udp), TimeSpan.FromSeconds(parse.GetValue(TimeoutSeconds)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            return Fail($"cannot connect to {host}:{port}: {Describe(e)}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Fail($"cannot connect to {host}:{port}: timed out");
+        }
+
+        using (client)
+        {
+            var interactive = !Console.IsInputRedirected;
+            while (true)
+            {
+                if (interactive)
+                {
+                    Console.Write(Prompt);
+                }
+
+                var line = Console.ReadLine();
+                if (line is null || line == "EXIT")
+                {
+                    return 0;
+                }
+
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    Console.WriteLine(client.Request(line));
+                }
+                catch (Exception e) when (e is SocketException or EndOfStreamException or TimeoutException)
+                {
+                    return Fail(e is SocketException s ? $"connection lost: {Describe(s)}" : e.Message);
+                }
+            }
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return 1;
+    }
+
+    private static string Describe(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.ConnectionRefused => "connection refused (is the server running?)",
+        SocketError.ConnectionReset => "connection reset by the server",
+        SocketError.HostNotFound => "unknown host",
+        _ => e.Message,
+    };
+}

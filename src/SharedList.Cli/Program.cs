@@ -1,0 +1,11 @@
+using System.CommandLine;
+using SharedList.Cli;
+
+var root = new RootCommand("SharedList: one list shared by many clients, served by the concurrency model of your choice.")
+{
+    ServeCommand.Create(),
+    ConnectCommand.Create(),
+};
+
+// serve handles SIGINT/SIGTERM itself (drain, then exit 0); the parser must not end the process first.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

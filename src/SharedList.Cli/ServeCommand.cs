@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using SharedList.Hosting;
+using SharedList.Hosting;
+using SharedList.Protocol;
+using SharedList.Stores;
+
+namespace SharedList.Cli;
+
+/// <summary><c>sharedlist serve</c>: options → server → readiness line → serve until told to stop → drain → exit 0.</summary>
+internal static class ServeCommand
+{
+    private static readonly ServerSettings Defaults = new();
+
+    private static readonly Option<ServerModel> Model = new("--model", "-m")
+    {
+        Description = "Concurrency model: sequential (one client at a time), threading (a thread per client), pool (--workers threads), select (one thread, Socket.Select), async (async sockets + Pipelines).",
+        DefaultValueFactory = _ => Defaults.Model,
+    };
+
+    private static readonly Option<bool> Udp = new("--udp") { Description = "Serve over UDP, one datagram per message (models sequential and threading)." };
+
+    private static readonly Option<Framing> FramingOption = new("--framing")
+    {
+        Description = "TCP message framing: line (a message ends with \\n, replies end with \\n) or raw (each receive is one message, replies have no terminator: the course's Python clients).",
+        DefaultValueFactory = _ => Defaults.Framing,
+    };
+
+    private static readonly Option<string> Host = new("--host") { Description = "Address to bind, IPv4 or IPv6.", DefaultValueFactory = _ => Defaults.EndPoint.Address.ToString() };
+
+    private static readonly Option<int> Port = new("--port", "-p") { Description = "Port to bind; 0 picks a free one (printed in the readiness line).", DefaultValueFactory = _ => Defaults.EndPoint.Port };
+
+    private static readonly Option<int> Backlog = new("--backlog") { Description = "Listen backlog: connections queued by the kernel before they are accepted.", DefaultValueFactory = _ => Defaults.Backlog };
+
+    private static readonly Option<int> Workers = new("--workers") { Description = "Worker threads of the pool model; clients beyond them wait.", DefaultValueFactory = _ => Defaults.Workers };
+
+    private static readonly Option<int> MaxConnections = new("--max-connections") { Description = "Connections served at once; the next gets 'ERR too many connections' and is closed.", DefaultValueFactory = _ => Defaults.MaxConnections };
+
+    private static readonly Option<int> MaxMessage = new("--max-message") { Description = "Largest message in bytes; a longer one gets 'ERR message too long' and the connection is closed.", DefaultValueFactory = _ => Defaults.MaxMessageBytes };
+
+    private static readonly Option<double> ShutdownTimeout = new("--shutdown-timeout") { Description = "Seconds to keep serving connected clients after EXIT/SIGINT/SIGTERM before closing them.", DefaultValueFactory = _ => Defaults.ShutdownTimeout.TotalSeconds };
+
+    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Log every request and the resulting list (debug level)." };
+
+    public static Command Create()
+    {
+        var command = new Command("serve", "Run the shared-list server. Type EXIT (or send SIGINT/SIGTERM) to stop accepting and exit once connected clients leave.")
+        {
+            Model, Udp, FramingOption, Host, Port, Backlog, Workers, MaxConnections, MaxMessage, ShutdownTimeout, Verbose,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(result.GetValue(Model)))
+            {
+                result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
+            }
+        });
+        Positive(Backlog);
+        Positive(Workers);
+        Positive(MaxConnections);
+        Positive(MaxMessage);
+        Port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                result.AddError("--port must be between 0 and 65535.");
+            }
+        });
+        ShutdownTimeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is < 0 or double.NaN or > 86_400)
+            {
+                result.AddError("--shutdown-timeout must be between 0 and 86400 seconds.");
+            }
+        });
+        command.SetAction((parse, _) => RunAsync(parse));
+        return command;
+    }
+
+    private static void Positive(Option<int> option) => option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<int>() < 1)
+        {
+            result.AddError($"{option.Name} must be at least 1.");
+        }
+    });
+
+    private static async Task<int> RunAsync(ParseResult parse)
+    {
+        IPAddress address;
+        try
+        {
+            address = HostName.Resolve(parse.GetValue(Host)!);
+        }
+        catch (SocketException e)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot resolve --host {parse.GetValue(Host)}: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        var settings = new ServerSettings
+        {
+            Model = parse.GetValue(Model),
+            Udp = parse.GetValue(Udp),
+            Framing = parse.GetValue(FramingOption),
+            EndPoint = new IPEndPoint(address, parse.GetValue(Port)),
+            Backlog = parse.GetValue(Backlog),
+            Workers = parse.GetValue(Workers),
+            MaxConnections = parse.GetValue(MaxConnections),
+            MaxMessageBytes = parse.GetValue(MaxMessage),
+            ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(ShutdownTimeout)),
+        };
+
+        using var logging = Logging.Create(parse.GetValue(Verbose));
+        var logger = logging.CreateLogger("sharedlist");
+
+        SocketServer.IServer server;
+        try
+        {
+            server = ServerFactory.Create(settings, new InMemoryListStore(), logging);
+        }
+        catch (SocketException e)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot listen on {settings.EndPoint}: {Describe(e)}").ConfigureAwait(false);
+            return 1;
+        }
+
+        using (server)
+        using (var signals = new StopSignals(Console.In, name => logger.LogInformation("{Signal}: no new connections; serving connected clients until they leave", name)))
+        {
+            server.Start();
+            Console.Out.WriteLine($"listening on {server.LocalEndPoint} ({settings.ModelName})");
+            Console.Out.Flush();
+
+            try
+            {
+                await Task.Delay(Timeout.Infinite, signals.Stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Asked to stop: drain below.
+            }
+
+            logger.LogInformation("Waiting for {Count} connected client(s), at most {Seconds} s", server.ActiveConnections, settings.ShutdownTimeout.TotalSeconds);
+            await server.StopAsync(settings.ShutdownTimeout, signals.Abort).ConfigureAwait(false);
+            logger.LogInformation("Server stopped");
+            return signals.Abort.IsCancellationRequested ? 130 : 0;
+        }
+    }
+
+    private static string Describe(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.AddressAlreadyInUse => "address already in use (is another server running on that port?)",
+        SocketError.AddressNotAvailable => "address not available on this machine",
+        SocketError.AccessDenied => "permission denied (ports below 1024 need privileges)",
+        _ => e.Message,
+    };
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using SharedList.Protocol;
+
+namespace SharedList.Client;
+
+/// <summary>
+/// A client of the shared-list service over one persistent TCP connection or UDP: sends a message,
+/// waits for its reply. Used by <c>sharedlist connect</c>.
+/// </summary>
+/// <remarks>Not thread-safe: one request at a time, as the protocol's request/reply rounds are.</remarks>
+public sealed class ListClient : IDisposable
+{
+    private const int ReceiveBufferSize = 64 * 1024;
+
+    private readonly Socket _socket;
+    private readonly Framing _framing;
+    private readonly bool _udp;
+    private readonly byte[] _buffer = new byte[ReceiveBufferSize];
+    private int _buffered;
+
+    private ListClient(Socket socket, Framing framing, bool udp)
+    {
+        _socket = socket;
+        _framing = framing;
+        _udp = udp;
+    }
+
+    /// <summary>Where the client is connected.</summary>
+    public EndPoint RemoteEndPoint => _socket.RemoteEndPoint!;
+
+    /// <summary>
+    /// Connects to <paramref name="server"/>. For UDP nothing is sent; <paramref name="timeout"/> then bounds
+    /// each wait for a reply datagram. Throws <see cref="SocketException"/> when the server refuses.
+    /// </summary>
+    public static async Task<ListClient> ConnectAsync(EndPoint server, Framing framing, bool udp, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var socket = new Socket(server.AddressFamily, udp ? SocketType.Dgram : SocketType.Stream, udp ? ProtocolType.Udp : ProtocolType.Tcp);
+        try
+        {
+            using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            connectTimeout.CancelAfter(timeout);
+            await socket.ConnectAsync(server, connectTimeout.Token).ConfigureAwait(false);
+            if (udp)
+            {
+                socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
+            }
+            else
+            {
+                socket.NoDelay = true;
+            }
+
+            return new ListClient(socket, udp ? Framing.Raw : framing, udp);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> and returns the reply without its terminator.
+    /// Throws <see cref="EndOfStreamException"/> when the server closed the connection instead of replying,
+    /// and <see cref="TimeoutException"/> when a UDP reply did not come in time.
+    /// </summary>
+    public string Request(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var payload = Encoding.UTF8.GetBytes(_framing == Framing.Line ? message + "\n" : message);
+        SendAll(payload);
+        return _udp ? ReceiveDatagram() : _framing == Framing.Line ? ReceiveLine() : ReceiveOnce();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _socket.Dispose();
+
+    private void SendAll(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            data = data[_socket.Send(data)..];
+        }
+    }
+
+    private string ReceiveLine()
+    {
+        var scanned = 0;
+        var line = new List<byte>();
+        while (true)
+        {
+            var newline = Array.IndexOf(_buffer, (byte)'\n', scanned, _buffered - scanned);
+            if (newline >= 0)
+            {
+                line.AddRange(_buffer.AsSpan(0, newline));
+                var rest = _buffered - newline - 1;
+                Buffer.BlockCopy(_buffer, newline + 1, _buffer, 0, rest);
+                _buffered = rest;
+                return Encoding.UTF8.GetString([.. line]);
+            }
+
+            if (_buffered == _buffer.Length)
+            {
+                // A reply longer than the buffer (a big LIST): keep what we have and read on.
+                line.AddRange(_buffer.AsSpan(0, _buffered));
+                _buffered = 0;
+            }
+
+            scanned = _buffered;
+            var received = _socket.Receive(_buffer, _buffered, _buffer.Length - _buffered, SocketFlags.None);
+            if (received == 0)
+            {
+                throw new EndOfStreamException("the server closed the connection");
+            }
+
+            _buffered += received;
+        }
+    }
+
+    // Raw framing has no terminator: like the course's client, one receive is one reply.
+    private string ReceiveOnce()
+    {
+        var received = _socket.Receive(_buffer);
+        if (received == 0)
+        {
+            throw new EndOfStreamException("the server closed the connection");
+        }
+
+        return Encoding.UTF8.GetString(_buffer, 0, received);
+    }
+
+    private string ReceiveDatagram()
+    {
+        try
+        {
+            var received = _socket.Receive(_buffer);
+            return Encoding.UTF8.GetString(_buffer, 0, received);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        {
+            throw new TimeoutException($"no reply from {_socket.RemoteEndPoint} within {_socket.ReceiveTimeout / 1000.0:0.#} s", e);
+        }
+    }
+}

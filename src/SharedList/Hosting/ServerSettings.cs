@@ -1,0 +1,45 @@
+using System.Net;
+using SharedList.Protocol;
+using SharedList.Service;
+
+namespace SharedList.Hosting;
+
+/// <summary>
+/// How to serve the list: model, transport, address and limits. The defaults here are the documented
+/// defaults of <c>sharedlist serve</c>.
+/// </summary>
+public sealed record ServerSettings
+{
+    /// <summary>The concurrency model. Default <see cref="ServerModel.Async"/>.</summary>
+    public ServerModel Model { get; init; } = ServerModel.Async;
+
+    /// <summary>Serve over UDP (sequential and threading only). Default false.</summary>
+    public bool Udp { get; init; }
+
+    /// <summary>TCP framing. Default <see cref="Framing.Line"/>.</summary>
+    public Framing Framing { get; init; } = Framing.Line;
+
+    /// <summary>Where to listen. Default 127.0.0.1:9999, the seed's <c>localhost</c> on IPv4.</summary>
+    public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 9999);
+
+    /// <summary>Listen backlog. Default 128.</summary>
+    public int Backlog { get; init; } = 128;
+
+    /// <summary>Worker threads of <see cref="ServerModel.Pool"/>. Default 16.</summary>
+    public int Workers { get; init; } = 16;
+
+    /// <summary>Connections served at once; the next one is refused with <c>ERR too many connections</c>. Default 10,000.</summary>
+    public int MaxConnections { get; init; } = 10_000;
+
+    /// <summary>Largest message in bytes. Default <see cref="SharedListOptions.DefaultMaxMessageBytes"/>.</summary>
+    public int MaxMessageBytes { get; init; } = SharedListOptions.DefaultMaxMessageBytes;
+
+    /// <summary>How long a stop keeps serving connected clients before closing them. Default 30 s.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How the readiness line names the model, e.g. <c>async</c> or <c>threading, udp</c>.</summary>
+    public string ModelName => Udp ? $"{Model.ToString().ToLowerInvariant()}, udp" : Model.ToString().ToLowerInvariant();
+
+    /// <summary>Whether the model can serve UDP.</summary>
+    public static bool SupportsUdp(ServerModel model) => model is ServerModel.Sequential or ServerModel.Threading;
+}

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+
+namespace SharedList.Tests.Support;
+
+/// <summary>
+/// The real <c>sharedlist</c> program in a child process, with stdin, stdout and stderr redirected.
+/// Always killed on dispose, so no test leaves a process behind.
+/// </summary>
+internal sealed partial class CliProcess : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Process _process;
+    private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>();
+    private readonly List<string> _stdoutSeen = [];
+    private readonly Lock _stderrLock = new();
+    private readonly List<string> _stderr = [];
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private CliProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _stdout.Writer.TryComplete();
+                _stdoutClosed.TrySetResult();
+            }
+            else
+            {
+                _stdout.Writer.TryWrite(e.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _stderrClosed.TrySetResult();
+                return;
+            }
+
+            lock (_stderrLock)
+            {
+                _stderr.Add(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>Where the built CLI is: next to this test assembly's sibling project output.</summary>
+    public static string CliPath { get; } = FindCli();
+
+    public TextWriter StandardInput => _process.StandardInput;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string StandardError
+    {
+        get
+        {
+            lock (_stderrLock)
+            {
+                return string.Join('\n', _stderr);
+            }
+        }
+    }
+
+    public static CliProcess Start(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(CliPath);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return new CliProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
+    }
+
+    /// <summary>Starts <c>serve</c> with the given options on port 0 and waits for its readiness line.</summary>
+    public static async Task<(CliProcess Process, IPEndPoint EndPoint)> StartServerAsync(params string[] options)
+    {
+        var process = Start(["serve", "--port", "0", .. options]);
+        try
+        {
+            var line = await process.ReadLineAsync(DefaultTimeout);
+            var match = ReadinessLine().Match(line ?? string.Empty);
+            Assert.True(match.Success, $"expected the readiness line, got '{line}'; stderr: {process.StandardError}");
+            return (process, IPEndPoint.Parse(match.Groups["endpoint"].Value));
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The next stdout line, or null at end of output; throws <see cref="TimeoutException"/> when none comes in time.</summary>
+    public async Task<string?> ReadLineAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            if (await _stdout.Reader.WaitToReadAsync(cts.Token) && _stdout.Reader.TryRead(out var line))
+            {
+                _stdoutSeen.Add(line);
+                return line;
+            }
+
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"no output line within {timeout}; stdout so far: [{string.Join(" | ", _stdoutSeen)}]; stderr: {StandardError}");
+        }
+    }
+
+    /// <summary>Every remaining stdout line, once the process closed its output.</summary>
+    public async Task<IReadOnlyList<string>> ReadToEndAsync(TimeSpan timeout)
+    {
+        var lines = new List<string>();
+        while (await ReadLineAsync(timeout) is { } line)
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
+    /// <summary>Waits for a stderr line containing <paramref name="text"/>.</summary>
+    public async Task WaitForStandardErrorAsync(string text, TimeSpan timeout)
+    {
+        await Eventually.TrueAsync(() => StandardError.Contains(text, StringComparison.Ordinal), timeout, $"stderr to contain '{text}'");
+    }
+
+    /// <summary>Waits for the process to exit and its output to be read; returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            await Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task).WaitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"process did not exit within {timeout}; stderr: {StandardError}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    public void Signal(int signal)
+    {
+        if (kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(new CancellationTokenSource(DefaultTimeout).Token);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int sig);
+
+    [GeneratedRegex(@"^listening on (?<endpoint>\S+) \((?<model>[^)]+)\)$")]
+    private static partial Regex ReadinessLine();
+
+    private static string FindCli()
+    {
+        // tests/SharedList.Tests/bin/<Configuration>/<tfm>/ → src/SharedList.Cli/bin/<Configuration>/<tfm>/sharedlist.dll
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var tfm = here.Name;
+        var configuration = here.Parent!.Name;
+        var root = here.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        var path = Path.Combine(root, "src", "SharedList.Cli", "bin", configuration, tfm, "sharedlist.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first: the CLI was not found.", path);
+    }
+}
