@@ -1,0 +1,191 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace SharedList.Protocol;
+
+/// <summary>
+/// Renders a list of strings byte-identical to CPython 3's <c>str(list)</c>, which is what the seed server
+/// sends for <c>LIST</c>: <c>[]</c>, <c>['a', 'b']</c>, <c>["it's"]</c>, <c>['tab\t']</c>.
+/// </summary>
+/// <remarks>
+/// Follows <c>unicode_repr</c> in CPython's <c>Objects/unicodeobject.c</c>. Printability comes from .NET's
+/// Unicode tables, CPython's from its own <c>unicodedata</c>: a code point assigned in a newer Unicode version
+/// than the running CPython knows is unassigned (Cn) there, so CPython escapes it and we may not (or the other
+/// way round). Every code point assigned in both versions renders the same.
+/// Output is UTF-8, written straight into the caller's buffer: no intermediate string per item.
+/// </remarks>
+public static class PythonListRenderer
+{
+    private const string HexDigits = "0123456789abcdef";
+
+    // Characters repr() copies unchanged whatever the quote: printable ASCII except both quotes and the
+    // backslash. Runs of these are copied in bulk; anything else takes the per-character path.
+    private static readonly SearchValues<char> PlainAscii = SearchValues.Create(PlainAsciiCharacters());
+
+    /// <summary>Writes <c>str(items)</c> as UTF-8.</summary>
+    /// <param name="items">The list, in order.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public static void Render(ReadOnlySpan<string> items, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        output.Write("["u8);
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (i > 0)
+            {
+                output.Write(", "u8);
+            }
+
+            WriteRepr(items[i], output);
+        }
+
+        output.Write("]"u8);
+    }
+
+    /// <summary>Returns <c>str(items)</c> as a string, for logs.</summary>
+    /// <param name="items">The list, in order.</param>
+    public static string RenderToString(ReadOnlySpan<string> items)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        Render(items, writer);
+        return Encoding.UTF8.GetString(writer.WrittenSpan);
+    }
+
+    /// <summary>Writes <c>repr(text)</c> as UTF-8.</summary>
+    /// <param name="text">The string. A lone surrogate is escaped as <c>\udxxx</c>, as CPython does.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public static void WriteRepr(ReadOnlySpan<char> text, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+
+        // CPython uses '"' only when that spares escaping: the text has a "'" and no '"'.
+        var quote = text.Contains('\'') && !text.Contains('"') ? '"' : '\'';
+        WriteAscii(output, quote);
+        while (!text.IsEmpty)
+        {
+            var plain = text.IndexOfAnyExcept(PlainAscii);
+            if (plain != 0)
+            {
+                var run = plain < 0 ? text : text[..plain];
+                Encoding.UTF8.GetBytes(run, output);
+                text = text[run.Length..];
+                continue;
+            }
+
+            if (Rune.DecodeFromUtf16(text, out var rune, out var consumed) == OperationStatus.Done)
+            {
+                WriteCharacter(rune, quote, output);
+            }
+            else
+            {
+                // A lone surrogate (Cs) cannot come from valid UTF-8, but a string may hold one.
+                WriteEscape(text[0], output);
+                consumed = 1;
+            }
+
+            text = text[consumed..];
+        }
+
+        WriteAscii(output, quote);
+    }
+
+    /// <summary>
+    /// CPython's <c>Py_UNICODE_ISPRINTABLE</c>: everything except categories Cc, Cf, Cs, Co, Cn, Zl, Zp and
+    /// Zs other than the ASCII space.
+    /// </summary>
+    /// <param name="rune">The code point.</param>
+    public static bool IsPrintable(Rune rune)
+    {
+        return Rune.GetUnicodeCategory(rune) switch
+        {
+            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
+                or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator => false,
+            UnicodeCategory.SpaceSeparator => rune.Value == ' ',
+            _ => true,
+        };
+    }
+
+    private static void WriteCharacter(Rune rune, char quote, IBufferWriter<byte> output)
+    {
+        var value = rune.Value;
+        switch (value)
+        {
+            case '\\':
+                output.Write("\\\\"u8);
+                return;
+            case '\t':
+                output.Write("\\t"u8);
+                return;
+            case '\n':
+                output.Write("\\n"u8);
+                return;
+            case '\r':
+                output.Write("\\r"u8);
+                return;
+        }
+
+        if (value == quote)
+        {
+            WriteAscii(output, '\\');
+            WriteAscii(output, quote);
+        }
+        else if (value < ' ' || value == 0x7f)
+        {
+            // CPython decides ASCII by range, not by category: controls become \xhh.
+            WriteEscape(value, output);
+        }
+        else if (value < 0x7f || IsPrintable(rune))
+        {
+            var span = output.GetSpan(4);
+            var written = rune.EncodeToUtf8(span);
+            output.Advance(written);
+        }
+        else
+        {
+            WriteEscape(value, output);
+        }
+    }
+
+    // \xhh below 0x100, \uhhhh below 0x10000, \Uhhhhhhhh above: lowercase hex, as CPython writes it.
+    private static void WriteEscape(int value, IBufferWriter<byte> output)
+    {
+        var (marker, digits) = value switch
+        {
+            < 0x100 => ((byte)'x', 2),
+            < 0x10000 => ((byte)'u', 4),
+            _ => ((byte)'U', 8),
+        };
+        var span = output.GetSpan(2 + digits);
+        span[0] = (byte)'\\';
+        span[1] = marker;
+        for (var i = 0; i < digits; i++)
+        {
+            span[2 + i] = (byte)HexDigits[(value >> (4 * (digits - 1 - i))) & 0xf];
+        }
+
+        output.Advance(2 + digits);
+    }
+
+    private static void WriteAscii(IBufferWriter<byte> output, char c)
+    {
+        var span = output.GetSpan(1);
+        span[0] = (byte)c;
+        output.Advance(1);
+    }
+
+    private static string PlainAsciiCharacters()
+    {
+        var builder = new StringBuilder();
+        for (var c = ' '; c < (char)0x7f; c++)
+        {
+            if (c is not ('\'' or '"' or '\\'))
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,62 @@
+using System.Buffers;
+using System.Text;
+
+namespace SharedList.Protocol;
+
+/// <summary>
+/// The fixed reply texts, byte for byte the seed's (so the course's clients and expected outputs work
+/// unchanged), and how a reply is put on the wire for a framing.
+/// </summary>
+public static class Replies
+{
+    /// <summary>Reply to an append: the seed's <c>resp = 'Ack'</c>.</summary>
+    public const string Ack = "Ack";
+
+    /// <summary>Reply to <c>CLEAR</c>: the seed's <c>resp = "Lista apagada"</c>.</summary>
+    public const string ListCleared = "Lista apagada";
+
+    /// <summary>Reply to a message that is not valid UTF-8; nothing is stored and the connection continues.</summary>
+    public const string InvalidUtf8 = "ERR invalid UTF-8";
+
+    /// <summary>Reply to a message over the size limit; the connection is closed after it.</summary>
+    public const string MessageTooLong = "ERR message too long";
+
+    /// <summary>Sent by the server to a connection past its limit, before closing it.</summary>
+    public const string TooManyConnections = "ERR too many connections";
+
+    /// <summary>Encodes a reply as it goes on the wire: UTF-8, plus <c>\n</c> with <see cref="Framing.Line"/>.</summary>
+    /// <param name="reply">The reply text, for example <see cref="TooManyConnections"/>.</param>
+    /// <param name="framing">The connection's framing.</param>
+    /// <returns>A new array the caller owns.</returns>
+    public static byte[] Encode(string reply, Framing framing)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        var writer = new ArrayBufferWriter<byte>(reply.Length + 1);
+        Write(writer, reply, framing);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes a reply as it goes on the wire: UTF-8, plus <c>\n</c> with <see cref="Framing.Line"/>.</summary>
+    /// <param name="output">Where the bytes go.</param>
+    /// <param name="reply">The reply text.</param>
+    /// <param name="framing">The connection's framing.</param>
+    public static void Write(IBufferWriter<byte> output, string reply, Framing framing)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(reply);
+        Encoding.UTF8.GetBytes(reply, output);
+        WriteTerminator(output, framing);
+    }
+
+    /// <summary>Ends a reply written piecemeal (the list rendering): <c>\n</c> with Line framing, nothing with Raw.</summary>
+    /// <param name="output">Where the bytes go.</param>
+    /// <param name="framing">The connection's framing.</param>
+    public static void WriteTerminator(IBufferWriter<byte> output, Framing framing)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (framing == Framing.Line)
+        {
+            output.Write("\n"u8);
+        }
+    }
+}

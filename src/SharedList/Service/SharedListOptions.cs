@@ -1,0 +1,31 @@
+using SharedList.Protocol;
+
+namespace SharedList.Service;
+
+/// <summary>How the shared-list service talks to its clients.</summary>
+public sealed record SharedListOptions
+{
+    /// <summary>
+    /// The default for <see cref="MaxMessageBytes"/>: 64 KiB. Far above what the course's clients send (the
+    /// seed reads with <c>recv(1024)</c>) and above the largest UDP payload (65,507 bytes), so no valid
+    /// datagram is refused; small enough that a client that never sends <c>\n</c> holds at most 64 KiB of
+    /// server memory per connection.
+    /// </summary>
+    public const int DefaultMaxMessageBytes = 65536;
+
+    private readonly int _maxMessageBytes = DefaultMaxMessageBytes;
+
+    /// <summary>How stream connections are framed. Datagrams are always <see cref="Framing.Raw"/>.</summary>
+    public Framing Framing { get; init; } = Framing.Line;
+
+    /// <summary>The largest message accepted, in bytes, not counting the line terminator. Must be positive.</summary>
+    public int MaxMessageBytes
+    {
+        get => _maxMessageBytes;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _maxMessageBytes = value;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SharedList.Protocol;
+using SharedList.Stores;
+using SocketServer.Sessions;
+
+namespace SharedList.Service;
+
+/// <summary>Creates a <see cref="SharedListSession"/> per connection (or per datagram), all on one store.</summary>
+/// <remarks>Threading: immutable after construction, so <see cref="CreateSession"/> is safe from any thread.</remarks>
+public sealed class SharedListSessionFactory : ISessionFactory
+{
+    private readonly IListStore _store;
+    private readonly ILogger _logger;
+    private readonly MessageFramer _streamFramer;
+    private readonly MessageFramer _datagramFramer;
+
+    /// <summary>Creates the factory.</summary>
+    /// <param name="store">The list every session shares. Not disposed by the factory.</param>
+    /// <param name="options">Framing and size limit.</param>
+    /// <param name="logger">Where each request and the resulting list go, at Debug level only; none by default.</param>
+    public SharedListSessionFactory(IListStore store, SharedListOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _logger = logger ?? NullLogger.Instance;
+        _streamFramer = new MessageFramer(options.Framing, options.MaxMessageBytes);
+
+        // One datagram is one message whatever the options say: there is no stream to cut into lines.
+        _datagramFramer = new MessageFramer(Framing.Raw, options.MaxMessageBytes);
+    }
+
+    /// <inheritdoc/>
+    public ISession CreateSession(ConnectionContext connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var framer = connection.Transport == TransportKind.Datagram ? _datagramFramer : _streamFramer;
+        return new SharedListSession(connection, framer, _store, _logger);
+    }
+}
