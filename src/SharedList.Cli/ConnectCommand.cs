@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using SharedList.Client;
-using SharedList.Protocol;
+using Framing = SharedList.Protocol.Framing;
 
 namespace SharedList.Cli;
 

@@ -3,8 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SharedList.Hosting;
-using SharedList.Hosting;
-using SharedList.Protocol;
+using Framing = SharedList.Protocol.Framing;
 using SharedList.Stores;
 
 namespace SharedList.Cli;

@@ -41,20 +41,21 @@ public sealed class MessageFramer
     /// The unconsumed bytes. On <see cref="FrameStatus.Message"/> it is advanced past the message and its
     /// terminator; otherwise it is left as it was.
     /// </param>
-    /// <param name="inputCompleted">
-    /// True when no more bytes will arrive: with <see cref="Protocol.Framing.Line"/> an unterminated tail is then
-    /// the last message.
-    /// </param>
     /// <param name="message">The message without its terminator, when the result is <see cref="FrameStatus.Message"/>.</param>
     /// <returns>Whether a message was found, more bytes are needed, or the next message is too long.</returns>
-    public FrameStatus TryReadMessage(ref ReadOnlySequence<byte> input, bool inputCompleted, out ReadOnlySequence<byte> message)
+    /// <remarks>
+    /// With <see cref="Protocol.Framing.Line"/>, bytes after the last <c>\n</c> are always incomplete, even when the
+    /// peer has closed: a line the client never finished (it crashed or was cut off mid-message) is not a
+    /// request, and storing half of it would be worse than storing nothing.
+    /// </remarks>
+    public FrameStatus TryReadMessage(ref ReadOnlySequence<byte> input, out ReadOnlySequence<byte> message)
     {
         return Framing == Framing.Line
-            ? TryReadLine(ref input, inputCompleted, out message)
+            ? TryReadLine(ref input, out message)
             : TryReadRaw(ref input, out message);
     }
 
-    private FrameStatus TryReadLine(ref ReadOnlySequence<byte> input, bool inputCompleted, out ReadOnlySequence<byte> message)
+    private FrameStatus TryReadLine(ref ReadOnlySequence<byte> input, out ReadOnlySequence<byte> message)
     {
         message = default;
         var reader = new SequenceReader<byte>(input);
@@ -79,14 +80,6 @@ public sealed class MessageFramer
         if (pending.Length > MaxMessageBytes)
         {
             return FrameStatus.TooLong;
-        }
-
-        if (inputCompleted && !input.IsEmpty)
-        {
-            // The peer closed after an unterminated line: it is the last message, read as if "\n" followed.
-            message = pending;
-            input = input.Slice(input.End);
-            return FrameStatus.Message;
         }
 
         return FrameStatus.Incomplete;

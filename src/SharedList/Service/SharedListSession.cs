@@ -39,10 +39,10 @@ internal sealed class SharedListSession : ISession
 
     private SessionStatus ProcessStream(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> output)
     {
-        // Terminates: every Message result consumes at least one byte (a '\n' or a non-empty tail).
+        // Terminates: every Message result consumes at least one byte.
         while (true)
         {
-            switch (_framer.TryReadMessage(ref input, inputCompleted, out var message))
+            switch (_framer.TryReadMessage(ref input, out var message))
             {
                 case FrameStatus.Message:
                     Handle(message, output);
@@ -51,7 +51,8 @@ internal sealed class SharedListSession : ISession
                     RejectTooLong(ref input, output);
                     return SessionStatus.Close;
                 default:
-                    // Once the peer has finished sending there is nothing left to wait for: send and close.
+                    // Once the peer has finished sending there is nothing left to wait for: send and close. An
+                    // unfinished last line is dropped (see MessageFramer.TryReadMessage).
                     return inputCompleted ? SessionStatus.Close : SessionStatus.Continue;
             }
         }
