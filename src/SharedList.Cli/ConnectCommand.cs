@@ -18,11 +18,10 @@ internal static class ConnectCommand
 
     private static readonly Argument<int> Port = new("port") { Description = "Server port.", DefaultValueFactory = _ => 9999 };
 
-    private static readonly Option<Framing> FramingOption = new("--framing")
-    {
-        Description = "line (the default server) or raw (the course's Python servers: no terminator, one receive per reply).",
-        DefaultValueFactory = _ => Framing.Line,
-    };
+    private static readonly Option<string> FramingOption = EnumOption.Create(
+        "--framing",
+        "line (the default server) or raw (the course's Python servers: no terminator, one receive per reply).",
+        Framing.Line);
 
     private static readonly Option<bool> Udp = new("--udp") { Description = "Talk to a UDP server: one datagram per message." };
 
@@ -60,7 +59,7 @@ internal static class ConnectCommand
         try
         {
             var server = new IPEndPoint(HostName.Resolve(host), port);
-            client = await ListClient.ConnectAsync(server, parse.GetValue(FramingOption), parse.GetValue(Udp), TimeSpan.FromSeconds(parse.GetValue(TimeoutSeconds)), cancellationToken).ConfigureAwait(false);
+            client = await ListClient.ConnectAsync(server, parse.GetValue<Framing>(FramingOption), parse.GetValue(Udp), TimeSpan.FromSeconds(parse.GetValue(TimeoutSeconds)), cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException e)
         {

@@ -13,19 +13,18 @@ internal static class ServeCommand
 {
     private static readonly ServerSettings Defaults = new();
 
-    private static readonly Option<ServerModel> Model = new("--model", "-m")
-    {
-        Description = "Concurrency model: sequential (one client at a time), threading (a thread per client), pool (--workers threads), select (one thread, Socket.Select), async (async sockets + Pipelines).",
-        DefaultValueFactory = _ => Defaults.Model,
-    };
+    private static readonly Option<string> Model = EnumOption.Create(
+        "--model",
+        "Concurrency model: sequential (one client at a time), threading (a thread per client), pool (--workers threads), select (one thread, Socket.Select), async (async sockets + Pipelines).",
+        Defaults.Model,
+        "-m");
 
     private static readonly Option<bool> Udp = new("--udp") { Description = "Serve over UDP, one datagram per message (models sequential and threading)." };
 
-    private static readonly Option<Framing> FramingOption = new("--framing")
-    {
-        Description = "TCP message framing: line (a message ends with \\n, replies end with \\n) or raw (each receive is one message, replies have no terminator: the course's Python clients).",
-        DefaultValueFactory = _ => Defaults.Framing,
-    };
+    private static readonly Option<string> FramingOption = EnumOption.Create(
+        "--framing",
+        "TCP message framing: line (a message ends with \\n, replies end with \\n) or raw (each receive is one message, replies have no terminator: the course's Python clients).",
+        Defaults.Framing);
 
     private static readonly Option<string> Host = new("--host") { Description = "Address to bind, IPv4 or IPv6.", DefaultValueFactory = _ => Defaults.EndPoint.Address.ToString() };
 
@@ -51,7 +50,7 @@ internal static class ServeCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(result.GetValue(Model)))
+            if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(Enum.Parse<ServerModel>(result.GetValue(Model)!, ignoreCase: true)))
             {
                 result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
             }
@@ -101,9 +100,9 @@ internal static class ServeCommand
 
         var settings = new ServerSettings
         {
-            Model = parse.GetValue(Model),
+            Model = parse.GetValue<ServerModel>(Model),
             Udp = parse.GetValue(Udp),
-            Framing = parse.GetValue(FramingOption),
+            Framing = parse.GetValue<Framing>(FramingOption),
             EndPoint = new IPEndPoint(address, parse.GetValue(Port)),
             Backlog = parse.GetValue(Backlog),
             Workers = parse.GetValue(Workers),
