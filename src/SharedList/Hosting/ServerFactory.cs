@@ -14,6 +14,8 @@ namespace SharedList.Hosting;
 /// <summary>Builds the server for a model: the one place that knows which library class serves which model.</summary>
 public static class ServerFactory
 {
+    private const int MaxDatagramBytes = 65_535;
+
     /// <summary>
     /// Binds (throws <see cref="System.Net.Sockets.SocketException"/> when it cannot) and returns the server
     /// serving <paramref name="store"/>, not yet started.
@@ -46,6 +48,9 @@ public static class ServerFactory
                 .Also(server =>
                 {
                     server.AllowReuseAddress = true;
+
+                    // The largest UDP payload, so no datagram is silently truncated (CPython's default is 8192).
+                    server.MaxPacketSize = MaxDatagramBytes;
                     server.ServerBind();
                 });
         }
