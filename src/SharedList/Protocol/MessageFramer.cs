@@ -110,7 +110,9 @@ public sealed class MessageFramer
             return line;
         }
 
-        var last = line.Slice(line.Length - 1);
-        return last.FirstSpan[0] == CarriageReturn ? line.Slice(0, line.Length - 1) : line;
+        // CopyTo rather than FirstSpan: a slice may start at the end of a segment (or at an empty one).
+        Span<byte> last = stackalloc byte[1];
+        line.Slice(line.Length - 1).CopyTo(last);
+        return last[0] == CarriageReturn ? line.Slice(0, line.Length - 1) : line;
     }
 }

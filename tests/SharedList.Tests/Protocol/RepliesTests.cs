@@ -1,0 +1,43 @@
+using System.Buffers;
+using SharedList.Protocol;
+
+namespace SharedList.Tests.Protocol;
+
+public class RepliesTests
+{
+    [Fact]
+    public void Reply_texts_are_the_seeds()
+    {
+        Assert.Equal("Ack", Replies.Ack);
+        Assert.Equal("Lista apagada", Replies.ListCleared);
+        Assert.Equal("ERR invalid UTF-8", Replies.InvalidUtf8);
+        Assert.Equal("ERR message too long", Replies.MessageTooLong);
+        Assert.Equal("ERR too many connections", Replies.TooManyConnections);
+    }
+
+    [Fact]
+    public void Line_framing_ends_a_reply_with_a_newline_and_raw_framing_adds_nothing()
+    {
+        Assert.Equal("ERR too many connections\n"u8.ToArray(), Replies.Encode(Replies.TooManyConnections, Framing.Line));
+        Assert.Equal("ERR too many connections"u8.ToArray(), Replies.Encode(Replies.TooManyConnections, Framing.Raw));
+    }
+
+    [Fact]
+    public void Write_appends_to_what_is_already_in_the_buffer()
+    {
+        var output = new ArrayBufferWriter<byte>();
+
+        Replies.Write(output, Replies.Ack, Framing.Line);
+        Replies.Write(output, Replies.ListCleared, Framing.Line);
+
+        Assert.Equal("Ack\nLista apagada\n"u8.ToArray(), output.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void Error_replies_never_look_like_an_ack()
+    {
+        string[] errors = [Replies.InvalidUtf8, Replies.MessageTooLong, Replies.TooManyConnections];
+
+        Assert.All(errors, e => Assert.StartsWith("ERR ", e, StringComparison.Ordinal));
+    }
+}

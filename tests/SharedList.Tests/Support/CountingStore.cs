@@ -1,0 +1,23 @@
+using SharedList.Stores;
+
+namespace SharedList.Tests.Support;
+
+/// <summary>An in-memory store that counts snapshots, to show when the list is (not) rendered.</summary>
+internal sealed class CountingStore : IListStore
+{
+    private readonly InMemoryListStore _inner = new();
+
+    public int Snapshots { get; private set; }
+
+    public int Count => _inner.Count;
+
+    public void Append(string item) => _inner.Append(item);
+
+    public void Clear() => _inner.Clear();
+
+    public ReadOnlyMemory<string> Snapshot()
+    {
+        Snapshots++;
+        return _inner.Snapshot();
+    }
+}
