@@ -136,7 +136,7 @@ public class SharedListSessionTests
     }
 
     [Fact]
-    public void At_end_of_input_the_unterminated_tail_is_the_last_message_and_the_session_closes()
+    public void At_end_of_input_an_unfinished_line_is_dropped_and_the_session_closes()
     {
         var store = new InMemoryListStore();
         var session = Sessions.Create(store);
@@ -144,9 +144,9 @@ public class SharedListSessionTests
         var result = SessionFeeder.Feed(session, ["a\nb"u8.ToArray()], complete: true);
 
         Assert.Equal(SessionStatus.Close, result.Status);
-        Assert.Equal("Ack\nAck\n"u8.ToArray(), result.Output);
-        Assert.Equal(["a", "b"], store.Snapshot().ToArray());
-        Assert.Equal(0, result.UnconsumedBytes);
+        Assert.Equal("Ack\n"u8.ToArray(), result.Output);
+        Assert.Equal(["a"], store.Snapshot().ToArray());
+        Assert.Equal(1, result.UnconsumedBytes);
     }
 
     [Fact]
