@@ -79,6 +79,46 @@ public sealed class ServeLifecycleTests
     }
 
     [Fact]
+    public async Task It_binds_IPv6_and_names_the_real_address()
+    {
+        var (server, endPoint) = await CliProcess.StartServerAsync("--host", "::1");
+        await using (server)
+        {
+            Assert.Equal(AddressFamily.InterNetworkV6, endPoint.AddressFamily);
+            using (var client = await LineConnection.ConnectAsync(endPoint))
+            {
+                Assert.Equal("Ack", client.Request("over IPv6"));
+            }
+
+            server.StandardInput.WriteLine("EXIT");
+            server.StandardInput.Flush();
+            Assert.Equal(0, await server.WaitForExitAsync(Timeout));
+        }
+    }
+
+    [Theory]
+    [InlineData("sequential")]
+    [InlineData("threading")]
+    public async Task UDP_serves_datagrams_and_stops_on_EXIT(string model)
+    {
+        var (server, endPoint) = await CliProcess.StartServerAsync("--udp", "--model", model);
+        await using (server)
+        {
+            using var client = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 30_000 };
+            client.Connect(endPoint);
+            var buffer = new byte[1024];
+            client.Send("datagram"u8);
+            Assert.Equal("Ack", System.Text.Encoding.UTF8.GetString(buffer, 0, client.Receive(buffer)));
+            client.Send("LIST"u8);
+            Assert.Equal("['datagram']", System.Text.Encoding.UTF8.GetString(buffer, 0, client.Receive(buffer)));
+
+            server.StandardInput.WriteLine("EXIT");
+            server.StandardInput.Flush();
+            Assert.Equal(0, await server.WaitForExitAsync(Timeout));
+        }
+    }
+
+    [Fact]
     public async Task End_of_stdin_does_not_stop_the_server()
     {
         var (server, endPoint) = await CliProcess.StartServerAsync();

@@ -102,6 +102,8 @@ internal sealed partial class CliProcess : IAsyncDisposable
             var line = await process.ReadLineAsync(DefaultTimeout);
             var match = ReadinessLine().Match(line ?? string.Empty);
             Assert.True(match.Success, $"expected the readiness line, got '{line}'; stderr: {process.StandardError}");
+            var udp = options.Contains("--udp");
+            Assert.Equal(udp, match.Groups["model"].Value.EndsWith(", udp", StringComparison.Ordinal));
             return (process, IPEndPoint.Parse(match.Groups["endpoint"].Value));
         }
         catch
