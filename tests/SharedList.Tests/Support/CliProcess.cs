@@ -151,6 +151,21 @@ internal sealed partial class CliProcess : IAsyncDisposable
         return lines;
     }
 
+    /// <summary>
+    /// Writes <paramref name="input"/> as the whole of stdin, closes it, and waits for the process to exit.
+    /// </summary>
+    public async Task<ProcessRun> RunToEndAsync(string input, TimeSpan timeout)
+    {
+        // One write, before the program can have read (let alone acted on) any of it: an EXIT in the input
+        // cannot end the process while the test is still writing to its stdin.
+        await StandardInput.WriteAsync(input);
+        StandardInput.Close();
+
+        var output = await ReadToEndAsync(timeout);
+        var exitCode = await WaitForExitAsync(timeout);
+        return new ProcessRun(exitCode, output, StandardError);
+    }
+
     /// <summary>Waits for a stderr line containing <paramref name="text"/>.</summary>
     public async Task WaitForStandardErrorAsync(string text, TimeSpan timeout)
     {

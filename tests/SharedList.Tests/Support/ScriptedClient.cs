@@ -14,20 +14,9 @@ internal static class ScriptedClient
     }
 
     /// <summary>Runs the client with <paramref name="input"/> as its whole stdin and waits for it to exit.</summary>
-    public static async Task<Run> RunAsync(EndPoint server, string input, params string[] options)
+    public static async Task<ProcessRun> RunAsync(EndPoint server, string input, params string[] options)
     {
         await using var client = Start(server, options);
-
-        // One write, before the client can have read (let alone acted on) any of it: an EXIT in the input
-        // cannot end the process while the test is still writing to its stdin.
-        await client.StandardInput.WriteAsync(input);
-        client.StandardInput.Close();
-
-        var output = await client.ReadToEndAsync(CliProcess.DefaultTimeout);
-        var exitCode = await client.WaitForExitAsync(CliProcess.DefaultTimeout);
-        return new Run(exitCode, output, client.StandardError);
+        return await client.RunToEndAsync(input, CliProcess.DefaultTimeout);
     }
-
-    /// <summary>How a scripted run ended: its exit code, its stdout lines and its stderr.</summary>
-    public sealed record Run(int ExitCode, IReadOnlyList<string> Output, string Error);
 }
