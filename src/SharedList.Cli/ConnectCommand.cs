@@ -95,6 +95,12 @@ internal static class ConnectCommand
                 {
                     Console.WriteLine(client.Request(line));
                 }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+                {
+                    // UDP learns that nothing listens only when its first datagram draws an ICMP port unreachable:
+                    // the same news as a refused TCP connect, so the same message (there was no connection to lose).
+                    return Fail($"cannot connect to {host}:{port}: {Describe(e)}");
+                }
                 catch (Exception e) when (e is SocketException or EndOfStreamException or TimeoutException)
                 {
                     return Fail(e is SocketException s ? $"connection lost: {Describe(s)}" : e.Message);

@@ -17,6 +17,7 @@ public abstract class StreamServer : IServer
     private readonly Lock _lifecycleLock = new();
     private Task? _stopTask;
     private int _started;
+    private int _disposed;
 
     /// <summary>Binds and listens on <paramref name="endPoint"/>.</summary>
     protected StreamServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options, ILogger? logger)
@@ -75,9 +76,16 @@ public abstract class StreamServer : IServer
         }
     }
 
-    /// <summary>Aborts every connection and releases the server at once.</summary>
+    /// <summary>Aborts every connection and releases the server at once. Safe to call more than once.</summary>
     public void Dispose()
     {
+        // Subclasses release their own resources in Dispose(bool) (AsyncServer's token source, say), so a
+        // second call would touch them after release: the guard belongs here, where every subclass gets it.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         Dispose(true);
         GC.SuppressFinalize(this);
     }

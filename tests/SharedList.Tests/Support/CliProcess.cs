@@ -7,7 +7,8 @@ using System.Threading.Channels;
 namespace SharedList.Tests.Support;
 
 /// <summary>
-/// The real <c>sharedlist</c> program in a child process, with stdin, stdout and stderr redirected.
+/// The real <c>sharedlist</c> program (or, for the compatibility tests, another program such as one of the
+/// course's Python scripts) in a child process, with stdin, stdout and stderr redirected.
 /// Always killed on dispose, so no test leaves a process behind.
 /// </summary>
 internal sealed partial class CliProcess : IAsyncDisposable
@@ -74,23 +75,30 @@ internal sealed partial class CliProcess : IAsyncDisposable
         }
     }
 
-    public static CliProcess Start(params string[] arguments)
+    public static CliProcess Start(params string[] arguments) =>
+        StartProgram("dotnet", [CliPath, .. arguments], new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+
+    /// <summary>Starts any program found on PATH, with extra environment variables.</summary>
+    public static CliProcess StartProgram(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(CliPath);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        return new CliProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        return new CliProcess(Process.Start(info) ?? throw new InvalidOperationException($"{fileName} did not start"));
     }
 
     /// <summary>Starts <c>serve</c> with the given options on port 0 and waits for its readiness line.</summary>
@@ -143,6 +151,21 @@ internal sealed partial class CliProcess : IAsyncDisposable
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="input"/> as the whole of stdin, closes it, and waits for the process to exit.
+    /// </summary>
+    public async Task<ProcessRun> RunToEndAsync(string input, TimeSpan timeout)
+    {
+        // One write, before the program can have read (let alone acted on) any of it: an EXIT in the input
+        // cannot end the process while the test is still writing to its stdin.
+        await StandardInput.WriteAsync(input);
+        StandardInput.Close();
+
+        var output = await ReadToEndAsync(timeout);
+        var exitCode = await WaitForExitAsync(timeout);
+        return new ProcessRun(exitCode, output, StandardError);
     }
 
     /// <summary>Waits for a stderr line containing <paramref name="text"/>.</summary>
