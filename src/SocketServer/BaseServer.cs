@@ -32,7 +32,7 @@ public abstract class BaseServer : IServer
     private readonly Lock _lifecycleLock = new();
     private volatile bool _shutdownRequest;
     private volatile bool _stopping;
-    private Thread? _loopThread;
+    private volatile Thread? _loopThread;
     private Task? _stopTask;
     private int _closed;
 
@@ -212,17 +212,16 @@ public abstract class BaseServer : IServer
                 throw new InvalidOperationException("The server is already serving.");
             }
 
+            // ServeForever resets the event and records its thread itself; doing both here first means a stop or
+            // Dispose right after Start waits for the loop instead of racing past it (and disposing the event
+            // the loop is about to reset).
             _isShutDown.Reset();
-            var thread = new Thread(() =>
-            {
-                // ServeForever resets the event itself; resetting it here first means StopAsync called right
-                // after Start waits for the loop instead of racing past it.
-                ServeForever();
-            })
+            var thread = new Thread(() => ServeForever())
             {
                 IsBackground = true,
                 Name = $"serve-forever {ServerAddress}",
             };
+            _loopThread = thread;
             thread.Start();
         }
     }
