@@ -32,7 +32,7 @@ public abstract class BaseServer : IServer
     private readonly Lock _lifecycleLock = new();
     private volatile bool _shutdownRequest;
     private volatile bool _stopping;
-    private Thread? _loopThread;
+    private volatile Thread? _loopThread;
     private Task? _stopTask;
     private int _closed;
 
@@ -178,8 +178,9 @@ public abstract class BaseServer : IServer
     }
 
     /// <summary>
-    /// Releases the socket, then closes the dispatcher (which, for the threading model with
-    /// <see cref="ThreadPerRequestDispatcher.BlockOnClose"/>, waits for request threads). Runs once.
+    /// Stops taking requests (a TCP server closes its listener), waits for the loop, closes the dispatcher
+    /// (which, for the threading model with <see cref="ThreadPerRequestDispatcher.BlockOnClose"/>, waits for
+    /// request threads), then releases the socket. Runs once.
     /// </summary>
     public virtual void ServerClose()
     {
@@ -190,7 +191,10 @@ public abstract class BaseServer : IServer
 
         _stopping = true;
         _wakeUp.Wake();
-        Socket.Dispose();
+
+        // TCP closes its listener here, refusing new connections at once. UDP keeps its socket until the
+        // handlers in progress are done: it is the socket their replies go out through.
+        StopAccepting();
         if (_loopThread is { } loop && loop != Thread.CurrentThread)
         {
             _isShutDown.Wait();
@@ -198,6 +202,7 @@ public abstract class BaseServer : IServer
 
         Dispatcher.Close();
         Dispatcher.Dispose();
+        Socket.Dispose();
         _wakeUp.Dispose();
     }
 
@@ -212,17 +217,16 @@ public abstract class BaseServer : IServer
                 throw new InvalidOperationException("The server is already serving.");
             }
 
+            // ServeForever resets the event and records its thread itself; doing both here first means a stop or
+            // Dispose right after Start waits for the loop instead of racing past it (and disposing the event
+            // the loop is about to reset).
             _isShutDown.Reset();
-            var thread = new Thread(() =>
-            {
-                // ServeForever resets the event itself; resetting it here first means StopAsync called right
-                // after Start waits for the loop instead of racing past it.
-                ServeForever();
-            })
+            var thread = new Thread(() => ServeForever())
             {
                 IsBackground = true,
                 Name = $"serve-forever {ServerAddress}",
             };
+            _loopThread = thread;
             thread.Start();
         }
     }

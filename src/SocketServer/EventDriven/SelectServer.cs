@@ -48,12 +48,12 @@ public sealed class SelectServer : StreamServer
     protected override void StopAccepting()
     {
         _stopAccepting = true;
-        if (_thread is null)
-        {
-            ListenSocket.Dispose();
-        }
-
         _wakeUp.Wake();
+
+        // Closed here, not by the loop, so connections are refused once StopAsync returns rather than one loop
+        // iteration later. Disposing a socket another thread selects on is safe in .NET: it unblocks the select
+        // and waits for it; the loop then sees the listener disposed (below) and stops watching it.
+        ListenSocket.Dispose();
     }
 
     /// <inheritdoc />
@@ -79,8 +79,6 @@ public sealed class SelectServer : StreamServer
             {
                 if (_stopAccepting && !_listenerClosed)
                 {
-                    // Closing the listener refuses queued and new connections at once.
-                    ListenSocket.Dispose();
                     _listenerClosed = true;
                 }
 
@@ -102,7 +100,15 @@ public sealed class SelectServer : StreamServer
                     (client.WantsToWrite ? writable : readable).Add(client.Socket);
                 }
 
-                Socket.Select(readable, writable, null, -1);
+                try
+                {
+                    Socket.Select(readable, writable, null, -1);
+                }
+                catch (ObjectDisposedException) when (_stopAccepting)
+                {
+                    // StopAccepting closed the listener between the check above and the select: look again.
+                    continue;
+                }
 
                 foreach (var socket in readable)
                 {
@@ -155,6 +161,11 @@ public sealed class SelectServer : StreamServer
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
             {
+                return;
+            }
+            catch (Exception e) when (_stopAccepting && e is ObjectDisposedException or SocketException)
+            {
+                // The listener was closed by StopAccepting while this loop found it ready.
                 return;
             }
             catch (SocketException e)

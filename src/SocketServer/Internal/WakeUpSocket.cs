@@ -36,9 +36,11 @@ internal sealed class WakeUpSocket : IDisposable
             {
                 _sender.Send([1]);
             }
-            catch (ObjectDisposedException)
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
             {
-                // The loop already ended and disposed us; there is nobody to wake.
+                // The loop already ended and disposed us, or is disposing us during this send (which then fails
+                // with EINTR): either way there is nobody left to wake. A stopping loop checks its flag before
+                // it disposes us, so no wake-up that matters is lost.
             }
         }
     }

@@ -1,0 +1,92 @@
+using System.Buffers;
+using System.Net;
+using System.Text;
+using SocketServer.Handlers;
+using SocketServer.Tests.Support;
+
+namespace SocketServer.Tests.Datagram;
+
+/// <summary><see cref="UdpServer"/> and <see cref="ThreadingUdpServer"/> with a handler and with a session.</summary>
+public sealed class DatagramServerTests
+{
+    private static readonly IPEndPoint Loopback = ServerFactory.AnyLoopbackPort;
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public async Task AnswersEveryDatagramOfSeveralClients(bool threading, bool session)
+    {
+        const int Clients = 4;
+        const int Requests = 25;
+        Func<BaseRequestHandler> handler = session
+            ? () => new SessionDatagramHandler(new LineReverseSessions())
+            : () => new ReverseDatagramHandler();
+        using UdpServer server = threading ? new ThreadingUdpServer(Loopback, handler) : new UdpServer(Loopback, handler);
+        server.Start();
+
+        // The session answers a datagram as a completed input: the unterminated tail is a line, answered with "\n".
+        string Expected(string request) => LineReverseSession.Reply(request) + (session ? "\n" : string.Empty);
+
+        async Task RunClientAsync(int id)
+        {
+            using var client = new UdpTestClient(server.ServerAddress);
+            for (var i = 0; i < Requests; i++)
+            {
+                var request = $"client {id} datagram {i} ação";
+                Assert.Equal(Expected(request), await client.RequestAsync(request));
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(RunClientAsync));
+        Assert.Equal(0, server.ActiveConnections);
+    }
+
+    [Fact]
+    public async Task ASessionAnswersEveryLineOfOneDatagramInOneReply()
+    {
+        using var server = new UdpServer(Loopback, () => new SessionDatagramHandler(new LineReverseSessions()));
+        server.Start();
+        using var client = new UdpTestClient(server.ServerAddress);
+
+        Assert.Equal("eno\nowt\neerht\n", await client.RequestAsync("one\ntwo\nthree"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StopAsyncLetsADatagramInProgressSendItsReply(bool threading)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var gate = new ManualResetEventSlim();
+        Func<BaseRequestHandler> handler = () => new GatedDatagramHandler(started, gate);
+        using UdpServer server = threading ? new ThreadingUdpServer(Loopback, handler) : new UdpServer(Loopback, handler);
+        server.Start();
+        using var client = new UdpTestClient(server.ServerAddress);
+        await client.SendAsync("in flight");
+        await started.Task.WaitAsync(TestClient.Timeout);
+
+        var stop = server.StopAsync(TestClient.Timeout);
+        gate.Set();
+
+        Assert.Equal("thgilf ni", await client.ReceiveAsync());
+        await stop.WaitAsync(TestClient.Timeout);
+        Assert.ThrowsAny<InvalidOperationException>(server.Start);
+    }
+
+    private class ReverseDatagramHandler : DatagramRequestHandler
+    {
+        public override void Handle() => Reply.Write(Encoding.UTF8.GetBytes(LineReverseSession.Reply(Encoding.UTF8.GetString(Packet.Span))));
+    }
+
+    private sealed class GatedDatagramHandler(TaskCompletionSource started, ManualResetEventSlim gate) : ReverseDatagramHandler
+    {
+        public override void Handle()
+        {
+            started.TrySetResult();
+            gate.Wait(TestClient.Timeout);
+            base.Handle();
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using ReverseEcho;
+using SocketServer.Tests.Support;
+
+namespace SocketServer.Tests.Examples;
+
+/// <summary>The shipped reverse-echo example: its handler on a server, and the real program as a process.</summary>
+public sealed class ReverseEchoTests
+{
+    private const string ListeningPrefix = "listening on ";
+
+    [Theory]
+    [InlineData("hello", "olleh")]
+    [InlineData("ação", "oãça")]
+    [InlineData("a👍🏽b", "b👍🏽a")]
+    [InlineData("e\u0301x", "xe\u0301")]
+    [InlineData("", "")]
+    public void ReversesTextByWholeCharacters(string text, string reversed)
+        => Assert.Equal(reversed, ReverseHandler.Reverse(text));
+
+    [Fact]
+    public async Task ItsHandlerReversesSeveralMessagesOnOneConnection()
+    {
+        using var server = new ThreadingTcpServer(ServerFactory.AnyLoopbackPort, () => new ReverseHandler());
+        server.Start();
+        using var client = await TestClient.ConnectAsync(server.ServerAddress);
+
+        foreach (var message in new[] { "hello", "ação", "slides 👍", "x" })
+        {
+            await client.SendAsync(message);
+            Assert.Equal(ReverseHandler.Reverse(message), await ReadTextAsync(client, message));
+        }
+
+        // A character split across two sends is carried over, not mangled: "ç" is C3 A7 in UTF-8.
+        await client.SendAsync(new byte[] { (byte)'a', 0xC3 });
+        Assert.Equal("a", await ReadTextAsync(client, "a"));
+        await client.SendAsync(new byte[] { 0xA7, (byte)'b' });
+        Assert.Equal("bç", await ReadTextAsync(client, "çb"));
+    }
+
+    [Fact]
+    public async Task TheProgramServesUntilKilled()
+    {
+        using var process = StartExample();
+        try
+        {
+            var endPoint = await ReadListeningEndPointAsync(process);
+            using var client = await TestClient.ConnectAsync(endPoint);
+            await client.SendAsync("from a process");
+            Assert.Equal("ssecorp a morf", await ReadTextAsync(client, "from a process"));
+        }
+        finally
+        {
+            await EnsureGoneAsync(process);
+        }
+
+        Assert.True(process.HasExited);
+    }
+
+    [Fact]
+    public async Task TheProgramStopsCleanlyOnCtrlC()
+    {
+        using var process = StartExample();
+        try
+        {
+            var endPoint = await ReadListeningEndPointAsync(process);
+            using var client = await TestClient.ConnectAsync(endPoint);
+            await client.SendAsync("ctrl");
+            Assert.Equal("lrtc", await ReadTextAsync(client, "ctrl"));
+
+            await SendSigIntAsync(process.Id);
+
+            await process.WaitForExitAsync().WaitAsync(TestClient.Timeout);
+            Assert.Equal(0, process.ExitCode);
+            var (rest, _) = await client.ReadUntilClosedAsync();
+            Assert.Empty(rest);
+        }
+        finally
+        {
+            await EnsureGoneAsync(process);
+        }
+    }
+
+    /// <summary>Reads the reply to <paramref name="sent"/>: as many bytes as it had, since replies carry no terminator.</summary>
+    private static async Task<string> ReadTextAsync(TestClient client, string sent)
+        => Encoding.UTF8.GetString(await client.ReadExactlyAsync(Encoding.UTF8.GetByteCount(sent)));
+
+    private static Process StartExample()
+    {
+        // The example is referenced by this project, so its ReverseEcho.dll and runtimeconfig are built next to us.
+        var dll = Path.Combine(AppContext.BaseDirectory, "ReverseEcho.dll");
+        Assert.True(File.Exists(dll), $"{dll} was not built");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("0");
+        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+    }
+
+    private static async Task<IPEndPoint> ReadListeningEndPointAsync(Process process)
+    {
+        using var timeout = new CancellationTokenSource(TestClient.Timeout);
+        var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        Assert.NotNull(line);
+        Assert.StartsWith(ListeningPrefix, line);
+        var endPoint = IPEndPoint.Parse(line[ListeningPrefix.Length..]);
+        Assert.Equal(IPAddress.Loopback, endPoint.Address);
+        Assert.NotEqual(0, endPoint.Port);
+        return endPoint;
+    }
+
+    private static async Task SendSigIntAsync(int pid)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start");
+        await kill.WaitForExitAsync().WaitAsync(TestClient.Timeout);
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    private static async Task EnsureGoneAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TestClient.Timeout);
+    }
+}

@@ -1,0 +1,32 @@
+using SocketServer.Tests.Support;
+
+namespace SocketServer.Tests.Models;
+
+public sealed class SequentialModelTests : StreamModelTests
+{
+    protected override Model Model => Model.Sequential;
+
+    [Fact]
+    public async Task ASecondClientWaitsInTheBacklogUntilTheFirstLeaves()
+    {
+        var server = StartServer();
+        var first = await TestClient.ConnectAsync(server.LocalEndPoint);
+        try
+        {
+            Assert.Equal("tsrif", await first.RoundTripAsync("first"));
+            using var second = await TestClient.ConnectAsync(server.LocalEndPoint);
+            await second.SendAsync("second\n");
+
+            // The loop is inside the first client's handler, so it has not accepted the second.
+            Assert.Equal("niaga", await first.RoundTripAsync("again"));
+            Assert.Equal(1, server.ActiveConnections);
+
+            first.Dispose();
+            Assert.Equal("dnoces", await second.ReadLineAsync());
+        }
+        finally
+        {
+            first.Dispose();
+        }
+    }
+}

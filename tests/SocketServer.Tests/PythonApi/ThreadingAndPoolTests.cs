@@ -1,0 +1,140 @@
+using System.Net;
+using SocketServer.Tests.Support;
+
+namespace SocketServer.Tests.PythonApi;
+
+/// <summary>The threading options of <see cref="ThreadingTcpServer"/> and the bound of <see cref="ThreadPoolTcpServer"/>.</summary>
+public sealed class ThreadingAndPoolTests
+{
+    private static readonly IPEndPoint Loopback = ServerFactory.AnyLoopbackPort;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ServerCloseWaitsForAHandlerInProgressOnlyWithBlockOnClose(bool blockOnClose)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var gate = new ManualResetEventSlim();
+        long order = 0, handlerFinished = 0, closeReturned = 0;
+        using var server = new ThreadingTcpServer(Loopback, () => new GatedHandler(started, gate, () => handlerFinished = Interlocked.Increment(ref order)), blockOnClose: blockOnClose);
+        Assert.Equal(blockOnClose, server.BlockOnClose);
+        server.Start();
+        using var client = await TestClient.ConnectAsync(server.ServerAddress);
+        await started.Task.WaitAsync(TestClient.Timeout);
+
+        var close = Task.Run(() =>
+        {
+            server.ServerClose();
+            closeReturned = Interlocked.Increment(ref order);
+        });
+
+        try
+        {
+            if (blockOnClose)
+            {
+                // Cannot complete while the handler is held; a short look catches a ServerClose that does not wait.
+                Assert.NotSame(close, await Task.WhenAny(close, Task.Delay(50)));
+            }
+            else
+            {
+                await close.WaitAsync(TestClient.Timeout);
+                Assert.Equal(0, Interlocked.Read(ref handlerFinished));
+            }
+        }
+        finally
+        {
+            gate.Set();
+        }
+
+        await close.WaitAsync(TestClient.Timeout);
+        await Eventually.TrueAsync(() => Interlocked.Read(ref handlerFinished) != 0, "the handler has finished");
+        if (blockOnClose)
+        {
+            Assert.True(handlerFinished < closeReturned, "ServerClose returned before the handler finished");
+        }
+        else
+        {
+            Assert.True(closeReturned < handlerFinished, "ServerClose waited for the handler");
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DaemonThreadsMakesRequestThreadsBackgroundThreads(bool daemonThreads)
+    {
+        var background = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var server = new ThreadingTcpServer(Loopback, () => new ThreadReportingHandler(background), daemonThreads: daemonThreads);
+        server.Start();
+        using var client = await TestClient.ConnectAsync(server.ServerAddress);
+
+        Assert.Equal("ih", await client.RoundTripAsync("hi"));
+        Assert.Equal(daemonThreads, await background.Task.WaitAsync(TestClient.Timeout));
+        Assert.Equal(daemonThreads, server.DaemonThreads);
+    }
+
+    [Fact]
+    public async Task APoolNeverRunsMoreHandlersAtOnceThanItHasWorkers()
+    {
+        const int Workers = 3;
+        const int Clients = 10;
+        var current = 0;
+        var most = 0;
+        using var allBusy = new ManualResetEventSlim();
+        using var server = new ThreadPoolTcpServer(Loopback, () => new CountingHandler(
+            onSetup: () =>
+            {
+                var now = Interlocked.Increment(ref current);
+                int seen;
+                while (now > (seen = Volatile.Read(ref most)) && Interlocked.CompareExchange(ref most, now, seen) != seen)
+                {
+                }
+
+                if (now >= Workers)
+                {
+                    allBusy.Set();
+                }
+
+                // Hold every handler until all workers are busy, so the pool's bound is really reached.
+                allBusy.Wait(TestClient.Timeout);
+            },
+            onFinish: () => Interlocked.Decrement(ref current)), Workers);
+        Assert.Equal(Workers, server.Workers);
+        server.Start();
+
+        async Task<string> RunClientAsync(int id)
+        {
+            using var client = await TestClient.ConnectAsync(server.ServerAddress);
+            return await client.RoundTripAsync($"client {id}");
+        }
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, Clients).Select(RunClientAsync)).WaitAsync(TestClient.Timeout * 2);
+
+        Assert.Equal(Enumerable.Range(0, Clients).Select(id => new string([.. $"client {id}".Reverse()])), replies);
+        Assert.True(allBusy.IsSet, "the workers were never all busy at once");
+        Assert.Equal(Workers, Volatile.Read(ref most));
+    }
+
+    private sealed class GatedHandler(TaskCompletionSource started, ManualResetEventSlim gate, Action finished) : LineHandler
+    {
+        public override void Handle()
+        {
+            started.TrySetResult();
+            gate.Wait(TestClient.Timeout);
+        }
+
+        public override void Finish() => finished();
+    }
+
+    private sealed class ThreadReportingHandler(TaskCompletionSource<bool> background) : LineHandler
+    {
+        public override void Setup() => background.TrySetResult(Thread.CurrentThread.IsBackground);
+    }
+
+    private sealed class CountingHandler(Action onSetup, Action onFinish) : LineHandler
+    {
+        public override void Setup() => onSetup();
+
+        public override void Finish() => onFinish();
+    }
+}

@@ -1,0 +1,43 @@
+using System.Buffers;
+using System.Text;
+using SocketServer.Sessions;
+
+namespace SocketServer.Tests.Support;
+
+/// <summary>
+/// The tiny protocol the model tests run: each <c>\n</c>-terminated line comes back reversed plus <c>\n</c>;
+/// a tail left when input completes is answered the same way; the line <c>QUIT</c> is answered <c>BYE</c>
+/// and closes the connection.
+/// </summary>
+internal sealed class LineReverseSession : ISession
+{
+    public SessionStatus Process(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> output)
+    {
+        var reader = new SequenceReader<byte>(input);
+        var status = SessionStatus.Continue;
+        while (status == SessionStatus.Continue && reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+        {
+            status = Answer(line, output);
+        }
+
+        if (status == SessionStatus.Continue && inputCompleted && !reader.End)
+        {
+            status = Answer(reader.UnreadSequence, output);
+            reader.AdvanceToEnd();
+        }
+
+        input = input.Slice(reader.Position);
+        return status;
+    }
+
+    /// <summary>What the session answers to <paramref name="line"/> (without its <c>\n</c>).</summary>
+    public static string Reply(string line) => line == "QUIT" ? "BYE" : string.Concat(line.EnumerateRunes().Reverse());
+
+    private static SessionStatus Answer(in ReadOnlySequence<byte> line, IBufferWriter<byte> output)
+    {
+        var text = Encoding.UTF8.GetString(line);
+        var bytes = Encoding.UTF8.GetBytes(Reply(text) + "\n");
+        output.Write(bytes);
+        return text == "QUIT" ? SessionStatus.Close : SessionStatus.Continue;
+    }
+}

@@ -1,0 +1,20 @@
+namespace SocketServer.Tests.Support;
+
+/// <summary>The five stream server models of SPEC §2.</summary>
+public enum Model
+{
+    /// <summary><see cref="TcpServer"/>: one connection at a time.</summary>
+    Sequential,
+
+    /// <summary><see cref="ThreadingTcpServer"/>: a thread per connection.</summary>
+    Threading,
+
+    /// <summary><see cref="ThreadPoolTcpServer"/>: a fixed number of workers.</summary>
+    Pool,
+
+    /// <summary><see cref="EventDriven.SelectServer"/>: one select loop.</summary>
+    Select,
+
+    /// <summary><see cref="EventDriven.AsyncServer"/>: async sockets and pipelines.</summary>
+    Async,
+}
