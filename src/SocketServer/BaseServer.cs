@@ -30,11 +30,13 @@ public abstract class BaseServer : IServer
     private readonly WakeUpSocket _wakeUp = new();
     private readonly ManualResetEventSlim _isShutDown = new(initialState: true);
     private readonly Lock _lifecycleLock = new();
+    private readonly AcceptBackoff _acceptBackoff;
     private volatile bool _shutdownRequest;
     private volatile bool _stopping;
     private volatile Thread? _loopThread;
     private Task? _stopTask;
     private int _closed;
+    private long _acceptPausedUntil;
 
     /// <summary>Creates the server's socket; subclasses bind it.</summary>
     /// <param name="serverAddress">The address to bind; port 0 picks a free port.</param>
@@ -53,6 +55,7 @@ public abstract class BaseServer : IServer
         Socket = socket;
         Dispatcher = dispatcher;
         Logger = logger ?? NullLogger.Instance;
+        _acceptBackoff = new AcceptBackoff(Logger);
     }
 
     /// <summary>The address asked for, replaced by the real one once bound (CPython's <c>server_address</c>).</summary>
@@ -95,11 +98,16 @@ public abstract class BaseServer : IServer
             while (!_shutdownRequest && !_stopping)
             {
                 ready.Clear();
-                ready.Add(Socket);
                 ready.Add(_wakeUp.Socket);
+                var pause = _acceptPausedUntil - Environment.TickCount64;
+                if (pause <= 0)
+                {
+                    ready.Add(Socket);
+                }
+
                 try
                 {
-                    System.Net.Sockets.Socket.Select(ready, null, null, microseconds);
+                    System.Net.Sockets.Socket.Select(ready, null, null, pause > 0 ? (int)Math.Min(microseconds, pause * 1000) : microseconds);
                 }
                 catch (Exception e) when (_stopping && e is ObjectDisposedException or SocketException)
                 {
@@ -283,6 +291,10 @@ public abstract class BaseServer : IServer
         }
     }
 
+    /// <summary>Logs a connection closed for breaking its <see cref="Sessions.ConnectionTimeouts"/>.</summary>
+    internal void LogConnectionTimeout(EndPoint clientAddress, ProgressClock clock) =>
+        Logger.LogInformation("Closing {Client}: it {Reason} for {Seconds} s", clientAddress, clock.Reason, clock.Bound.TotalSeconds);
+
     /// <summary>Called by <see cref="HandleRequest"/> when <see cref="Timeout"/> passes with no request.</summary>
     protected virtual void HandleTimeout()
     {
@@ -336,13 +348,19 @@ public abstract class BaseServer : IServer
         {
             next = GetRequest();
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (ObjectDisposedException) when (_stopping)
         {
-            if (!_stopping)
-            {
-                Logger.LogDebug("Taking a request failed: {Reason}", e.Message);
-            }
-
+            return;
+        }
+        catch (SocketException e) when (!_stopping)
+        {
+            // Out of descriptors, say: the listener stays readable, so pause instead of spinning.
+            _acceptBackoff.Failed(e);
+            _acceptPausedUntil = Environment.TickCount64 + (long)AcceptBackoff.Pause.TotalMilliseconds;
+            return;
+        }
+        catch (SocketException)
+        {
             return;
         }
 
@@ -350,6 +368,8 @@ public abstract class BaseServer : IServer
         {
             return;
         }
+
+        _acceptBackoff.Succeeded();
 
         if (!VerifyRequest(request.Socket, request.ClientAddress))
         {

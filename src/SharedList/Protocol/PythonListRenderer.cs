@@ -29,19 +29,36 @@ public static class PythonListRenderer
     public static void Render(ReadOnlySpan<string> items, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        output.Write("["u8);
+        WriteOpening(output);
         for (var i = 0; i < items.Length; i++)
         {
-            if (i > 0)
-            {
-                output.Write(", "u8);
-            }
-
-            WriteRepr(items[i], output);
+            WriteItem(items[i], first: i == 0, output);
         }
 
-        output.Write("]"u8);
+        WriteClosing(output);
     }
+
+    /// <summary>Writes the <c>[</c> that opens a list; with <see cref="WriteItem"/> and <see cref="WriteClosing"/>, a list can be written piecewise.</summary>
+    /// <param name="output">Where the bytes go.</param>
+    public static void WriteOpening(IBufferWriter<byte> output) => output.Write("["u8);
+
+    /// <summary>Writes one item of a list: its separator (unless <paramref name="first"/>) and its repr.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="first">Whether it is the list's first item.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public static void WriteItem(string item, bool first, IBufferWriter<byte> output)
+    {
+        if (!first)
+        {
+            output.Write(", "u8);
+        }
+
+        WriteRepr(item, output);
+    }
+
+    /// <summary>Writes the <c>]</c> that closes a list.</summary>
+    /// <param name="output">Where the bytes go.</param>
+    public static void WriteClosing(IBufferWriter<byte> output) => output.Write("]"u8);
 
     /// <summary>Returns <c>str(items)</c> as a string, for logs.</summary>
     /// <param name="items">The list, in order.</param>

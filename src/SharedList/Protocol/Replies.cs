@@ -24,6 +24,9 @@ public static class Replies
     /// <summary>Sent by the server to a connection past its limit, before closing it.</summary>
     public const string TooManyConnections = "ERR too many connections";
 
+    /// <summary>The reply to an append when the list already holds its maximum number of items; nothing is stored.</summary>
+    public const string ListFull = "ERR list full";
+
     /// <summary>Encodes a reply as it goes on the wire: UTF-8, plus <c>\n</c> with <see cref="Framing.Line"/>.</summary>
     /// <param name="reply">The reply text, for example <see cref="TooManyConnections"/>.</param>
     /// <param name="framing">The connection's framing.</param>

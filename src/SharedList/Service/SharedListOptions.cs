@@ -13,10 +13,32 @@ public sealed record SharedListOptions
     /// </summary>
     public const int DefaultMaxMessageBytes = 65536;
 
+    /// <summary>
+    /// The default for <see cref="OutputBudgetBytes"/>: 64 KiB, enough for hundreds of pipelined replies per
+    /// send, and small enough that 10,000 connections that stop reading hold at most about 640 MB.
+    /// </summary>
+    public const int DefaultOutputBudgetBytes = 65536;
+
     private readonly int _maxMessageBytes = DefaultMaxMessageBytes;
+    private readonly int _outputBudgetBytes = DefaultOutputBudgetBytes;
 
     /// <summary>How stream connections are framed. Datagrams are always <see cref="Framing.Raw"/>.</summary>
     public Framing Framing { get; init; } = Framing.Line;
+
+    /// <summary>
+    /// Replies a session writes before it lets the server send them (<c>OutputPending</c>): the bound on reply
+    /// bytes the server holds for one connection. A longer reply (a big <c>LIST</c>) goes out in pieces of
+    /// this size. Must be positive.
+    /// </summary>
+    public int OutputBudgetBytes
+    {
+        get => _outputBudgetBytes;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _outputBudgetBytes = value;
+        }
+    }
 
     /// <summary>The largest message accepted, in bytes, not counting the line terminator. Must be positive.</summary>
     public int MaxMessageBytes

@@ -18,14 +18,18 @@ internal sealed class SharedListSession : ISession
     private readonly MessageFramer _framer;
     private readonly IListStore _store;
     private readonly ILogger _logger;
+    private readonly long _outputBudget;
+    private readonly CountingBufferWriter _counter = new();
+    private readonly ListReplyInProgress _listReply = new();
     private bool _datagramHandled;
 
-    public SharedListSession(ConnectionContext connection, MessageFramer framer, IListStore store, ILogger logger)
+    public SharedListSession(ConnectionContext connection, MessageFramer framer, IListStore store, ILogger logger, int outputBudget)
     {
         _connection = connection;
         _framer = framer;
         _store = store;
         _logger = logger;
+        _outputBudget = outputBudget;
     }
 
     private Framing Framing => _framer.Framing;
@@ -37,15 +41,33 @@ internal sealed class SharedListSession : ISession
             : ProcessStream(ref input, inputCompleted, output);
     }
 
-    private SessionStatus ProcessStream(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> output)
+    private SessionStatus ProcessStream(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> server)
     {
+        // Replies beyond the budget wait for the next call (OutputPending), so the server holds at most about
+        // one budget of replies for this connection, whatever the client pipelines and whether it reads or not.
+        var output = _counter.Reset(server);
+        if (_listReply.IsActive && !_listReply.WriteSome(output, _outputBudget, Framing))
+        {
+            return SessionStatus.OutputPending;
+        }
+
         // Terminates: every Message result consumes at least one byte.
         while (true)
         {
+            if (output.Written >= _outputBudget)
+            {
+                return input.IsEmpty ? (inputCompleted ? SessionStatus.Close : SessionStatus.Continue) : SessionStatus.OutputPending;
+            }
+
             switch (_framer.TryReadMessage(ref input, out var message))
             {
                 case FrameStatus.Message:
                     Handle(message, output);
+                    if (_listReply.IsActive && !_listReply.WriteSome(output, _outputBudget, Framing))
+                    {
+                        return SessionStatus.OutputPending;
+                    }
+
                     break;
                 case FrameStatus.TooLong:
                     RejectTooLong(ref input, output);
@@ -128,6 +150,10 @@ internal sealed class SharedListSession : ISession
 
         switch (CommandParser.Parse(message))
         {
+            case Command.List when _connection.Transport == TransportKind.Stream:
+                // Written a budget at a time by ProcessStream; a datagram reply is one datagram, written whole below.
+                _listReply.Begin(_store.Snapshot());
+                break;
             case Command.List:
                 PythonListRenderer.Render(_store.Snapshot().Span, output);
                 Replies.WriteTerminator(output, Framing);
@@ -137,8 +163,7 @@ internal sealed class SharedListSession : ISession
                 Replies.Write(output, Replies.ListCleared, Framing);
                 break;
             default:
-                _store.Append(Encoding.UTF8.GetString(message));
-                Replies.Write(output, Replies.Ack, Framing);
+                Replies.Write(output, _store.TryAppend(Encoding.UTF8.GetString(message)) ? Replies.Ack : Replies.ListFull, Framing);
                 break;
         }
 

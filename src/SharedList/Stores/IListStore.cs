@@ -3,7 +3,7 @@ namespace SharedList.Stores;
 /// <summary>The one list that every client of a server shares.</summary>
 /// <remarks>
 /// Threading: every member may be called concurrently from any number of connections. Implementations are
-/// linearizable: an <see cref="Append"/> that returned before a <see cref="Snapshot"/> began is in that
+/// linearizable: a <see cref="TryAppend"/> that returned before a <see cref="Snapshot"/> began is in that
 /// snapshot, and no item is lost or duplicated. Items are valid text (invalid UTF-8 never reaches a store).
 /// </remarks>
 public interface IListStore
@@ -11,9 +11,13 @@ public interface IListStore
     /// <summary>The number of items now.</summary>
     int Count { get; }
 
-    /// <summary>Adds an item at the end of the list.</summary>
+    /// <summary>The most items the list holds; an append past it is refused.</summary>
+    int MaxItems { get; }
+
+    /// <summary>Adds an item at the end of the list, unless the list already holds <see cref="MaxItems"/>.</summary>
     /// <param name="item">The item, already decoded.</param>
-    void Append(string item);
+    /// <returns>False when the list is full and nothing was stored.</returns>
+    bool TryAppend(string item);
 
     /// <summary>Empties the list.</summary>
     void Clear();

@@ -12,9 +12,25 @@ public sealed class InMemoryListStore : IListStore
 {
     private const int InitialCapacity = 16;
 
+    /// <summary>
+    /// The default <see cref="MaxItems"/>: ten million. A bound on what clients can make the server hold
+    /// (16-byte items cost about 70 bytes each here, so about 0.7 GB at the bound), far above any lab use.
+    /// </summary>
+    public const int DefaultMaxItems = 10_000_000;
+
     private readonly Lock _gate = new();
     private string[] _items = [];
     private int _count;
+
+    /// <summary>Creates an empty list that holds at most <paramref name="maxItems"/> items.</summary>
+    public InMemoryListStore(int maxItems = DefaultMaxItems)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxItems);
+        MaxItems = maxItems;
+    }
+
+    /// <inheritdoc/>
+    public int MaxItems { get; }
 
     /// <inheritdoc/>
     public int Count
@@ -29,19 +45,25 @@ public sealed class InMemoryListStore : IListStore
     }
 
     /// <inheritdoc/>
-    public void Append(string item)
+    public bool TryAppend(string item)
     {
         ArgumentNullException.ThrowIfNull(item);
         lock (_gate)
         {
+            if (_count == MaxItems)
+            {
+                return false;
+            }
+
             if (_count == _items.Length)
             {
                 // Array.Resize copies into a new array, leaving the one snapshots may hold untouched.
-                Array.Resize(ref _items, Math.Max(InitialCapacity, _items.Length * 2));
+                Array.Resize(ref _items, Math.Min(MaxItems, Math.Max(InitialCapacity, _items.Length * 2)));
             }
 
             _items[_count] = item;
             _count++;
+            return true;
         }
     }
 

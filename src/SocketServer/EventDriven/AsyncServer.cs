@@ -19,15 +19,15 @@ namespace SocketServer.EventDriven;
 /// </remarks>
 public sealed class AsyncServer : StreamServer
 {
-    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(50);
-
     private readonly CancellationTokenSource _stopAccepting = new();
+    private readonly AcceptBackoff _acceptBackoff;
     private Task _acceptLoop = Task.CompletedTask;
 
     /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
     public AsyncServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options = null, ILogger? logger = null)
         : base(endPoint, sessions, options, logger)
     {
+        _acceptBackoff = new AcceptBackoff(Logger);
     }
 
     /// <inheritdoc />
@@ -75,11 +75,10 @@ public sealed class AsyncServer : StreamServer
             }
             catch (SocketException e)
             {
-                // Out of descriptors, say: back off instead of spinning; connected clients keep being served.
-                Logger.LogError("Accepting a connection failed: {Reason}", e.Message);
+                _acceptBackoff.Failed(e);
                 try
                 {
-                    await Task.Delay(AcceptRetryDelay, token).ConfigureAwait(false);
+                    await Task.Delay(AcceptBackoff.Pause, token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -89,6 +88,7 @@ public sealed class AsyncServer : StreamServer
                 continue;
             }
 
+            _acceptBackoff.Succeeded();
             accepted.NoDelay = true;
             if (Admit(accepted) is { } connection)
             {
@@ -104,31 +104,55 @@ public sealed class AsyncServer : StreamServer
         var stream = new NetworkStream(socket, ownsSocket: false);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
         var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        var clock = new ProgressClock(Options.Timeouts);
+        using var deadline = new CancellationTokenSource();
         try
         {
             var session = Sessions.CreateSession(connection);
             while (true)
             {
-                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var result = await reader.ReadAsync(Arm(deadline, clock)).ConfigureAwait(false);
                 var buffer = result.Buffer;
+                var received = buffer.Length;
                 var status = session.Process(ref buffer, result.IsCompleted, writer);
+                while (status == SessionStatus.OutputPending)
+                {
+                    // The read buffer stays valid until AdvanceTo: send this chunk, then let the session go on.
+                    clock.Update(inFlight: true, progressed: buffer.Length < received);
+                    received = buffer.Length;
+                    if ((await writer.FlushAsync(Arm(deadline, clock)).ConfigureAwait(false)).IsCompleted)
+                    {
+                        return;
+                    }
+
+                    clock.Update(inFlight: true, progressed: true);
+                    status = session.Process(ref buffer, result.IsCompleted, writer);
+                }
+
+                var unconsumed = buffer.Length;
+                clock.Update(inFlight: unconsumed > 0 || writer.UnflushedBytes > 0, progressed: unconsumed < received);
 
                 // Consumed up to what the session left; examined everything, so the next read waits for new bytes.
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (writer.UnflushedBytes > 0)
                 {
-                    var flush = await writer.FlushAsync().ConfigureAwait(false);
-                    if (flush.IsCompleted)
+                    if ((await writer.FlushAsync(Arm(deadline, clock)).ConfigureAwait(false)).IsCompleted)
                     {
-                        break;
+                        return;
                     }
+
+                    clock.Update(inFlight: unconsumed > 0, progressed: true);
                 }
 
                 if (status == SessionStatus.Close || result.IsCompleted)
                 {
-                    break;
+                    return;
                 }
             }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            LogConnectionTimeout(connection, clock);
         }
         catch (Exception e)
         {
@@ -140,6 +164,28 @@ public sealed class AsyncServer : StreamServer
             await stream.DisposeAsync().ConfigureAwait(false);
             Release(socket, connection);
         }
+    }
+
+    // A token that fires at the connection's deadline, or none when no bound applies.
+    private static CancellationToken Arm(CancellationTokenSource deadline, ProgressClock clock)
+    {
+        if (clock.Remaining() is not { } remaining)
+        {
+            // Disarm what an earlier operation armed, so it cannot fire during a later one.
+            deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+            return CancellationToken.None;
+        }
+
+        if (remaining <= TimeSpan.Zero)
+        {
+            deadline.Cancel();
+        }
+        else
+        {
+            deadline.CancelAfter(remaining);
+        }
+
+        return deadline.Token;
     }
 
     private static async Task CompleteQuietlyAsync(PipeReader reader, PipeWriter writer)

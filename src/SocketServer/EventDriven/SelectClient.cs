@@ -1,36 +1,37 @@
-using System.Buffers;
 using System.Net.Sockets;
+using SocketServer.Internal;
 using SocketServer.Sessions;
 
 namespace SocketServer.EventDriven;
 
-/// <summary>One connection of a <see cref="SelectServer"/>: its non-blocking socket, input and unsent output.</summary>
+/// <summary>One connection of a <see cref="SelectServer"/>: its non-blocking socket, input, unsent output and deadline.</summary>
 /// <remarks>Used only from the select loop's thread.</remarks>
-internal sealed class SelectClient(Socket socket, ISession session, ConnectionContext connection)
+internal sealed class SelectClient(Socket socket, ISession session, ConnectionContext connection, ConnectionTimeouts timeouts)
 {
-    private const int InitialBufferSize = 4096;
-    private const int RetainedReplyCapacity = 64 * 1024;
-
-    private byte[] _input = new byte[InitialBufferSize];
-    private int _inputStart;
-    private int _inputEnd;
-    private ArrayBufferWriter<byte> _output = new();
-    private int _outputSent;
+    private readonly InputBuffer _input = new();
+    private readonly OutputBuffer _output = new();
     private bool _inputCompleted;
     private bool _closeWhenFlushed;
+    private bool _sessionHasMore;
 
     public Socket Socket { get; } = socket;
 
     public ConnectionContext Connection { get; } = connection;
 
-    /// <summary>True while replies wait to be sent; the loop then waits for writability instead of reading.</summary>
-    public bool WantsToWrite => _outputSent < _output.WrittenCount;
+    /// <summary>The connection's idle/stall deadline.</summary>
+    public ProgressClock Clock { get; } = new(timeouts);
+
+    /// <summary>
+    /// True while replies wait to be sent or the session has more to write; the loop then waits for
+    /// writability instead of reading, which is the back-pressure on a client that does not read.
+    /// </summary>
+    public bool WantsToWrite => _output.HasPending || _sessionHasMore;
 
     /// <summary>Reads what arrived, runs the session, sends what it can. Returns false to close.</summary>
     public bool OnReadable()
     {
-        MakeRoomForInput();
-        var received = Socket.Receive(_input, _inputEnd, _input.Length - _inputEnd, SocketFlags.None, out var error);
+        var space = _input.GetReceiveSpace();
+        var received = Socket.Receive(space.Array!, space.Offset, space.Count, SocketFlags.None, out var error);
         if (error == SocketError.WouldBlock)
         {
             return true;
@@ -41,33 +42,25 @@ internal sealed class SelectClient(Socket socket, ISession session, ConnectionCo
             throw new SocketException((int)error);
         }
 
-        _inputEnd += received;
+        _input.Commit(received);
         _inputCompleted = received == 0;
-
-        var input = new ReadOnlySequence<byte>(_input, _inputStart, _inputEnd - _inputStart);
-        var before = input.Length;
-        if (session.Process(ref input, _inputCompleted, _output) == SessionStatus.Close)
-        {
-            _closeWhenFlushed = true;
-        }
-
-        _inputStart += (int)(before - input.Length);
-        if (_inputStart == _inputEnd)
-        {
-            _inputStart = _inputEnd = 0;
-        }
-
+        RunSession();
         return OnWritable();
     }
 
-    /// <summary>Sends as much pending output as the socket takes. Returns false to close.</summary>
+    /// <summary>
+    /// Sends as much pending output as the socket takes; once all is sent, lets the session write its next
+    /// chunk (one per readiness event, so one long reply takes turns with other clients). Returns false to close.
+    /// </summary>
     public bool OnWritable()
     {
-        while (WantsToWrite)
+        var progressed = false;
+        while (_output.HasPending)
         {
-            var sent = Socket.Send(_output.WrittenSpan[_outputSent..], SocketFlags.None, out var error);
+            var sent = Socket.Send(_output.Pending, SocketFlags.None, out var error);
             if (error == SocketError.WouldBlock)
             {
+                Clock.Update(inFlight: true, progressed);
                 return true;
             }
 
@@ -76,39 +69,27 @@ internal sealed class SelectClient(Socket socket, ISession session, ConnectionCo
                 throw new SocketException((int)error);
             }
 
-            _outputSent += sent;
+            _output.Sent(sent);
+            progressed = true;
         }
 
-        if (_output.Capacity > RetainedReplyCapacity)
+        if (_sessionHasMore)
         {
-            _output = new ArrayBufferWriter<byte>();
-        }
-        else
-        {
-            _output.ResetWrittenCount();
+            RunSession();
+            return true;
         }
 
-        _outputSent = 0;
+        Clock.Update(inFlight: !_input.IsEmpty, progressed);
         return !(_closeWhenFlushed || _inputCompleted);
     }
 
-    private void MakeRoomForInput()
+    private void RunSession()
     {
-        if (_inputEnd < _input.Length)
-        {
-            return;
-        }
-
-        if (_inputStart > 0)
-        {
-            Buffer.BlockCopy(_input, _inputStart, _input, 0, _inputEnd - _inputStart);
-            _inputEnd -= _inputStart;
-            _inputStart = 0;
-        }
-        else
-        {
-            // One message longer than the buffer: grow. The session bounds message size and closes past it.
-            Array.Resize(ref _input, _input.Length * 2);
-        }
+        var data = _input.Data;
+        var status = session.Process(ref data, _inputCompleted, _output.Writer);
+        var consumed = _input.ConsumeTo(data);
+        _sessionHasMore = status == SessionStatus.OutputPending;
+        _closeWhenFlushed |= status == SessionStatus.Close;
+        Clock.Update(inFlight: !_input.IsEmpty || WantsToWrite, progressed: consumed > 0);
     }
 }

@@ -25,6 +25,8 @@ public sealed class SelectServer : StreamServer
 
     private readonly WakeUpSocket _wakeUp = new();
     private readonly Dictionary<Socket, SelectClient> _clients = [];
+    private readonly AcceptBackoff _acceptBackoff;
+    private long _acceptPausedUntil;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopAccepting;
     private bool _listenerClosed;
@@ -34,6 +36,7 @@ public sealed class SelectServer : StreamServer
     public SelectServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options = null, ILogger? logger = null)
         : base(endPoint, sessions, options, logger)
     {
+        _acceptBackoff = new AcceptBackoff(Logger);
         ListenSocket.Blocking = false;
     }
 
@@ -90,19 +93,26 @@ public sealed class SelectServer : StreamServer
                 readable.Clear();
                 writable.Clear();
                 readable.Add(_wakeUp.Socket);
-                if (!_listenerClosed)
+                var accepting = !_listenerClosed && Environment.TickCount64 >= _acceptPausedUntil;
+                if (accepting)
                 {
                     readable.Add(ListenSocket);
                 }
 
+                // Wake up for the nearest connection deadline, or when a paused accept may resume.
+                var wait = _listenerClosed || accepting ? (TimeSpan?)null : TimeSpan.FromMilliseconds(_acceptPausedUntil - Environment.TickCount64);
                 foreach (var client in _clients.Values)
                 {
                     (client.WantsToWrite ? writable : readable).Add(client.Socket);
+                    if (client.Clock.Remaining() is { } remaining && (wait is null || remaining < wait))
+                    {
+                        wait = remaining;
+                    }
                 }
 
                 try
                 {
-                    Socket.Select(readable, writable, null, -1);
+                    Socket.Select(readable, writable, null, wait is { } w ? (int)Math.Clamp(w.Ticks / 10, 0, int.MaxValue) : -1);
                 }
                 catch (ObjectDisposedException) when (_stopAccepting)
                 {
@@ -133,6 +143,8 @@ public sealed class SelectServer : StreamServer
                         Serve(client, static c => c.OnWritable());
                     }
                 }
+
+                CloseExpired();
             }
         }
         catch (Exception e)
@@ -170,15 +182,17 @@ public sealed class SelectServer : StreamServer
             }
             catch (SocketException e)
             {
-                Logger.LogError("Accepting a connection failed: {Reason}", e.Message);
+                _acceptBackoff.Failed(e);
+                _acceptPausedUntil = Environment.TickCount64 + (long)AcceptBackoff.Pause.TotalMilliseconds;
                 return;
             }
 
+            _acceptBackoff.Succeeded();
             accepted.Blocking = false;
             accepted.NoDelay = true;
             if (Admit(accepted) is { } connection)
             {
-                _clients.Add(accepted, new SelectClient(accepted, Sessions.CreateSession(connection), connection));
+                _clients.Add(accepted, new SelectClient(accepted, Sessions.CreateSession(connection), connection, Options.Timeouts));
             }
         }
     }
@@ -198,6 +212,24 @@ public sealed class SelectServer : StreamServer
 
         if (!keepOpen)
         {
+            Close(client);
+        }
+    }
+
+    private void CloseExpired()
+    {
+        List<SelectClient>? expired = null;
+        foreach (var client in _clients.Values)
+        {
+            if (client.Clock.Remaining() <= TimeSpan.Zero)
+            {
+                (expired ??= []).Add(client);
+            }
+        }
+
+        foreach (var client in expired ?? [])
+        {
+            LogConnectionTimeout(client.Connection, client.Clock);
             Close(client);
         }
     }

@@ -139,6 +139,10 @@ public abstract class StreamServer : IServer
         Logger.LogInformation("Client {Client} disconnected", connection.RemoteEndPoint);
     }
 
+    /// <summary>Logs a connection closed for breaking its <see cref="ConnectionTimeouts"/>.</summary>
+    private protected void LogConnectionTimeout(ConnectionContext connection, ProgressClock clock) =>
+        Logger.LogInformation("Closing {Client}: it {Reason} for {Seconds} s", connection.RemoteEndPoint, clock.Reason, clock.Bound.TotalSeconds);
+
     /// <summary>Logs a connection's failure at the level it deserves: a vanished peer is not a server error.</summary>
     private protected void LogConnectionError(ConnectionContext connection, Exception exception)
     {

@@ -1,3 +1,5 @@
+using SocketServer.Sessions;
+
 namespace SocketServer.EventDriven;
 
 /// <summary>Socket and limit settings of the event-driven servers (<see cref="SelectServer"/>, <see cref="AsyncServer"/>).</summary>
@@ -14,4 +16,7 @@ public sealed class StreamServerOptions
 
     /// <summary>Bytes sent to a connection refused by the limit before it is closed. Default: none.</summary>
     public ReadOnlyMemory<byte> RejectionReply { get; init; }
+
+    /// <summary>Idle and stall bounds of each connection. Default: none.</summary>
+    public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.None;
 }

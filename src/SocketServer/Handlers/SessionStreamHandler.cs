@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Net.Sockets;
+using SocketServer.Internal;
 using SocketServer.Sessions;
 
 namespace SocketServer.Handlers;
@@ -8,86 +8,100 @@ namespace SocketServer.Handlers;
 /// Runs an <see cref="ISession"/> over a blocking connection: the bridge that lets the blocking models
 /// (sequential, threading, pool) serve the same protocol as the event-driven ones.
 /// </summary>
-/// <remarks>Created per connection by the server's handler factory; not thread-safe (one thread per instance).</remarks>
+/// <remarks>
+/// Created per connection by the server's handler factory; used by one thread. <see cref="ConnectionTimeouts"/>
+/// are enforced with the socket's receive and send timeouts, set from the connection's deadline before each call.
+/// </remarks>
 public sealed class SessionStreamHandler : BaseRequestHandler
 {
-    private const int InitialBufferSize = 4096;
-
-    // A reply buffer grown past this (one huge LIST) is dropped after use rather than held for the connection's life.
-    private const int RetainedReplyCapacity = 64 * 1024;
-
     private readonly ISessionFactory _sessions;
+    private readonly ConnectionTimeouts _timeouts;
+    private int _appliedReceiveTimeout;
+    private int _appliedSendTimeout;
 
     /// <summary>Creates a handler that will ask <paramref name="sessions"/> for its session.</summary>
-    public SessionStreamHandler(ISessionFactory sessions)
+    /// <param name="sessions">Creates the connection's session.</param>
+    /// <param name="timeouts">Idle and stall bounds; none when null.</param>
+    public SessionStreamHandler(ISessionFactory sessions, ConnectionTimeouts? timeouts = null)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         _sessions = sessions;
+        _timeouts = timeouts ?? ConnectionTimeouts.None;
     }
 
     /// <inheritdoc />
     public override void Handle()
     {
+        Request.NoDelay = true;
         var session = _sessions.CreateSession(new ConnectionContext(RequestId, ClientAddress, Request.LocalEndPoint!, TransportKind.Stream));
-        var buffer = new byte[InitialBufferSize];
-        var start = 0;
-        var end = 0;
-        var replies = new ArrayBufferWriter<byte>();
-        while (true)
+        var input = new InputBuffer();
+        var output = new OutputBuffer();
+        var clock = new ProgressClock(_timeouts);
+        var inputCompleted = false;
+        var status = SessionStatus.Continue;
+        try
         {
-            if (end == buffer.Length)
+            while (true)
             {
-                // Keep unconsumed bytes at the front; grow only when a single message needs more room.
-                if (start > 0)
+                if (status != SessionStatus.OutputPending)
                 {
-                    Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-                    end -= start;
-                    start = 0;
-                }
-                else
-                {
-                    Array.Resize(ref buffer, buffer.Length * 2);
-                }
-            }
+                    var space = input.GetReceiveSpace();
+                    var receiveTimeout = TimeoutFor(clock);
+                    if (receiveTimeout != _appliedReceiveTimeout)
+                    {
+                        Request.ReceiveTimeout = _appliedReceiveTimeout = receiveTimeout;
+                    }
 
-            var received = Request.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
-            end += received;
-            var inputCompleted = received == 0;
-
-            var input = new ReadOnlySequence<byte>(buffer, start, end - start);
-            var before = input.Length;
-            var status = session.Process(ref input, inputCompleted, replies);
-            start += (int)(before - input.Length);
-            if (start == end)
-            {
-                start = end = 0;
-            }
-
-            if (replies.WrittenCount > 0)
-            {
-                SendAll(replies.WrittenSpan);
-                if (replies.Capacity > RetainedReplyCapacity)
-                {
-                    replies = new ArrayBufferWriter<byte>();
+                    var received = Request.Receive(space.Array!, space.Offset, space.Count, SocketFlags.None);
+                    input.Commit(received);
+                    inputCompleted = received == 0;
                 }
-                else
+
+                var data = input.Data;
+                status = session.Process(ref data, inputCompleted, output.Writer);
+                var consumed = input.ConsumeTo(data);
+                clock.Update(inFlight: !input.IsEmpty || output.HasPending || status == SessionStatus.OutputPending, progressed: consumed > 0);
+
+                while (output.HasPending)
                 {
-                    replies.ResetWrittenCount();
+                    var sendTimeout = TimeoutFor(clock);
+                    if (sendTimeout != _appliedSendTimeout)
+                    {
+                        Request.SendTimeout = _appliedSendTimeout = sendTimeout;
+                    }
+
+                    output.Sent(Request.Send(output.Pending));
+                    clock.Update(inFlight: !input.IsEmpty || output.HasPending || status == SessionStatus.OutputPending, progressed: true);
+                }
+
+                if (status == SessionStatus.Close || (inputCompleted && status != SessionStatus.OutputPending))
+                {
+                    return;
                 }
             }
-
-            if (status == SessionStatus.Close || inputCompleted)
-            {
-                return;
-            }
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        {
+            Server.LogConnectionTimeout(ClientAddress, clock);
+        }
+        catch (ConnectionDeadlinePassedException)
+        {
+            Server.LogConnectionTimeout(ClientAddress, clock);
         }
     }
 
-    private void SendAll(ReadOnlySpan<byte> data)
+    // The socket timeout for the next call: the time left before the deadline (0 = wait forever). The caller
+    // skips setsockopt when the value is unchanged, so an unbounded idle wait costs no system call.
+    private static int TimeoutFor(ProgressClock clock)
     {
-        while (!data.IsEmpty)
+        var remaining = clock.Remaining();
+        if (remaining is { } left && left <= TimeSpan.Zero)
         {
-            data = data[Request.Send(data)..];
+            throw new ConnectionDeadlinePassedException();
         }
+
+        return remaining is { } r ? (int)Math.Clamp(Math.Ceiling(r.TotalMilliseconds), 1, int.MaxValue) : 0;
     }
+
+    private sealed class ConnectionDeadlinePassedException : Exception;
 }

@@ -29,8 +29,10 @@ public interface ISession
     /// </param>
     /// <param name="output">Where replies are written. The server sends them after the call returns.</param>
     /// <returns>
-    /// <see cref="SessionStatus.Continue"/> to keep the connection, or <see cref="SessionStatus.Close"/> to send
-    /// what was written and then close it (for example when framing is lost).
+    /// <see cref="SessionStatus.Continue"/> to keep the connection; <see cref="SessionStatus.Close"/> to send
+    /// what was written and then close it (for example when framing is lost); or
+    /// <see cref="SessionStatus.OutputPending"/> to be called again, once what was written is sent, before any
+    /// new bytes are awaited.
     /// </returns>
     SessionStatus Process(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> output);
 }

@@ -12,9 +12,9 @@ public class InMemoryListStoreTests
     {
         var store = new InMemoryListStore();
 
-        store.Append("a");
-        store.Append("");
-        store.Append("b");
+        store.TryAppend("a");
+        store.TryAppend("");
+        store.TryAppend("b");
 
         Assert.Equal(["a", "", "b"], store.Snapshot().ToArray());
         Assert.Equal(3, store.Count);
@@ -29,17 +29,17 @@ public class InMemoryListStoreTests
     public void A_snapshot_never_changes_after_it_is_taken()
     {
         var store = new InMemoryListStore();
-        store.Append("a");
-        store.Append("b");
+        store.TryAppend("a");
+        store.TryAppend("b");
 
         var snapshot = store.Snapshot();
-        store.Append("c"); // written past the snapshot, in the same array
+        store.TryAppend("c"); // written past the snapshot, in the same array
         var beforeClear = store.Snapshot();
         store.Clear();
-        store.Append("x"); // must not land in the old array's first slot
+        store.TryAppend("x"); // must not land in the old array's first slot
         for (var i = 0; i < 100; i++)
         {
-            store.Append("grow");
+            store.TryAppend("grow");
         }
 
         Assert.Equal(["a", "b"], snapshot.ToArray());
@@ -62,7 +62,7 @@ public class InMemoryListStoreTests
                 start.SignalAndWait();
                 for (var i = 0; i < ItemsPerWriter; i++)
                 {
-                    store.Append($"{writer}:{i}");
+                    store.TryAppend($"{writer}:{i}");
                 }
 
                 Interlocked.Increment(ref writersDone);
@@ -105,7 +105,7 @@ public class InMemoryListStoreTests
         {
             for (var i = 0; i < ItemsPerWriter; i++)
             {
-                store.Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                store.TryAppend(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 Volatile.Write(ref acknowledged, i); // "Ack" sent to the client
             }
         });

@@ -11,7 +11,9 @@ internal sealed class CountingStore : IListStore
 
     public int Count => _inner.Count;
 
-    public void Append(string item) => _inner.Append(item);
+    public int MaxItems => _inner.MaxItems;
+
+    public bool TryAppend(string item) => _inner.TryAppend(item);
 
     public void Clear() => _inner.Clear();
 

@@ -1,0 +1,60 @@
+using System.Buffers;
+
+namespace SocketServer.Internal;
+
+/// <summary>
+/// Received bytes not yet consumed by the session, for the models that receive into their own buffer
+/// (the blocking handler and the select loop). Keeps unconsumed bytes at the front; grows only when one
+/// message needs more room (the session bounds message size and closes past it).
+/// </summary>
+internal sealed class InputBuffer
+{
+    private const int InitialSize = 4096;
+
+    private byte[] _buffer = new byte[InitialSize];
+    private int _start;
+    private int _end;
+
+    /// <summary>The unconsumed bytes.</summary>
+    public ReadOnlySequence<byte> Data => new(_buffer, _start, _end - _start);
+
+    /// <summary>True when every received byte was consumed.</summary>
+    public bool IsEmpty => _start == _end;
+
+    /// <summary>Room to receive into, made by compacting or growing.</summary>
+    public ArraySegment<byte> GetReceiveSpace()
+    {
+        if (_end == _buffer.Length)
+        {
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+            else
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+        }
+
+        return new ArraySegment<byte>(_buffer, _end, _buffer.Length - _end);
+    }
+
+    /// <summary>Records that <paramref name="count"/> bytes were received into the receive space.</summary>
+    public void Commit(int count) => _end += count;
+
+    /// <summary>Drops the bytes the session consumed: the difference between <see cref="Data"/> and what it left.</summary>
+    /// <returns>How many bytes were consumed.</returns>
+    public long ConsumeTo(in ReadOnlySequence<byte> remaining)
+    {
+        var consumed = (_end - _start) - remaining.Length;
+        _start += (int)consumed;
+        if (_start == _end)
+        {
+            _start = _end = 0;
+        }
+
+        return consumed;
+    }
+}

@@ -1,0 +1,17 @@
+namespace SocketServer.Sessions;
+
+/// <summary>How long a connection may hold the server without making progress. <see cref="TimeSpan.Zero"/> turns a bound off.</summary>
+/// <param name="Idle">
+/// A connection with nothing in flight (no partial message, no unsent reply) that sends nothing for this
+/// long is closed. Off by default, as in Redis: idle clients cost only their buffers.
+/// </param>
+/// <param name="Stall">
+/// A connection with something in flight that makes no progress for this long is closed: a message started
+/// but not completed (a client dribbling one line forever), or replies the client does not read.
+/// Progress is a complete message consumed or reply bytes taken by the client, not merely bytes received.
+/// </param>
+public sealed record ConnectionTimeouts(TimeSpan Idle, TimeSpan Stall)
+{
+    /// <summary>No bounds at all: what CPython's socketserver does.</summary>
+    public static ConnectionTimeouts None { get; } = new(TimeSpan.Zero, TimeSpan.Zero);
+}
