@@ -38,6 +38,14 @@ internal static class ServeCommand
 
     private static readonly Option<int> MaxMessage = new("--max-message") { Description = "Largest message in bytes; a longer one gets 'ERR message too long' and the connection is closed.", DefaultValueFactory = _ => Defaults.MaxMessageBytes };
 
+    private static readonly Option<int> MaxItems = new("--max-items") { Description = "Items the list holds at most; an append past it gets 'ERR list full' and stores nothing.", DefaultValueFactory = _ => Defaults.MaxItems };
+
+    private static readonly Option<int> MaxReplyBuffer = new("--max-reply-buffer") { Description = "Reply bytes held in server memory per connection; longer replies (a big LIST) are sent in pieces as the client reads.", DefaultValueFactory = _ => Defaults.MaxReplyBuffer };
+
+    private static readonly Option<double> IdleTimeout = new("--idle-timeout") { Description = "Seconds a connection may send nothing before it is closed; 0 = never.", DefaultValueFactory = _ => Defaults.IdleTimeout.TotalSeconds };
+
+    private static readonly Option<double> StallTimeout = new("--stall-timeout") { Description = "Seconds a connection may leave a message unfinished or its replies unread before it is closed (slow clients, clients that never read); 0 = never.", DefaultValueFactory = _ => Defaults.StallTimeout.TotalSeconds };
+
     private static readonly Option<double> ShutdownTimeout = new("--shutdown-timeout") { Description = "Seconds to keep serving connected clients after EXIT/SIGINT/SIGTERM before closing them.", DefaultValueFactory = _ => Defaults.ShutdownTimeout.TotalSeconds };
 
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Log every request and the resulting list (debug level)." };
@@ -46,7 +54,7 @@ internal static class ServeCommand
     {
         var command = new Command("serve", "Run the shared-list server. Type EXIT (or send SIGINT/SIGTERM) to stop accepting and exit once connected clients leave.")
         {
-            Model, Udp, FramingOption, Host, Port, Backlog, Workers, MaxConnections, MaxMessage, ShutdownTimeout, Verbose,
+            Model, Udp, FramingOption, Host, Port, Backlog, Workers, MaxConnections, MaxMessage, MaxItems, MaxReplyBuffer, IdleTimeout, StallTimeout, ShutdownTimeout, Verbose,
         };
         command.Validators.Add(result =>
         {
@@ -59,6 +67,11 @@ internal static class ServeCommand
         Positive(Workers);
         Positive(MaxConnections);
         Positive(MaxMessage);
+        Positive(MaxItems);
+        Positive(MaxReplyBuffer);
+        Seconds(IdleTimeout);
+        Seconds(StallTimeout);
+        Seconds(ShutdownTimeout);
         Port.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 0 or > 65535)
@@ -66,16 +79,17 @@ internal static class ServeCommand
                 result.AddError("--port must be between 0 and 65535.");
             }
         });
-        ShutdownTimeout.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() is < 0 or double.NaN or > 86_400)
-            {
-                result.AddError("--shutdown-timeout must be between 0 and 86400 seconds.");
-            }
-        });
         command.SetAction((parse, _) => RunAsync(parse));
         return command;
     }
+
+    private static void Seconds(Option<double> option) => option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<double>() is < 0 or double.NaN or > 86_400)
+        {
+            result.AddError($"{option.Name} must be between 0 and 86400 seconds.");
+        }
+    });
 
     private static void Positive(Option<int> option) => option.Validators.Add(result =>
     {
@@ -108,6 +122,10 @@ internal static class ServeCommand
             Workers = parse.GetValue(Workers),
             MaxConnections = parse.GetValue(MaxConnections),
             MaxMessageBytes = parse.GetValue(MaxMessage),
+            MaxItems = parse.GetValue(MaxItems),
+            MaxReplyBuffer = parse.GetValue(MaxReplyBuffer),
+            IdleTimeout = TimeSpan.FromSeconds(parse.GetValue(IdleTimeout)),
+            StallTimeout = TimeSpan.FromSeconds(parse.GetValue(StallTimeout)),
             ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(ShutdownTimeout)),
         };
 
@@ -117,7 +135,7 @@ internal static class ServeCommand
         SocketServer.IServer server;
         try
         {
-            server = ServerFactory.Create(settings, new InMemoryListStore(), logging);
+            server = ServerFactory.Create(settings, new InMemoryListStore(settings.MaxItems), logging);
         }
         catch (SocketException e)
         {

@@ -370,6 +370,12 @@ public abstract class BaseServer : IServer
         }
 
         _acceptBackoff.Succeeded();
+        if (_stopping)
+        {
+            // Accepted as a stop began (GetRequest registered it first): close it rather than let it escape the abort.
+            ShutdownRequest(request.Socket, request.ClientAddress);
+            return;
+        }
 
         if (!VerifyRequest(request.Socket, request.ClientAddress))
         {

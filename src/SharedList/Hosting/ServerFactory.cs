@@ -26,7 +26,7 @@ public static class ServerFactory
         logging ??= NullLoggerFactory.Instance;
         var sessions = new SharedListSessionFactory(
             store,
-            new SharedListOptions { Framing = settings.Framing, MaxMessageBytes = settings.MaxMessageBytes },
+            new SharedListOptions { Framing = settings.Framing, MaxMessageBytes = settings.MaxMessageBytes, OutputBudgetBytes = settings.MaxReplyBuffer },
             logging.CreateLogger("SharedList.Session"));
         return Create(settings, sessions, logging.CreateLogger("SharedList.Server"));
     }
@@ -68,7 +68,8 @@ public static class ServerFactory
 
     private static TcpServer Tcp(ServerSettings settings, ISessionFactory sessions, IRequestDispatcher dispatcher, byte[] rejection, ILogger logger)
     {
-        var server = new TcpServer(settings.EndPoint, () => new SessionStreamHandler(sessions), bindAndActivate: false, dispatcher, logger)
+        var timeouts = Timeouts(settings);
+        var server = new TcpServer(settings.EndPoint, () => new SessionStreamHandler(sessions, timeouts), bindAndActivate: false, dispatcher, logger)
         {
             AllowReuseAddress = true,
             RequestQueueSize = settings.Backlog,
@@ -94,7 +95,10 @@ public static class ServerFactory
         RequestQueueSize = settings.Backlog,
         MaxConnections = settings.MaxConnections,
         RejectionReply = rejection,
+        Timeouts = Timeouts(settings),
     };
+
+    private static ConnectionTimeouts Timeouts(ServerSettings settings) => new(settings.IdleTimeout, settings.StallTimeout);
 
     private static T Also<T>(this T value, Action<T> action)
         where T : IDisposable

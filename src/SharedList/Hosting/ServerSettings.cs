@@ -1,6 +1,7 @@
 using System.Net;
 using SharedList.Protocol;
 using SharedList.Service;
+using SharedList.Stores;
 
 namespace SharedList.Hosting;
 
@@ -33,6 +34,21 @@ public sealed record ServerSettings
 
     /// <summary>Largest message in bytes. Default <see cref="SharedListOptions.DefaultMaxMessageBytes"/>.</summary>
     public int MaxMessageBytes { get; init; } = SharedListOptions.DefaultMaxMessageBytes;
+
+    /// <summary>Items the list holds at most; an append past it gets <c>ERR list full</c>. Default <see cref="InMemoryListStore.DefaultMaxItems"/>.</summary>
+    public int MaxItems { get; init; } = InMemoryListStore.DefaultMaxItems;
+
+    /// <summary>Reply bytes held in server memory per connection. Default <see cref="SharedListOptions.DefaultOutputBudgetBytes"/>.</summary>
+    public int MaxReplyBuffer { get; init; } = SharedListOptions.DefaultOutputBudgetBytes;
+
+    /// <summary>A connection with nothing in flight that sends nothing for this long is closed. Default zero: off.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// A connection with a message half-received or replies unread that makes no progress for this long is
+    /// closed (slow-loris, clients that never read). Default 30 s.
+    /// </summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a stop keeps serving connected clients before closing them. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -17,6 +17,7 @@ public abstract class StreamServer : IServer
     private readonly Lock _lifecycleLock = new();
     private Task? _stopTask;
     private int _started;
+    private bool _stopping;
     private int _disposed;
 
     /// <summary>Binds and listens on <paramref name="endPoint"/>.</summary>
@@ -50,7 +51,11 @@ public abstract class StreamServer : IServer
     protected Socket ListenSocket { get; }
 
     /// <summary>True once <see cref="StopAsync"/> began.</summary>
-    protected bool IsStopping { get; private set; }
+    protected bool IsStopping
+    {
+        get => Volatile.Read(ref _stopping);
+        private set => Volatile.Write(ref _stopping, value);
+    }
 
     private protected ConnectionTracker Connections { get; } = new();
 
@@ -119,6 +124,15 @@ public abstract class StreamServer : IServer
     {
         var id = Connections.Add(accepted);
         var remote = accepted.RemoteEndPoint!;
+        if (IsStopping)
+        {
+            // Accepted as the stop began. Registered first and checked second, so a stop that set the flag before
+            // aborting the open connections either sees this one or is seen here: none escapes the abort.
+            Internal.Connections.CloseGracefully(accepted);
+            Connections.Remove(accepted);
+            return null;
+        }
+
         if (Connections.Count > Options.MaxConnections)
         {
             Logger.LogWarning("Refused {Client}: {Limit} connections already open", remote, Options.MaxConnections);
