@@ -50,7 +50,7 @@ internal static class ServeCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(Enum.Parse<ServerModel>(result.GetValue(Model)!, ignoreCase: true)))
+            if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(Enum.Parse<ServerModel>(result.GetValue(Model) ?? EnumOption.Lowercase(Defaults.Model), ignoreCase: true)))
             {
                 result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
             }
