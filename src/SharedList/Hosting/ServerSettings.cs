@@ -34,6 +34,9 @@ public sealed record ServerSettings
     /// <summary>Largest message in bytes. Default <see cref="SharedListOptions.DefaultMaxMessageBytes"/>.</summary>
     public int MaxMessageBytes { get; init; } = SharedListOptions.DefaultMaxMessageBytes;
 
+    /// <summary>The password clients must send with <c>AUTH</c> first; null (the default) for none. Not with <see cref="Udp"/>.</summary>
+    public Password? Password { get; init; }
+
     /// <summary>How long a stop keeps serving connected clients before closing them. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
