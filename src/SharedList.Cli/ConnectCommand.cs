@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using SharedList.Client;
 using Framing = SharedList.Protocol.Framing;
 
@@ -27,11 +28,13 @@ internal static class ConnectCommand
 
     private static readonly Option<double> TimeoutSeconds = new("--timeout") { Description = "Seconds to wait to connect, and for each UDP reply.", DefaultValueFactory = _ => 5 };
 
+    private static readonly Option<string> Password = new("--password") { Description = $"Send 'AUTH <password>' right after connecting, for a server started with --requirepass (default: ${PasswordSource.EnvironmentVariable}; empty for none)." };
+
     public static Command Create()
     {
         var command = new Command("connect", "Talk to a shared-list server: each line you type is sent, each reply printed. EXIT or end of input quits.")
         {
-            Host, Port, FramingOption, Udp, TimeoutSeconds,
+            Host, Port, FramingOption, Udp, TimeoutSeconds, Password,
         };
         Port.Validators.Add(result =>
         {
@@ -55,6 +58,12 @@ internal static class ConnectCommand
     {
         var host = parse.GetValue(Host)!;
         var port = parse.GetValue(Port);
+        var password = PasswordSource.Resolve(parse, Password);
+        if (password is not null && PasswordError(parse, password) is { } passwordError)
+        {
+            return Fail(passwordError);
+        }
+
         ListClient client;
         try
         {
@@ -72,6 +81,22 @@ internal static class ConnectCommand
 
         using (client)
         {
+            if (password is not null)
+            {
+                try
+                {
+                    client.Authenticate(password);
+                }
+                catch (AuthenticationException e)
+                {
+                    return Fail($"authentication failed: {e.Message}");
+                }
+                catch (Exception e) when (e is SocketException or EndOfStreamException)
+                {
+                    return Fail(e is SocketException s ? $"connection lost: {Describe(s)}" : e.Message);
+                }
+            }
+
             var interactive = !Console.IsInputRedirected;
             while (true)
             {
@@ -107,6 +132,19 @@ internal static class ConnectCommand
                 }
             }
         }
+    }
+
+    private static string? PasswordError(ParseResult parse, string password)
+    {
+        var origin = PasswordSource.Origin(parse, Password);
+        if (PasswordSource.HasLineBreak(password))
+        {
+            return $"the password ({origin}) cannot contain line breaks";
+        }
+
+        return parse.GetValue(Udp)
+            ? $"a password ({origin}) cannot be used with --udp: a UDP server has no connection to authenticate"
+            : null;
     }
 
     private static int Fail(string message)

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SharedList.Hosting;
 using Framing = SharedList.Protocol.Framing;
+using Password = SharedList.Service.Password;
 using SharedList.Stores;
 
 namespace SharedList.Cli;
@@ -50,15 +51,17 @@ internal static class ServeCommand
 
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Log every request and the resulting list (debug level)." };
 
+    private static readonly Option<string> RequirePass = new("--requirepass") { Description = $"Password clients must send with 'AUTH <password>' before anything else (default: ${PasswordSource.EnvironmentVariable}; empty for none). Not with --udp." };
+
     public static Command Create()
     {
         var command = new Command("serve", "Run the shared-list server. Type EXIT (or send SIGINT/SIGTERM) to stop accepting and exit once connected clients leave.")
         {
-            Model, Udp, FramingOption, Host, Port, Backlog, Workers, MaxConnections, MaxMessage, MaxItems, MaxReplyBuffer, IdleTimeout, StallTimeout, ShutdownTimeout, Verbose,
+            Model, Udp, FramingOption, Host, Port, Backlog, Workers, MaxConnections, MaxMessage, MaxItems, MaxReplyBuffer, IdleTimeout, StallTimeout, ShutdownTimeout, Verbose, RequirePass,
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(Enum.Parse<ServerModel>(result.GetValue(Model)!, ignoreCase: true)))
+            if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(Enum.Parse<ServerModel>(result.GetValue(Model) ?? EnumOption.Lowercase(Defaults.Model), ignoreCase: true)))
             {
                 result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
             }
@@ -112,6 +115,13 @@ internal static class ServeCommand
             return 1;
         }
 
+        var password = PasswordSource.Resolve(parse, RequirePass);
+        if (password is not null && PasswordError(parse, password) is { } passwordError)
+        {
+            await Console.Error.WriteLineAsync($"error: {passwordError}").ConfigureAwait(false);
+            return 1;
+        }
+
         var settings = new ServerSettings
         {
             Model = parse.GetValue<ServerModel>(Model),
@@ -127,6 +137,7 @@ internal static class ServeCommand
             IdleTimeout = TimeSpan.FromSeconds(parse.GetValue(IdleTimeout)),
             StallTimeout = TimeSpan.FromSeconds(parse.GetValue(StallTimeout)),
             ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(ShutdownTimeout)),
+            Password = Password.FromOptional(password),
         };
 
         using var logging = Logging.Create(parse.GetValue(Verbose));
@@ -147,6 +158,11 @@ internal static class ServeCommand
         using (var signals = new StopSignals(Console.In, name => logger.LogInformation("{Signal}: no new connections; serving connected clients until they leave", name)))
         {
             server.Start();
+            if (settings.Password is null && !IPAddress.IsLoopback(address))
+            {
+                await Console.Error.WriteLineAsync(OpenToAllWarning(server.LocalEndPoint, settings.Udp)).ConfigureAwait(false);
+            }
+
             Console.Out.WriteLine($"listening on {server.LocalEndPoint} ({settings.ModelName})");
             Console.Out.Flush();
 
@@ -164,6 +180,25 @@ internal static class ServeCommand
             logger.LogInformation("Server stopped");
             return signals.Abort.IsCancellationRequested ? 130 : 0;
         }
+    }
+
+    private static string? PasswordError(ParseResult parse, string password)
+    {
+        var origin = PasswordSource.Origin(parse, RequirePass);
+        if (PasswordSource.HasLineBreak(password))
+        {
+            return $"the password ({origin}) cannot contain line breaks: a client could not send it";
+        }
+
+        return parse.GetValue(Udp)
+            ? $"a password ({origin}) cannot be used with --udp: each datagram is on its own, so there is no connection to authenticate (serve UDP without a password, or serve TCP)"
+            : null;
+    }
+
+    private static string OpenToAllWarning(EndPoint endPoint, bool udp)
+    {
+        var remedy = udp ? $"UDP cannot authenticate: serve TCP with --requirepass or {PasswordSource.EnvironmentVariable}" : $"set --requirepass or {PasswordSource.EnvironmentVariable}";
+        return $"warning: listening on {endPoint} without a password: anyone who can reach it can read and change the list ({remedy})";
     }
 
     private static string Describe(SocketException e) => e.SocketErrorCode switch

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using SharedList.Protocol;
 
@@ -72,6 +73,28 @@ public sealed class ListClient : IDisposable
         var payload = Encoding.UTF8.GetBytes(_framing == Framing.Line ? message + "\n" : message);
         SendAll(payload);
         return _udp ? ReceiveDatagram() : _framing == Framing.Line ? ReceiveLine() : ReceiveOnce();
+    }
+
+    /// <summary>
+    /// Sends <c>AUTH <paramref name="password"/></c>, to be done first on a server started with a password.
+    /// Throws <see cref="AuthenticationException"/> whose message is the server's reply when it is not
+    /// <c>OK</c> (a wrong password, or a server without one), and what <see cref="Request"/> throws otherwise.
+    /// </summary>
+    /// <param name="password">The password; a line break is refused, since it would end the message early.</param>
+    public void Authenticate(string password)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(password);
+        if (password.AsSpan().ContainsAny('\r', '\n'))
+        {
+            // The rest would reach the server as a separate message, maybe appended to the list.
+            throw new ArgumentException("A password cannot contain line breaks.", nameof(password));
+        }
+
+        var reply = Request("AUTH " + password);
+        if (reply != Replies.Ok)
+        {
+            throw new AuthenticationException(reply);
+        }
     }
 
     /// <inheritdoc />

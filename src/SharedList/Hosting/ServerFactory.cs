@@ -26,7 +26,13 @@ public static class ServerFactory
         logging ??= NullLoggerFactory.Instance;
         var sessions = new SharedListSessionFactory(
             store,
-            new SharedListOptions { Framing = settings.Framing, MaxMessageBytes = settings.MaxMessageBytes, OutputBudgetBytes = settings.MaxReplyBuffer },
+            new SharedListOptions
+            {
+                Framing = settings.Framing,
+                MaxMessageBytes = settings.MaxMessageBytes,
+                OutputBudgetBytes = settings.MaxReplyBuffer,
+                Password = settings.Password,
+            },
             logging.CreateLogger("SharedList.Session"));
         return Create(settings, sessions, logging.CreateLogger("SharedList.Server"));
     }
@@ -38,6 +44,12 @@ public static class ServerFactory
         if (settings.Udp && !ServerSettings.SupportsUdp(settings.Model))
         {
             throw new ArgumentException($"The {settings.ModelName} model cannot serve UDP.", nameof(settings));
+        }
+
+        if (settings.Udp && settings.Password is not null)
+        {
+            // Each datagram is its own session: there is no connection for an AUTH to unlock.
+            throw new ArgumentException("A password cannot be used with UDP: a datagram cannot authenticate.", nameof(settings));
         }
 
         var rejection = Replies.Encode(Replies.TooManyConnections, settings.Framing);

@@ -50,6 +50,9 @@ public sealed record ServerSettings
     /// </summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The password clients must send with <c>AUTH</c> first; null (the default) for none. Not with <see cref="Udp"/>.</summary>
+    public Password? Password { get; init; }
+
     /// <summary>How long a stop keeps serving connected clients before closing them. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

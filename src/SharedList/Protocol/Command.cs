@@ -11,4 +11,7 @@ public enum Command
 
     /// <summary>Exactly <c>CLEAR</c>: empty the list.</summary>
     Clear,
+
+    /// <summary><c>AUTH</c>, one space, then the password (the rest of the message, spaces included).</summary>
+    Auth,
 }

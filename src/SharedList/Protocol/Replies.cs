@@ -27,6 +27,18 @@ public static class Replies
     /// <summary>The reply to an append when the list already holds its maximum number of items; nothing is stored.</summary>
     public const string ListFull = "ERR list full";
 
+    /// <summary>Reply to a correct <c>AUTH</c>.</summary>
+    public const string Ok = "OK";
+
+    /// <summary>Reply to any request but <c>AUTH</c> before the connection has authenticated; nothing is stored.</summary>
+    public const string AuthenticationRequired = "ERR authentication required";
+
+    /// <summary>Reply to a wrong <c>AUTH</c>; after a few on one connection it is closed.</summary>
+    public const string InvalidPassword = "ERR invalid password";
+
+    /// <summary>Reply to <c>AUTH</c> when the server has no password (Redis answers the same way); the connection goes on.</summary>
+    public const string NoPasswordSet = "ERR no password is set";
+
     /// <summary>Encodes a reply as it goes on the wire: UTF-8, plus <c>\n</c> with <see cref="Framing.Line"/>.</summary>
     /// <param name="reply">The reply text, for example <see cref="TooManyConnections"/>.</param>
     /// <param name="framing">The connection's framing.</param>

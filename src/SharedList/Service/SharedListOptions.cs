@@ -50,4 +50,11 @@ public sealed record SharedListOptions
             _maxMessageBytes = value;
         }
     }
+
+    /// <summary>
+    /// The password a stream client must send with <c>AUTH</c> before anything else is served; null (the
+    /// default) serves everyone. A datagram cannot authenticate (each is its own session), so with a
+    /// password every datagram but <c>AUTH</c> is refused.
+    /// </summary>
+    public Password? Password { get; init; }
 }

@@ -11,9 +11,17 @@ namespace SharedList.Service;
 /// <summary>The seed's <c>Servidor.py</c> request loop for one connection, over any transport and server model.</summary>
 /// <remarks>
 /// Threading: called by one thread at a time (see <see cref="ISession"/>); the only shared state is the store.
+/// Access control: with a password, every request but <c>AUTH</c> is refused until the connection has sent the
+/// right one (docs/PROTOCOL.md).
 /// </remarks>
 internal sealed class SharedListSession : ISession
 {
+    /// <summary>
+    /// Wrong passwords one connection may send; the last one's reply is followed by a close. Three, as
+    /// <c>sudo</c> allows: enough for typos, and a guesser must reconnect (and be seen in the log) every three tries.
+    /// </summary>
+    public const int MaxFailedAuthentications = 3;
+
     private readonly ConnectionContext _connection;
     private readonly MessageFramer _framer;
     private readonly IListStore _store;
@@ -21,15 +29,20 @@ internal sealed class SharedListSession : ISession
     private readonly long _outputBudget;
     private readonly CountingBufferWriter _counter = new();
     private readonly ListReplyInProgress _listReply = new();
+    private readonly Password? _password;
     private bool _datagramHandled;
+    private bool _authenticated;
+    private int _failedAuthentications;
 
-    public SharedListSession(ConnectionContext connection, MessageFramer framer, IListStore store, ILogger logger, int outputBudget)
+    public SharedListSession(ConnectionContext connection, MessageFramer framer, IListStore store, ILogger logger, Password? password, int outputBudget)
     {
         _connection = connection;
         _framer = framer;
         _store = store;
         _logger = logger;
         _outputBudget = outputBudget;
+        _password = password;
+        _authenticated = password is null;
     }
 
     private Framing Framing => _framer.Framing;
@@ -62,7 +75,13 @@ internal sealed class SharedListSession : ISession
             switch (_framer.TryReadMessage(ref input, out var message))
             {
                 case FrameStatus.Message:
-                    Handle(message, output);
+                    if (Handle(message, output) == SessionStatus.Close)
+                    {
+                        // Too many wrong passwords: whatever else the client pipelined is not served.
+                        input = input.Slice(input.End);
+                        return SessionStatus.Close;
+                    }
+
                     if (_listReply.IsActive && !_listReply.WriteSome(output, _outputBudget, Framing))
                     {
                         return SessionStatus.OutputPending;
@@ -93,7 +112,8 @@ internal sealed class SharedListSession : ISession
                 return SessionStatus.Close;
             }
 
-            Handle(input, output);
+            // Closed whatever Handle says: a datagram is one request.
+            _ = Handle(input, output);
         }
 
         input = input.Slice(input.End);
@@ -113,12 +133,11 @@ internal sealed class SharedListSession : ISession
         input = input.Slice(input.End);
     }
 
-    private void Handle(ReadOnlySequence<byte> message, IBufferWriter<byte> output)
+    private SessionStatus Handle(ReadOnlySequence<byte> message, IBufferWriter<byte> output)
     {
         if (message.IsSingleSegment)
         {
-            Handle(message.FirstSpan, output);
-            return;
+            return Handle(message.FirstSpan, output);
         }
 
         // Rare (a message split across buffer segments) and bounded by MaxMessageBytes.
@@ -127,16 +146,35 @@ internal sealed class SharedListSession : ISession
         try
         {
             message.CopyTo(rented);
-            Handle(rented.AsSpan(0, length), output);
+            return Handle(rented.AsSpan(0, length), output);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            // Cleared: the message may be an AUTH, and the pool's next renter must not see the password.
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
         }
     }
 
-    private void Handle(ReadOnlySpan<byte> message, IBufferWriter<byte> output)
+    private SessionStatus Handle(ReadOnlySpan<byte> message, IBufferWriter<byte> output)
     {
+        var command = CommandParser.Parse(message);
+        if (command == Command.Auth)
+        {
+            return Authenticate(CommandParser.AuthPassword(message), output);
+        }
+
+        if (!_authenticated)
+        {
+            // The request is not logged: a client that forgot the AUTH prefix may just have sent the password.
+            _logger.LogDebug(
+                "Connection {ConnectionId} from {RemoteEndPoint}: {Length}-byte request refused, not authenticated",
+                _connection.Id,
+                _connection.RemoteEndPoint,
+                message.Length);
+            Replies.Write(output, Replies.AuthenticationRequired, Framing);
+            return SessionStatus.Continue;
+        }
+
         if (!Utf8.IsValid(message))
         {
             _logger.LogDebug(
@@ -145,10 +183,10 @@ internal sealed class SharedListSession : ISession
                 _connection.RemoteEndPoint,
                 message.Length);
             Replies.Write(output, Replies.InvalidUtf8, Framing);
-            return;
+            return SessionStatus.Continue;
         }
 
-        switch (CommandParser.Parse(message))
+        switch (command)
         {
             case Command.List when _connection.Transport == TransportKind.Stream:
                 // Written a budget at a time by ProcessStream; a datagram reply is one datagram, written whole below.
@@ -168,6 +206,46 @@ internal sealed class SharedListSession : ISession
         }
 
         LogRequest(message);
+        return SessionStatus.Continue;
+    }
+
+    // Never logs the candidate, right or wrong: a wrong one is often the right one mistyped.
+    private SessionStatus Authenticate(ReadOnlySpan<byte> candidate, IBufferWriter<byte> output)
+    {
+        if (_password is null)
+        {
+            _logger.LogDebug("Connection {ConnectionId} from {RemoteEndPoint}: request AUTH ***, no password is set", _connection.Id, _connection.RemoteEndPoint);
+            Replies.Write(output, Replies.NoPasswordSet, Framing);
+            return SessionStatus.Continue;
+        }
+
+        if (_password.Matches(candidate))
+        {
+            _authenticated = true;
+            _logger.LogDebug("Connection {ConnectionId} from {RemoteEndPoint}: request AUTH ***, authenticated", _connection.Id, _connection.RemoteEndPoint);
+            Replies.Write(output, Replies.Ok, Framing);
+            return SessionStatus.Continue;
+        }
+
+        _failedAuthentications++;
+        Replies.Write(output, Replies.InvalidPassword, Framing);
+        if (_failedAuthentications < MaxFailedAuthentications)
+        {
+            _logger.LogDebug(
+                "Connection {ConnectionId} from {RemoteEndPoint}: request AUTH ***, wrong password ({Failures} of {MaxFailures})",
+                _connection.Id,
+                _connection.RemoteEndPoint,
+                _failedAuthentications,
+                MaxFailedAuthentications);
+            return SessionStatus.Continue;
+        }
+
+        _logger.LogWarning(
+            "Connection {ConnectionId} from {RemoteEndPoint}: {Failures} wrong passwords, closing",
+            _connection.Id,
+            _connection.RemoteEndPoint,
+            _failedAuthentications);
+        return SessionStatus.Close;
     }
 
     // The seed's print('lista= %s' % lista), at Debug only. The list is rendered again from a fresh snapshot,

@@ -15,10 +15,11 @@ public sealed class SharedListSessionFactory : ISessionFactory
     private readonly MessageFramer _streamFramer;
     private readonly MessageFramer _datagramFramer;
     private readonly int _outputBudget;
+    private readonly Password? _password;
 
     /// <summary>Creates the factory.</summary>
     /// <param name="store">The list every session shares. Not disposed by the factory.</param>
-    /// <param name="options">Framing and size limit.</param>
+    /// <param name="options">Framing, size limit and password.</param>
     /// <param name="logger">Where each request and the resulting list go, at Debug level only; none by default.</param>
     public SharedListSessionFactory(IListStore store, SharedListOptions options, ILogger? logger = null)
     {
@@ -28,6 +29,7 @@ public sealed class SharedListSessionFactory : ISessionFactory
         _logger = logger ?? NullLogger.Instance;
         _streamFramer = new MessageFramer(options.Framing, options.MaxMessageBytes);
         _outputBudget = options.OutputBudgetBytes;
+        _password = options.Password;
 
         // One datagram is one message whatever the options say: there is no stream to cut into lines.
         _datagramFramer = new MessageFramer(Framing.Raw, options.MaxMessageBytes);
@@ -38,6 +40,6 @@ public sealed class SharedListSessionFactory : ISessionFactory
     {
         ArgumentNullException.ThrowIfNull(connection);
         var framer = connection.Transport == TransportKind.Datagram ? _datagramFramer : _streamFramer;
-        return new SharedListSession(connection, framer, _store, _logger, _outputBudget);
+        return new SharedListSession(connection, framer, _store, _logger, _password, _outputBudget);
     }
 }

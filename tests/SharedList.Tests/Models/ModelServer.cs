@@ -1,6 +1,7 @@
 using System.Net;
 using SharedList.Hosting;
 using SharedList.Protocol;
+using SharedList.Service;
 using SharedList.Stores;
 using SocketServer;
 
@@ -11,7 +12,7 @@ internal sealed class ModelServer : IAsyncDisposable
 {
     private readonly IServer _server;
 
-    public ModelServer(ServerModel model, Framing framing = Framing.Line, bool udp = false, int maxMessageBytes = 65536, int maxConnections = 10_000)
+    public ModelServer(ServerModel model, Framing framing = Framing.Line, bool udp = false, int maxMessageBytes = 65536, int maxConnections = 10_000, string? password = null)
     {
         Settings = new ServerSettings
         {
@@ -22,6 +23,7 @@ internal sealed class ModelServer : IAsyncDisposable
             Workers = 16,
             MaxMessageBytes = maxMessageBytes,
             MaxConnections = maxConnections,
+            Password = Password.FromOptional(password),
         };
         _server = ServerFactory.Create(Settings, Store);
         _server.Start();

@@ -16,6 +16,15 @@ public class RepliesTests
     }
 
     [Fact]
+    public void Access_control_replies_are_fixed_texts()
+    {
+        Assert.Equal("OK", Replies.Ok);
+        Assert.Equal("ERR authentication required", Replies.AuthenticationRequired);
+        Assert.Equal("ERR invalid password", Replies.InvalidPassword);
+        Assert.Equal("ERR no password is set", Replies.NoPasswordSet);
+    }
+
+    [Fact]
     public void Line_framing_ends_a_reply_with_a_newline_and_raw_framing_adds_nothing()
     {
         Assert.Equal("ERR too many connections\n"u8.ToArray(), Replies.Encode(Replies.TooManyConnections, Framing.Line));
@@ -36,7 +45,7 @@ public class RepliesTests
     [Fact]
     public void Error_replies_never_look_like_an_ack()
     {
-        string[] errors = [Replies.InvalidUtf8, Replies.MessageTooLong, Replies.TooManyConnections];
+        string[] errors = [Replies.InvalidUtf8, Replies.MessageTooLong, Replies.TooManyConnections, Replies.AuthenticationRequired, Replies.InvalidPassword, Replies.NoPasswordSet];
 
         Assert.All(errors, e => Assert.StartsWith("ERR ", e, StringComparison.Ordinal));
     }

@@ -17,9 +17,10 @@ internal static class Sessions
         Framing framing = Framing.Line,
         TransportKind transport = TransportKind.Stream,
         int maxMessageBytes = SharedListOptions.DefaultMaxMessageBytes,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        string? password = null)
     {
-        var options = new SharedListOptions { Framing = framing, MaxMessageBytes = maxMessageBytes };
+        var options = new SharedListOptions { Framing = framing, MaxMessageBytes = maxMessageBytes, Password = Password.FromOptional(password) };
         var factory = new SharedListSessionFactory(store, options, logger);
         var endPoint = new IPEndPoint(IPAddress.Loopback, 9999);
         var context = new ConnectionContext(Interlocked.Increment(ref _nextId), new IPEndPoint(IPAddress.Loopback, 50000), endPoint, transport);

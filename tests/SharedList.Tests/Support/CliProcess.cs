@@ -75,8 +75,22 @@ internal sealed partial class CliProcess : IAsyncDisposable
         }
     }
 
-    public static CliProcess Start(params string[] arguments) =>
-        StartProgram("dotnet", [CliPath, .. arguments], new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+    public static CliProcess Start(params string[] arguments) => Start(environment: null, arguments);
+
+    /// <summary>
+    /// Starts <c>sharedlist</c> with extra environment variables. <c>SHAREDLIST_PASSWORD</c> is empty (no
+    /// password) unless given, so a value set where the tests run cannot change what they see.
+    /// </summary>
+    public static CliProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var variables = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["SHAREDLIST_PASSWORD"] = "" };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            variables[name] = value;
+        }
+
+        return StartProgram("dotnet", [CliPath, .. arguments], variables);
+    }
 
     /// <summary>Starts any program found on PATH, with extra environment variables.</summary>
     public static CliProcess StartProgram(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
@@ -102,9 +116,12 @@ internal sealed partial class CliProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>serve</c> with the given options on port 0 and waits for its readiness line.</summary>
-    public static async Task<(CliProcess Process, IPEndPoint EndPoint)> StartServerAsync(params string[] options)
+    public static Task<(CliProcess Process, IPEndPoint EndPoint)> StartServerAsync(params string[] options) => StartServerAsync(environment: null, options);
+
+    /// <summary>Starts <c>serve</c> with extra environment variables on port 0 and waits for its readiness line.</summary>
+    public static async Task<(CliProcess Process, IPEndPoint EndPoint)> StartServerAsync(IReadOnlyDictionary<string, string>? environment, params string[] options)
     {
-        var process = Start(["serve", "--port", "0", .. options]);
+        var process = Start(environment, ["serve", "--port", "0", .. options]);
         try
         {
             var line = await process.ReadLineAsync(DefaultTimeout);

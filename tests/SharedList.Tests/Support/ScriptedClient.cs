@@ -7,16 +7,22 @@ namespace SharedList.Tests.Support;
 internal static class ScriptedClient
 {
     /// <summary>Starts <c>connect [options] HOST PORT</c>; stdin stays open for the test to write to.</summary>
-    public static CliProcess Start(EndPoint server, params string[] options)
+    public static CliProcess Start(EndPoint server, params string[] options) => Start(server, environment: null, options);
+
+    /// <summary>Starts <c>connect [options] HOST PORT</c> with extra environment variables.</summary>
+    public static CliProcess Start(EndPoint server, IReadOnlyDictionary<string, string>? environment, params string[] options)
     {
         var ip = (IPEndPoint)server;
-        return CliProcess.Start(["connect", .. options, ip.Address.ToString(), ip.Port.ToString(CultureInfo.InvariantCulture)]);
+        return CliProcess.Start(environment, ["connect", .. options, ip.Address.ToString(), ip.Port.ToString(CultureInfo.InvariantCulture)]);
     }
 
     /// <summary>Runs the client with <paramref name="input"/> as its whole stdin and waits for it to exit.</summary>
-    public static async Task<ProcessRun> RunAsync(EndPoint server, string input, params string[] options)
+    public static Task<ProcessRun> RunAsync(EndPoint server, string input, params string[] options) => RunAsync(server, input, environment: null, options);
+
+    /// <summary>Runs the client, with extra environment variables, on <paramref name="input"/> and waits for it to exit.</summary>
+    public static async Task<ProcessRun> RunAsync(EndPoint server, string input, IReadOnlyDictionary<string, string>? environment, params string[] options)
     {
-        await using var client = Start(server, options);
+        await using var client = Start(server, environment, options);
         return await client.RunToEndAsync(input, CliProcess.DefaultTimeout);
     }
 }
