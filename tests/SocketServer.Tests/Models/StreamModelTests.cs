@@ -170,6 +170,21 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
+    public async Task ClientsResettingBeforeTheyAreServedDoNotStopTheServer()
+    {
+        var server = StartServer();
+        for (var i = 0; i < 10; i++)
+        {
+            (await TestClient.ConnectAsync(server.LocalEndPoint)).Abort();
+        }
+
+        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
+        Assert.Equal("llits", await client.RoundTripAsync("still"));
+        await Eventually.TrueAsync(() => server.ActiveConnections == 1, "the reset connections are released");
+        Assert.Empty(Log.Errors);
+    }
+
+    [Fact]
     public async Task ASessionThatThrowsEndsOnlyItsOwnConnectionAndIsLoggedAsAnError()
     {
         var server = StartServer();
