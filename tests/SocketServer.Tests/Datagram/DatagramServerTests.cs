@@ -40,7 +40,6 @@ public sealed class DatagramServerTests
         }
 
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(RunClientAsync));
-        Assert.Equal(0, server.ActiveConnections);
     }
 
     [Fact]

@@ -69,6 +69,33 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
+    public async Task AnswersALineFarLongerThanAnyInitialBuffer()
+    {
+        var server = StartServer();
+        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
+        var line = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"{i % 10}ab\u00e7"));
+
+        Assert.Equal(LineReverseSession.Reply(line), await client.RoundTripAsync(line));
+        Assert.Equal("retfa", await client.RoundTripAsync("after"));
+    }
+
+    [Fact]
+    public async Task AClientThatHalfClosesGetsTheReplyToItsUnterminatedTailThenEndOfStream()
+    {
+        var server = StartServer();
+        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
+
+        await client.SendAsync("whole\ntail");
+        client.Socket.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal("elohw", await client.ReadLineAsync());
+        Assert.Equal("liat", await client.ReadLineAsync());
+        var (rest, reset) = await client.ReadUntilClosedAsync();
+        Assert.Empty(rest);
+        Assert.False(reset, "the server reset the connection instead of closing it");
+    }
+
+    [Fact]
     public async Task Serves32Clients()
     {
         const int Clients = 32;
@@ -135,6 +162,52 @@ public abstract class StreamModelTests : IDisposable
             await Eventually.TrueAsync(() => server.ActiveConnections == 1, "the vanished client's connection is released");
             Assert.Equal("niaga", await other.RoundTripAsync("again"));
             Assert.Empty(Log.Errors);
+        }
+        finally
+        {
+            other?.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task ClientsResettingBeforeTheyAreServedDoNotStopTheServer()
+    {
+        var server = StartServer();
+        for (var i = 0; i < 10; i++)
+        {
+            (await TestClient.ConnectAsync(server.LocalEndPoint)).Abort();
+        }
+
+        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
+        Assert.Equal("llits", await client.RoundTripAsync("still"));
+        await Eventually.TrueAsync(() => server.ActiveConnections == 1, "the reset connections are released");
+        Assert.Empty(Log.Errors);
+    }
+
+    [Fact]
+    public async Task ASessionThatThrowsEndsOnlyItsOwnConnectionAndIsLoggedAsAnError()
+    {
+        var server = StartServer();
+        TestClient? other = null;
+        try
+        {
+            if (IsConcurrent)
+            {
+                other = await TestClient.ConnectAsync(server.LocalEndPoint);
+                Assert.Equal("erofeb", await other.RoundTripAsync("before"));
+            }
+
+            using (var failing = await TestClient.ConnectAsync(server.LocalEndPoint))
+            {
+                await failing.SendAsync("THROW\n");
+                var (data, _) = await failing.ReadUntilClosedAsync();
+                Assert.Empty(data);
+            }
+
+            other ??= await TestClient.ConnectAsync(server.LocalEndPoint);
+            Assert.Equal("retfa", await other.RoundTripAsync("after"));
+            await Eventually.TrueAsync(() => Log.Errors.Any(), "the failure is logged");
+            Assert.Contains("the session failed on purpose", Assert.Single(Log.Errors));
         }
         finally
         {
@@ -217,6 +290,26 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
+    public async Task DisposeEndsConnectedClientsAndReturns()
+    {
+        var server = ServerFactory.Create(Model, new LineReverseSessions(), Log);
+        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
+        try
+        {
+            server.Start();
+            Assert.Equal("olleh", await client.RoundTripAsync("hello"));
+        }
+        finally
+        {
+            // Off the test's thread, so a Dispose that hangs fails the test instead of the run.
+            await Task.Run(server.Dispose).WaitAsync(TestClient.Timeout);
+        }
+
+        var (data, _) = await client.ReadUntilClosedAsync();
+        Assert.Empty(data);
+    }
+
+    [Fact]
     public async Task StopAsyncCalledTwiceWaitsForTheSameStop()
     {
         var server = StartServer();
@@ -256,7 +349,9 @@ public abstract class StreamModelTests : IDisposable
     public async Task DisposeOrStopRightAfterStartIsSafe()
     {
         // Races the server's own thread(s) starting against the stop: nothing may throw, hang or crash.
-        for (var i = 0; i < 200; i++)
+        // Enough rounds to hit the window in most runs; a pool server starts and joins four workers, so fewer.
+        var rounds = Model == Model.Pool ? 20 : 200;
+        for (var i = 0; i < rounds; i++)
         {
             using (var server = ServerFactory.Create(Model, new LineReverseSessions(), Log))
             {

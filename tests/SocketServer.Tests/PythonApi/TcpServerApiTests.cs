@@ -73,8 +73,8 @@ public sealed class TcpServerApiTests
         await Eventually.TrueAsync(() => server.ServiceActionsRuns >= 1, "the loop has finished an iteration");
 
         var clock = Stopwatch.StartNew();
-        await Task.Run(server.Shutdown).WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"Shutdown took {clock.Elapsed}");
+        await Task.Run(server.Shutdown).WaitAsync(TestClient.Timeout);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"Shutdown took {clock.Elapsed}: it waited for the poll interval");
         Assert.True(loop.Join(TestClient.Timeout), "ServeForever did not return after Shutdown");
     }
 

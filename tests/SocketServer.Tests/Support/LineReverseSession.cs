@@ -7,7 +7,7 @@ namespace SocketServer.Tests.Support;
 /// <summary>
 /// The tiny protocol the model tests run: each <c>\n</c>-terminated line comes back reversed plus <c>\n</c>;
 /// a tail left when input completes is answered the same way; the line <c>QUIT</c> is answered <c>BYE</c>
-/// and closes the connection.
+/// and closes the connection; the line <c>THROW</c> makes the session throw, as a buggy protocol would.
 /// </summary>
 internal sealed class LineReverseSession : ISession
 {
@@ -36,6 +36,11 @@ internal sealed class LineReverseSession : ISession
     private static SessionStatus Answer(in ReadOnlySequence<byte> line, IBufferWriter<byte> output)
     {
         var text = Encoding.UTF8.GetString(line);
+        if (text == "THROW")
+        {
+            throw new InvalidOperationException("the session failed on purpose");
+        }
+
         var bytes = Encoding.UTF8.GetBytes(Reply(text) + "\n");
         output.Write(bytes);
         return text == "QUIT" ? SessionStatus.Close : SessionStatus.Continue;
