@@ -153,10 +153,12 @@ public sealed class AsyncServer : StreamServer
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             LogConnectionTimeout(connection, clock);
+            Abort(socket);
         }
         catch (Exception e)
         {
             LogConnectionError(connection, e);
+            Abort(socket);
         }
         finally
         {
@@ -186,6 +188,19 @@ public sealed class AsyncServer : StreamServer
         }
 
         return deadline.Token;
+    }
+
+    // Completing the writer flushes what it holds; to a client that does not read that would wait forever.
+    private static void Abort(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
     }
 
     private static async Task CompleteQuietlyAsync(PipeReader reader, PipeWriter writer)

@@ -13,8 +13,7 @@ internal sealed class ModelServer : IAsyncDisposable
     private readonly IServer _server;
 
     public ModelServer(ServerModel model, Framing framing = Framing.Line, bool udp = false, int maxMessageBytes = 65536, int maxConnections = 10_000, string? password = null)
-    {
-        Settings = new ServerSettings
+        : this(new ServerSettings
         {
             Model = model,
             Udp = udp,
@@ -24,14 +23,22 @@ internal sealed class ModelServer : IAsyncDisposable
             MaxMessageBytes = maxMessageBytes,
             MaxConnections = maxConnections,
             Password = Password.FromOptional(password),
-        };
+        })
+    {
+    }
+
+    /// <summary>A server with exactly these settings, but always on 127.0.0.1:0 and with a store of <see cref="ServerSettings.MaxItems"/>.</summary>
+    public ModelServer(ServerSettings settings)
+    {
+        Settings = settings with { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) };
+        Store = new InMemoryListStore(Settings.MaxItems);
         _server = ServerFactory.Create(Settings, Store);
         _server.Start();
     }
 
     public ServerSettings Settings { get; }
 
-    public InMemoryListStore Store { get; } = new();
+    public InMemoryListStore Store { get; }
 
     public EndPoint EndPoint => _server.LocalEndPoint;
 

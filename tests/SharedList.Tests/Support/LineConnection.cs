@@ -8,25 +8,27 @@ namespace SharedList.Tests.Support;
 internal sealed class LineConnection : IDisposable
 {
     private readonly Socket _socket;
-    private readonly byte[] _buffer = new byte[1 << 16];
+    private readonly byte[] _buffer;
     private int _start;
     private int _end;
 
-    private LineConnection(Socket socket)
+    private LineConnection(Socket socket, int bufferBytes)
     {
         _socket = socket;
+        _buffer = new byte[bufferBytes];
         _socket.ReceiveTimeout = (int)TimeSpan.FromSeconds(30).TotalMilliseconds;
         _socket.NoDelay = true;
     }
 
     public Socket Socket => _socket;
 
-    public static async Task<LineConnection> ConnectAsync(EndPoint server)
+    /// <summary>Connects; <paramref name="bufferBytes"/> bounds the longest line it can read.</summary>
+    public static async Task<LineConnection> ConnectAsync(EndPoint server, int bufferBytes = 1 << 16)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await socket.ConnectAsync(server, cts.Token);
-        return new LineConnection(socket);
+        return new LineConnection(socket, bufferBytes);
     }
 
     public void Send(string text) => Send(Encoding.UTF8.GetBytes(text));

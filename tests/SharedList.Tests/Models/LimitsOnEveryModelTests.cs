@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using SharedList.Hosting;
+using SharedList.Protocol;
+using SharedList.Tests.Support;
+
+namespace SharedList.Tests.Models;
+
+/// <summary>What a client can make the server hold is bounded, on every model.</summary>
+public sealed class LimitsOnEveryModelTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public static TheoryData<ServerModel> StreamModels => new(Enum.GetValues<ServerModel>());
+
+    // Sequential serves one connection at a time: "others keep being served meanwhile" cannot apply there.
+    public static TheoryData<ServerModel> ConcurrentStreamModels => new(Enum.GetValues<ServerModel>().Where(m => m != ServerModel.Sequential));
+
+    [Theory]
+    [MemberData(nameof(StreamModels))]
+    public async Task A_silent_connection_is_closed_after_the_idle_timeout(ServerModel model)
+    {
+        await using var server = new ModelServer(new ServerSettings { Model = model, IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        using var client = await LineConnection.ConnectAsync(server.EndPoint);
+        Assert.Equal("Ack", client.Request("one"));
+        var quietSince = Stopwatch.StartNew();
+
+        Assert.True(client.IsClosedByServer());
+        Assert.InRange(quietSince.Elapsed, TimeSpan.FromMilliseconds(250), Timeout);
+        Assert.Equal(["one"], server.Store.Snapshot().ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamModels))]
+    public async Task A_message_left_unfinished_is_closed_after_the_stall_timeout(ServerModel model)
+    {
+        await using var server = new ModelServer(new ServerSettings { Model = model, StallTimeout = TimeSpan.FromMilliseconds(300) });
+        using var client = await LineConnection.ConnectAsync(server.EndPoint);
+        Assert.Equal("Ack", client.Request("whole"));
+        var started = Stopwatch.StartNew();
+        client.Send("half a mess");
+
+        Assert.True(client.IsClosedByServer());
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(250), Timeout);
+        Assert.Equal(["whole"], server.Store.Snapshot().ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamModels))]
+    public async Task A_client_dribbling_one_line_forever_is_closed_although_it_never_goes_quiet(ServerModel model)
+    {
+        var stall = TimeSpan.FromMilliseconds(500);
+        await using var server = new ModelServer(new ServerSettings { Model = model, StallTimeout = stall });
+        using var client = await LineConnection.ConnectAsync(server.EndPoint);
+        var started = Stopwatch.StartNew();
+
+        // A byte every 40 ms: never idle for the stall bound, but the line never completes.
+        var closed = false;
+        for (var i = 0; i < 200 && !closed && started.Elapsed < Timeout; i++)
+        {
+            try
+            {
+                client.Send("x");
+            }
+            catch (SocketException)
+            {
+                closed = true;
+                break;
+            }
+
+            closed = client.Socket.Poll(0, SelectMode.SelectRead) && client.IsClosedByServer();
+            await Task.Delay(40);
+        }
+
+        Assert.True(closed, "the dribbling client was never closed");
+        Assert.InRange(started.Elapsed, stall, stall * 6);
+        Assert.Empty(server.Store.Snapshot().ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamModels))]
+    public async Task An_append_past_max_items_gets_list_full_and_stores_nothing(ServerModel model)
+    {
+        await using var server = new ModelServer(new ServerSettings { Model = model, MaxItems = 3 });
+        using var client = await LineConnection.ConnectAsync(server.EndPoint);
+        client.Send("a\nb\nc\nd\nLIST\nCLEAR\ne\n");
+        Assert.Equal(["Ack", "Ack", "Ack", "ERR list full", "['a', 'b', 'c']", "Lista apagada", "Ack"], ReadLines(client, 7));
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamModels))]
+    public async Task A_long_LIST_goes_out_in_pieces_and_is_byte_identical_to_the_whole_rendering(ServerModel model)
+    {
+        await using var server = new ModelServer(new ServerSettings { Model = model, MaxReplyBuffer = 512 });
+        var items = Enumerable.Range(0, 5000).Select(i => (i % 4) switch
+        {
+            0 => $"item-{i}",
+            1 => $"it's {i}",
+            2 => $"tab\t{i} \"q\" ☃",
+            _ => $"😀{i}\\",
+        }).ToArray();
+        foreach (var item in items)
+        {
+            server.Store.TryAppend(item);
+        }
+
+        var expected = PythonListRenderer.RenderToString(items);
+        using var client = await LineConnection.ConnectAsync(server.EndPoint, bufferBytes: 1 << 20);
+
+        // Pipelined around the LIST: the replies stay in order and the append after it is not in it.
+        client.Send("before\nLIST\nafter\nLIST\n");
+        var replies = ReadLines(client, 4);
+        Assert.Equal("Ack", replies[0]);
+        Assert.Equal(expected[..^1] + ", 'before']", replies[1]);
+        Assert.Equal("Ack", replies[2]);
+        Assert.EndsWith(", 'before', 'after']", replies[3], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ConcurrentStreamModels))]
+    public async Task A_client_that_never_reads_its_LIST_replies_holds_up_only_itself_and_is_closed(ServerModel model)
+    {
+        await using var server = new ModelServer(new ServerSettings { Model = model, StallTimeout = TimeSpan.FromSeconds(1) });
+        for (var i = 0; i < 20_000; i++)
+        {
+            server.Store.TryAppend($"prefilled-item-{i:D6}");
+        }
+
+        using var abuser = await LineConnection.ConnectAsync(server.EndPoint);
+        abuser.Socket.ReceiveBufferSize = 4096;
+        var pipelined = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("LIST\n", 500)));
+        abuser.Socket.SendTimeout = 5000;
+        try
+        {
+            abuser.Send(pipelined);
+        }
+        catch (SocketException)
+        {
+            // Closed by the stall bound before it finished sending: also a pass.
+        }
+
+        using (var steady = await LineConnection.ConnectAsync(server.EndPoint))
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var before = Stopwatch.StartNew();
+                Assert.Equal("Ack", steady.Request($"steady-{i}"));
+                Assert.True(before.Elapsed < TimeSpan.FromSeconds(5), $"request {i} took {before.Elapsed}");
+            }
+
+            await Eventually.TrueAsync(() => server.Server.ActiveConnections == 1, Timeout, "the non-reading client to be closed");
+        }
+
+        Assert.Equal(20_050, server.Store.Count);
+    }
+
+    private static List<string?> ReadLines(LineConnection client, int count) => [.. Enumerable.Range(0, count).Select(_ => client.ReadLine())];
+}
