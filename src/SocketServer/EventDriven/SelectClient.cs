@@ -73,13 +73,13 @@ internal sealed class SelectClient(Socket socket, ISession session, ConnectionCo
             progressed = true;
         }
 
+        Clock.Update(inFlight: !_input.IsEmpty || _sessionHasMore, progressed);
         if (_sessionHasMore)
         {
             RunSession();
             return true;
         }
 
-        Clock.Update(inFlight: !_input.IsEmpty, progressed);
         return !(_closeWhenFlushed || _inputCompleted);
     }
 

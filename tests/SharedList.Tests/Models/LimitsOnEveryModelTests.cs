@@ -155,5 +155,42 @@ public sealed class LimitsOnEveryModelTests
         Assert.Equal(20_050, server.Store.Count);
     }
 
+    [Theory]
+    [MemberData(nameof(StreamModels))]
+    public async Task A_client_reading_a_long_LIST_steadily_is_not_closed_however_long_it_takes(ServerModel model)
+    {
+        var stall = TimeSpan.FromMilliseconds(200);
+        await using var server = new ModelServer(new ServerSettings { Model = model, StallTimeout = stall, MaxReplyBuffer = 4096 });
+        for (var i = 0; i < 400_000; i++)
+        {
+            server.Store.TryAppend($"item-{i:D8}");
+        }
+
+        using var client = await LineConnection.ConnectAsync(server.EndPoint);
+        client.Send("LIST\n");
+
+        // About 6.4 MB, more than the socket buffers hold, read a slice at a time: the server keeps making
+        // progress, so the stall bound must not fire although the reply takes many times that bound.
+        var started = Stopwatch.StartNew();
+        var buffer = new byte[16 * 1024];
+        long total = 0;
+        var done = false;
+        for (var reads = 0; reads < 100_000 && !done && started.Elapsed < Timeout; reads++)
+        {
+            var received = client.Socket.Receive(buffer);
+            Assert.True(received > 0, $"closed after {total} bytes and {started.Elapsed}");
+            total += received;
+            done = buffer[received - 1] == (byte)'\n';
+            if (reads % 8 == 0)
+            {
+                await Task.Delay(2);
+            }
+        }
+
+        Assert.True(done, "the reply never ended");
+        Assert.True(started.Elapsed > stall, $"the reply took only {started.Elapsed}: the test did not exercise the stall bound");
+        Assert.Equal(PythonListRenderer.RenderToString(server.Store.Snapshot().Span).Length + 1, total);
+    }
+
     private static List<string?> ReadLines(LineConnection client, int count) => [.. Enumerable.Range(0, count).Select(_ => client.ReadLine())];
 }
