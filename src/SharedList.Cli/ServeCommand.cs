@@ -50,7 +50,7 @@ internal static class ServeCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(Enum.Parse<ServerModel>(result.GetValue(Model)!, ignoreCase: true)))
+            if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(result.GetValueOrDefault(Model, Defaults.Model)))
             {
                 result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
             }

@@ -158,6 +158,7 @@ public sealed class ServeLifecycleTests
     [InlineData("--port", "70000")]
     [InlineData("--workers", "0")]
     [InlineData("--udp", "--model", "select")]
+    [InlineData("--udp")]
     [InlineData("--no-such-option")]
     public async Task A_bad_option_gives_an_error_and_a_non_zero_exit(params string[] options)
     {
