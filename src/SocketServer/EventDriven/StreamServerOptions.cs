@@ -1,3 +1,5 @@
+using SocketServer.Tls;
+
 namespace SocketServer.EventDriven;
 
 /// <summary>Socket and limit settings of the event-driven servers (<see cref="SelectServer"/>, <see cref="AsyncServer"/>).</summary>
@@ -14,4 +16,11 @@ public sealed class StreamServerOptions
 
     /// <summary>Bytes sent to a connection refused by the limit before it is closed. Default: none.</summary>
     public ReadOnlyMemory<byte> RejectionReply { get; init; }
+
+    /// <summary>
+    /// Serve TLS with these options; plain TCP when null (the default). <see cref="AsyncServer"/> only:
+    /// <see cref="SelectServer"/> refuses it (see <see cref="ServerTlsOptions"/>). The refusal reply is sent
+    /// before any handshake, so a TLS client cannot read it; leave <see cref="RejectionReply"/> empty with TLS.
+    /// </summary>
+    public ServerTlsOptions? Tls { get; init; }
 }

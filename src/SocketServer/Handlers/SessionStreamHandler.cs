@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Net.Security;
 using System.Net.Sockets;
 using SocketServer.Sessions;
+using SocketServer.Tls;
 
 namespace SocketServer.Handlers;
 
@@ -8,7 +10,12 @@ namespace SocketServer.Handlers;
 /// Runs an <see cref="ISession"/> over a blocking connection: the bridge that lets the blocking models
 /// (sequential, threading, pool) serve the same protocol as the event-driven ones.
 /// </summary>
-/// <remarks>Created per connection by the server's handler factory; not thread-safe (one thread per instance).</remarks>
+/// <remarks>
+/// <para>Created per connection by the server's handler factory; not thread-safe (one thread per instance).</para>
+/// <para>With TLS, <see cref="Setup"/> performs the handshake (bounded by <see cref="ServerTlsOptions.HandshakeTimeout"/>;
+/// a failure ends the request there and is logged at Debug), <see cref="Handle"/> reads and writes through the
+/// TLS stream, and <see cref="Finish"/> sends close_notify.</para>
+/// </remarks>
 public sealed class SessionStreamHandler : BaseRequestHandler
 {
     private const int InitialBufferSize = 4096;
@@ -17,12 +24,35 @@ public sealed class SessionStreamHandler : BaseRequestHandler
     private const int RetainedReplyCapacity = 64 * 1024;
 
     private readonly ISessionFactory _sessions;
+    private readonly ServerTlsOptions? _tlsOptions;
+    private SslStream? _tls;
 
     /// <summary>Creates a handler that will ask <paramref name="sessions"/> for its session.</summary>
-    public SessionStreamHandler(ISessionFactory sessions)
+    /// <param name="sessions">Creates the connection's session.</param>
+    /// <param name="tls">When set, the connection speaks TLS with these options; plain TCP when null.</param>
+    public SessionStreamHandler(ISessionFactory sessions, ServerTlsOptions? tls = null)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         _sessions = sessions;
+        _tlsOptions = tls;
+    }
+
+    /// <inheritdoc />
+    public override void Setup()
+    {
+        if (_tlsOptions is not null)
+        {
+            _tls = ServerTls.Authenticate(Request, _tlsOptions);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Finish()
+    {
+        if (_tls is not null)
+        {
+            ServerTls.Close(_tls);
+        }
     }
 
     /// <inheritdoc />
@@ -50,7 +80,7 @@ public sealed class SessionStreamHandler : BaseRequestHandler
                 }
             }
 
-            var received = Request.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
+            var received = _tls?.Read(buffer, end, buffer.Length - end) ?? Request.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
             end += received;
             var inputCompleted = received == 0;
 
@@ -85,6 +115,12 @@ public sealed class SessionStreamHandler : BaseRequestHandler
 
     private void SendAll(ReadOnlySpan<byte> data)
     {
+        if (_tls is not null)
+        {
+            _tls.Write(data);
+            return;
+        }
+
         while (!data.IsEmpty)
         {
             data = data[Request.Send(data)..];
