@@ -40,7 +40,13 @@ public static class ServerFactory
             throw new ArgumentException($"The {settings.ModelName} model cannot serve UDP.", nameof(settings));
         }
 
-        var rejection = Replies.Encode(Replies.TooManyConnections, settings.Framing);
+        if (settings.Tls is not null && !ServerSettings.SupportsTls(settings.Model, settings.Udp))
+        {
+            throw new ArgumentException($"TLS is not available with the {settings.ModelName} model.", nameof(settings));
+        }
+
+        // The refusal goes out before any handshake, so a TLS client could not read it: it is just closed.
+        var rejection = settings.Tls is null ? Replies.Encode(Replies.TooManyConnections, settings.Framing) : [];
         if (settings.Udp)
         {
             IRequestDispatcher dispatcher = settings.Model == ServerModel.Threading ? new ThreadPerRequestDispatcher() : new InlineDispatcher();
@@ -68,7 +74,7 @@ public static class ServerFactory
 
     private static TcpServer Tcp(ServerSettings settings, ISessionFactory sessions, IRequestDispatcher dispatcher, byte[] rejection, ILogger logger)
     {
-        var server = new TcpServer(settings.EndPoint, () => new SessionStreamHandler(sessions), bindAndActivate: false, dispatcher, logger)
+        var server = new TcpServer(settings.EndPoint, () => new SessionStreamHandler(sessions, settings.Tls), bindAndActivate: false, dispatcher, logger)
         {
             AllowReuseAddress = true,
             RequestQueueSize = settings.Backlog,
@@ -94,6 +100,7 @@ public static class ServerFactory
         RequestQueueSize = settings.Backlog,
         MaxConnections = settings.MaxConnections,
         RejectionReply = rejection,
+        Tls = settings.Tls,
     };
 
     private static T Also<T>(this T value, Action<T> action)
