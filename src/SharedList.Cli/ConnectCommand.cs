@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using SharedList.Client;
 using Framing = SharedList.Protocol.Framing;
 
@@ -25,7 +26,7 @@ internal static class ConnectCommand
 
     private static readonly Option<bool> Udp = new("--udp") { Description = "Talk to a UDP server: one datagram per message." };
 
-    private static readonly Option<double> TimeoutSeconds = new("--timeout") { Description = "Seconds to wait to connect, and for each UDP reply.", DefaultValueFactory = _ => 5 };
+    private static readonly Option<double> TimeoutSeconds = new("--timeout") { Description = "Seconds to wait to connect (and finish the TLS handshake), and for each UDP reply.", DefaultValueFactory = _ => 5 };
 
     public static Command Create()
     {
@@ -33,6 +34,7 @@ internal static class ConnectCommand
         {
             Host, Port, FramingOption, Udp, TimeoutSeconds,
         };
+        ConnectTlsOptions.AddTo(command, Udp);
         Port.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 1 or > 65535)
@@ -55,11 +57,21 @@ internal static class ConnectCommand
     {
         var host = parse.GetValue(Host)!;
         var port = parse.GetValue(Port);
+        if (!ConnectTlsOptions.TryLoad(parse, host, out var tls, out var tlsError))
+        {
+            return Fail(tlsError!);
+        }
+
+        using var trusted = tls?.TrustedCertificate;
         ListClient client;
         try
         {
             var server = new IPEndPoint(HostName.Resolve(host), port);
-            client = await ListClient.ConnectAsync(server, parse.GetValue<Framing>(FramingOption), parse.GetValue(Udp), TimeSpan.FromSeconds(parse.GetValue(TimeoutSeconds)), cancellationToken).ConfigureAwait(false);
+            client = await ListClient.ConnectAsync(server, parse.GetValue<Framing>(FramingOption), parse.GetValue(Udp), TimeSpan.FromSeconds(parse.GetValue(TimeoutSeconds)), tls, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuthenticationException e)
+        {
+            return Fail($"TLS handshake failed: {e.Message}");
         }
         catch (SocketException e)
         {
@@ -101,9 +113,15 @@ internal static class ConnectCommand
                     // the same news as a refused TCP connect, so the same message (there was no connection to lose).
                     return Fail($"cannot connect to {host}:{port}: {Describe(e)}");
                 }
-                catch (Exception e) when (e is SocketException or EndOfStreamException or TimeoutException)
+                catch (Exception e) when (e is SocketException or IOException or TimeoutException)
                 {
-                    return Fail(e is SocketException s ? $"connection lost: {Describe(s)}" : e.Message);
+                    // IOException: EndOfStreamException (the server closed), or a TLS stream broken by the server.
+                    return Fail(e switch
+                    {
+                        SocketException s => $"connection lost: {Describe(s)}",
+                        EndOfStreamException or TimeoutException => e.Message,
+                        _ => $"connection lost: {e.Message}",
+                    });
                 }
             }
         }

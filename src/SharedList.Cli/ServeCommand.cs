@@ -48,6 +48,7 @@ internal static class ServeCommand
         {
             Model, Udp, FramingOption, Host, Port, Backlog, Workers, MaxConnections, MaxMessage, ShutdownTimeout, Verbose,
         };
+        ServeTlsOptions.AddTo(command, Model, Defaults.Model, Udp);
         command.Validators.Add(result =>
         {
             if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(result.GetValueOrDefault(Model, Defaults.Model)))
@@ -98,6 +99,13 @@ internal static class ServeCommand
             return 1;
         }
 
+        if (!ServeTlsOptions.TryLoad(parse, out var tls, out var tlsError))
+        {
+            await Console.Error.WriteLineAsync($"error: {tlsError}").ConfigureAwait(false);
+            return 1;
+        }
+
+        using var certificate = tls?.ServerCertificate;
         var settings = new ServerSettings
         {
             Model = parse.GetValue<ServerModel>(Model),
@@ -109,6 +117,7 @@ internal static class ServeCommand
             MaxConnections = parse.GetValue(MaxConnections),
             MaxMessageBytes = parse.GetValue(MaxMessage),
             ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(ShutdownTimeout)),
+            Tls = tls,
         };
 
         using var logging = Logging.Create(parse.GetValue(Verbose));
