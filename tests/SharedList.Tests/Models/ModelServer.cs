@@ -27,6 +27,14 @@ internal sealed class ModelServer : IAsyncDisposable
         _server.Start();
     }
 
+    /// <summary>A started server with exactly <paramref name="settings"/> (give port 0).</summary>
+    public ModelServer(ServerSettings settings)
+    {
+        Settings = settings;
+        _server = ServerFactory.Create(Settings, Store);
+        _server.Start();
+    }
+
     public ServerSettings Settings { get; }
 
     public InMemoryListStore Store { get; } = new();
