@@ -119,6 +119,9 @@ public sealed class ListClient : IDisposable
 
                 // The server closed or reset the connection mid-handshake: most often a server that does not speak TLS.
                 IOException => new AuthenticationException($"{e.Message} (does the server speak TLS?)", e),
+
+                // "Authentication failed, see inner exception": the inner one says what the server objected to.
+                AuthenticationException { InnerException: not null } => new AuthenticationException(e.GetBaseException().Message, e),
                 _ => e,
             };
         }

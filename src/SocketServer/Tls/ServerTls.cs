@@ -107,7 +107,8 @@ internal static class ServerTls
     private static TlsHandshakeException TimedOut(ServerTlsOptions options) =>
         new($"TLS handshake not completed within {options.HandshakeTimeout.TotalSeconds:0.###} s");
 
-    private static TlsHandshakeException Failed(Exception e) => new($"TLS handshake failed: {e.Message}", e);
+    // The innermost message says what happened ("...alert bad certificate"); the outer one often says "see inner exception".
+    private static TlsHandshakeException Failed(Exception e) => new($"TLS handshake failed: {e.GetBaseException().Message}", e);
 
     private static void ShutDownQuietly(Socket socket)
     {
