@@ -26,7 +26,7 @@ internal static class ConnectCommand
 
     private static readonly Option<bool> Udp = new("--udp") { Description = "Talk to a UDP server: one datagram per message." };
 
-    private static readonly Option<double> TimeoutSeconds = new("--timeout") { Description = "Seconds to wait to connect, and for each UDP reply.", DefaultValueFactory = _ => 5 };
+    private static readonly Option<double> TimeoutSeconds = new("--timeout") { Description = "Seconds to wait to connect (and finish the TLS handshake), and for each UDP reply.", DefaultValueFactory = _ => 5 };
 
     private static readonly Option<string> Password = new("--password") { Description = $"Send 'AUTH <password>' right after connecting, for a server started with --requirepass (default: ${PasswordSource.EnvironmentVariable}; empty for none)." };
 
@@ -36,6 +36,7 @@ internal static class ConnectCommand
         {
             Host, Port, FramingOption, Udp, TimeoutSeconds, Password,
         };
+        ConnectTlsOptions.AddTo(command, Udp);
         Port.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 1 or > 65535)
@@ -64,11 +65,21 @@ internal static class ConnectCommand
             return Fail(passwordError);
         }
 
+        if (!ConnectTlsOptions.TryLoad(parse, host, out var tls, out var tlsError))
+        {
+            return Fail(tlsError!);
+        }
+
+        using var trusted = tls?.TrustedCertificate;
         ListClient client;
         try
         {
             var server = new IPEndPoint(HostName.Resolve(host), port);
-            client = await ListClient.ConnectAsync(server, parse.GetValue<Framing>(FramingOption), parse.GetValue(Udp), TimeSpan.FromSeconds(parse.GetValue(TimeoutSeconds)), cancellationToken).ConfigureAwait(false);
+            client = await ListClient.ConnectAsync(server, parse.GetValue<Framing>(FramingOption), parse.GetValue(Udp), TimeSpan.FromSeconds(parse.GetValue(TimeoutSeconds)), tls, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuthenticationException e)
+        {
+            return Fail($"TLS handshake failed: {e.Message}");
         }
         catch (SocketException e)
         {
@@ -126,9 +137,15 @@ internal static class ConnectCommand
                     // the same news as a refused TCP connect, so the same message (there was no connection to lose).
                     return Fail($"cannot connect to {host}:{port}: {Describe(e)}");
                 }
-                catch (Exception e) when (e is SocketException or EndOfStreamException or TimeoutException)
+                catch (Exception e) when (e is SocketException or IOException or TimeoutException)
                 {
-                    return Fail(e is SocketException s ? $"connection lost: {Describe(s)}" : e.Message);
+                    // IOException: EndOfStreamException (the server closed), or a TLS stream broken by the server.
+                    return Fail(e switch
+                    {
+                        SocketException s => $"connection lost: {Describe(s)}",
+                        EndOfStreamException or TimeoutException => e.Message,
+                        _ => $"connection lost: {e.Message}",
+                    });
                 }
             }
         }

@@ -59,9 +59,10 @@ internal static class ServeCommand
         {
             Model, Udp, FramingOption, Host, Port, Backlog, Workers, MaxConnections, MaxMessage, MaxItems, MaxReplyBuffer, IdleTimeout, StallTimeout, ShutdownTimeout, Verbose, RequirePass,
         };
+        ServeTlsOptions.AddTo(command, Model, Defaults.Model, Udp);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(Enum.Parse<ServerModel>(result.GetValue(Model) ?? EnumOption.Lowercase(Defaults.Model), ignoreCase: true)))
+            if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(result.GetValueOrDefault(Model, Defaults.Model)))
             {
                 result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
             }
@@ -122,6 +123,13 @@ internal static class ServeCommand
             return 1;
         }
 
+        if (!ServeTlsOptions.TryLoad(parse, out var tls, out var tlsError))
+        {
+            await Console.Error.WriteLineAsync($"error: {tlsError}").ConfigureAwait(false);
+            return 1;
+        }
+
+        using var certificate = tls?.ServerCertificate;
         var settings = new ServerSettings
         {
             Model = parse.GetValue<ServerModel>(Model),
@@ -138,6 +146,7 @@ internal static class ServeCommand
             StallTimeout = TimeSpan.FromSeconds(parse.GetValue(StallTimeout)),
             ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(ShutdownTimeout)),
             Password = Password.FromOptional(password),
+            Tls = tls,
         };
 
         using var logging = Logging.Create(parse.GetValue(Verbose));

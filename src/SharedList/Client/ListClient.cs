@@ -1,14 +1,16 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using SharedList.Protocol;
 
 namespace SharedList.Client;
 
 /// <summary>
-/// A client of the shared-list service over one persistent TCP connection or UDP: sends a message,
-/// waits for its reply. Used by <c>sharedlist connect</c>.
+/// A client of the shared-list service over one persistent TCP connection (optionally TLS) or UDP: sends a
+/// message, waits for its reply. Used by <c>sharedlist connect</c>.
 /// </summary>
 /// <remarks>Not thread-safe: one request at a time, as the protocol's request/reply rounds are.</remarks>
 public sealed class ListClient : IDisposable
@@ -18,14 +20,16 @@ public sealed class ListClient : IDisposable
     private readonly Socket _socket;
     private readonly Framing _framing;
     private readonly bool _udp;
+    private readonly SslStream? _tls;
     private readonly byte[] _buffer = new byte[ReceiveBufferSize];
     private int _buffered;
 
-    private ListClient(Socket socket, Framing framing, bool udp)
+    private ListClient(Socket socket, Framing framing, bool udp, SslStream? tls)
     {
         _socket = socket;
         _framing = framing;
         _udp = udp;
+        _tls = tls;
     }
 
     /// <summary>Where the client is connected.</summary>
@@ -35,9 +39,23 @@ public sealed class ListClient : IDisposable
     /// Connects to <paramref name="server"/>. For UDP nothing is sent; <paramref name="timeout"/> then bounds
     /// each wait for a reply datagram. Throws <see cref="SocketException"/> when the server refuses.
     /// </summary>
-    public static async Task<ListClient> ConnectAsync(EndPoint server, Framing framing, bool udp, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static Task<ListClient> ConnectAsync(EndPoint server, Framing framing, bool udp, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        ConnectAsync(server, framing, udp, timeout, tls: null, cancellationToken);
+
+    /// <summary>
+    /// Connects to <paramref name="server"/> as <see cref="ConnectAsync(EndPoint, Framing, bool, TimeSpan, CancellationToken)"/> does;
+    /// with <paramref name="tls"/> (TCP only), the TLS handshake follows, within the same <paramref name="timeout"/>.
+    /// Throws <see cref="AuthenticationException"/> when the handshake fails (an untrusted certificate, a server
+    /// not speaking TLS, no answer in time).
+    /// </summary>
+    public static async Task<ListClient> ConnectAsync(EndPoint server, Framing framing, bool udp, TimeSpan timeout, ClientTlsOptions? tls, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(server);
+        if (udp && tls is not null)
+        {
+            throw new ArgumentException("TLS runs over TCP only.", nameof(tls));
+        }
+
         var socket = new Socket(server.AddressFamily, udp ? SocketType.Dgram : SocketType.Stream, udp ? ProtocolType.Udp : ProtocolType.Tcp);
         try
         {
@@ -53,7 +71,8 @@ public sealed class ListClient : IDisposable
                 socket.NoDelay = true;
             }
 
-            return new ListClient(socket, udp ? Framing.Raw : framing, udp);
+            var stream = tls is null ? null : await AuthenticateAsync(socket, tls, timeout, connectTimeout.Token, cancellationToken).ConfigureAwait(false);
+            return new ListClient(socket, udp ? Framing.Raw : framing, udp, stream);
         }
         catch
         {
@@ -98,10 +117,79 @@ public sealed class ListClient : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _tls?.Dispose();
+        _socket.Dispose();
+    }
+
+    private static async Task<SslStream> AuthenticateAsync(Socket socket, ClientTlsOptions options, TimeSpan timeout, CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(AuthenticationOptions(options), deadline).ConfigureAwait(false);
+            return tls;
+        }
+        catch (Exception e)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw e switch
+            {
+                OperationCanceledException when cancellationToken.IsCancellationRequested => e,
+                OperationCanceledException => new AuthenticationException($"no answer within {timeout.TotalSeconds:0.#} s", e),
+
+                // The server closed or reset the connection mid-handshake: most often a server that does not speak TLS.
+                IOException => new AuthenticationException($"{e.Message} (does the server speak TLS?)", e),
+
+                // "Authentication failed, see inner exception": the inner one says what the server objected to.
+                AuthenticationException { InnerException: not null } => new AuthenticationException(e.GetBaseException().Message, e),
+                _ => e,
+            };
+        }
+    }
+
+    private static SslClientAuthenticationOptions AuthenticationOptions(ClientTlsOptions options)
+    {
+        var authentication = new SslClientAuthenticationOptions { TargetHost = options.TargetHost };
+        if (options.SkipValidation)
+        {
+#pragma warning disable CA5359 // Asked for explicitly (--tls-insecure), for self-signed test certificates; documented as insecure.
+            authentication.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+        else if (options.TrustedCertificate is { } trusted)
+        {
+            // The given certificate is the only root; the usual checks (chain, validity, name) still apply.
+            // A private root publishes no revocation list, so revocation is not checked against it.
+            authentication.CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                CustomTrustStore = { trusted },
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
+        }
+
+        return authentication;
+    }
 
     private void SendAll(ReadOnlySpan<byte> data)
     {
+        if (_tls is not null)
+        {
+            try
+            {
+                _tls.Write(data);
+            }
+            catch (IOException e) when (e.InnerException is SocketException socketError)
+            {
+                // The same news as without TLS, so callers need not know which they run over.
+                throw socketError;
+            }
+
+            return;
+        }
+
         while (!data.IsEmpty)
         {
             data = data[_socket.Send(data)..];
@@ -132,7 +220,7 @@ public sealed class ListClient : IDisposable
             }
 
             scanned = _buffered;
-            var received = _socket.Receive(_buffer, _buffered, _buffer.Length - _buffered, SocketFlags.None);
+            var received = Receive(_buffered, _buffer.Length - _buffered);
             if (received == 0)
             {
                 throw new EndOfStreamException("the server closed the connection");
@@ -145,13 +233,31 @@ public sealed class ListClient : IDisposable
     // Raw framing has no terminator: like the course's client, one receive is one reply.
     private string ReceiveOnce()
     {
-        var received = _socket.Receive(_buffer);
+        var received = Receive(0, _buffer.Length);
         if (received == 0)
         {
             throw new EndOfStreamException("the server closed the connection");
         }
 
         return Encoding.UTF8.GetString(_buffer, 0, received);
+    }
+
+    private int Receive(int offset, int count)
+    {
+        if (_tls is null)
+        {
+            return _socket.Receive(_buffer, offset, count, SocketFlags.None);
+        }
+
+        try
+        {
+            return _tls.Read(_buffer, offset, count);
+        }
+        catch (IOException e) when (e.InnerException is SocketException socketError)
+        {
+            // The same news as without TLS, so callers need not know which they run over.
+            throw socketError;
+        }
     }
 
     private string ReceiveDatagram()

@@ -52,7 +52,14 @@ public static class ServerFactory
             throw new ArgumentException("A password cannot be used with UDP: a datagram cannot authenticate.", nameof(settings));
         }
 
-        var rejection = Replies.Encode(Replies.TooManyConnections, settings.Framing);
+
+        if (settings.Tls is not null && !ServerSettings.SupportsTls(settings.Model, settings.Udp))
+        {
+            throw new ArgumentException($"TLS is not available with the {settings.ModelName} model.", nameof(settings));
+        }
+
+        // The refusal goes out before any handshake, so a TLS client could not read it: it is just closed.
+        var rejection = settings.Tls is null ? Replies.Encode(Replies.TooManyConnections, settings.Framing) : [];
         if (settings.Udp)
         {
             IRequestDispatcher dispatcher = settings.Model == ServerModel.Threading ? new ThreadPerRequestDispatcher() : new InlineDispatcher();
@@ -81,7 +88,7 @@ public static class ServerFactory
     private static TcpServer Tcp(ServerSettings settings, ISessionFactory sessions, IRequestDispatcher dispatcher, byte[] rejection, ILogger logger)
     {
         var timeouts = Timeouts(settings);
-        var server = new TcpServer(settings.EndPoint, () => new SessionStreamHandler(sessions, timeouts), bindAndActivate: false, dispatcher, logger)
+        var server = new TcpServer(settings.EndPoint, () => new SessionStreamHandler(sessions, timeouts, settings.Tls), bindAndActivate: false, dispatcher, logger)
         {
             AllowReuseAddress = true,
             RequestQueueSize = settings.Backlog,
@@ -108,6 +115,7 @@ public static class ServerFactory
         MaxConnections = settings.MaxConnections,
         RejectionReply = rejection,
         Timeouts = Timeouts(settings),
+        Tls = settings.Tls,
     };
 
     private static ConnectionTimeouts Timeouts(ServerSettings settings) => new(settings.IdleTimeout, settings.StallTimeout);

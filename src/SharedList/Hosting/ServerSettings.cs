@@ -2,6 +2,7 @@ using System.Net;
 using SharedList.Protocol;
 using SharedList.Service;
 using SharedList.Stores;
+using SocketServer.Tls;
 
 namespace SharedList.Hosting;
 
@@ -56,9 +57,21 @@ public sealed record ServerSettings
     /// <summary>How long a stop keeps serving connected clients before closing them. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How the readiness line names the model, e.g. <c>async</c> or <c>threading, udp</c>.</summary>
-    public string ModelName => Udp ? $"{Model.ToString().ToLowerInvariant()}, udp" : Model.ToString().ToLowerInvariant();
+    /// <summary>
+    /// Serve TLS with this certificate and handshake timeout (TCP on sequential, threading, pool and async only).
+    /// Default null: plain TCP. The settings do not own the certificate.
+    /// </summary>
+    public ServerTlsOptions? Tls { get; init; }
+
+    /// <summary>How the readiness line names the model, e.g. <c>async</c>, <c>threading, udp</c> or <c>async, tls</c>.</summary>
+    public string ModelName => Model.ToString().ToLowerInvariant() + (Udp ? ", udp" : string.Empty) + (Tls is null ? string.Empty : ", tls");
 
     /// <summary>Whether the model can serve UDP.</summary>
     public static bool SupportsUdp(ServerModel model) => model is ServerModel.Sequential or ServerModel.Threading;
+
+    /// <summary>
+    /// Whether the model can serve TLS: every TCP model but <see cref="ServerModel.Select"/>, whose non-blocking
+    /// loop has no TLS in .NET (see <c>SelectServer</c>). Never over UDP (that would be DTLS).
+    /// </summary>
+    public static bool SupportsTls(ServerModel model, bool udp) => !udp && model != ServerModel.Select;
 }

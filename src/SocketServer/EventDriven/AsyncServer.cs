@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SocketServer.Internal;
 using SocketServer.Sessions;
+using SocketServer.Tls;
 
 namespace SocketServer.EventDriven;
 
@@ -15,6 +16,9 @@ namespace SocketServer.EventDriven;
 /// <para>Per connection, a <see cref="PipeReader"/> hands the session every unconsumed byte and a
 /// <see cref="PipeWriter"/> collects its replies, flushed once per batch of messages (pipelined requests
 /// get one send). Flushing is awaited before reading more, so a client that does not read holds up only itself.</para>
+/// <para>With <see cref="StreamServerOptions.Tls"/>, each connection first completes the TLS handshake within
+/// <see cref="ServerTlsOptions.HandshakeTimeout"/>, and the pipes run over the TLS stream; a failed handshake
+/// is logged at Debug and the connection closed.</para>
 /// <para>Threading: one connection's session runs on one thread-pool thread at a time.</para>
 /// </remarks>
 public sealed class AsyncServer : StreamServer
@@ -101,7 +105,11 @@ public sealed class AsyncServer : StreamServer
     {
         // Leave the accept loop at once: the session must not run on the thread that accepts.
         await Task.Yield();
-        var stream = new NetworkStream(socket, ownsSocket: false);
+        if (await OpenStreamAsync(socket, connection).ConfigureAwait(false) is not { } stream)
+        {
+            return;
+        }
+
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
         var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         var clock = new ProgressClock(Options.Timeouts);
@@ -163,7 +171,7 @@ public sealed class AsyncServer : StreamServer
         finally
         {
             await CompleteQuietlyAsync(reader, writer).ConfigureAwait(false);
-            await stream.DisposeAsync().ConfigureAwait(false);
+            await ServerTls.CloseAsync(stream).ConfigureAwait(false);
             Release(socket, connection);
         }
     }
@@ -200,6 +208,28 @@ public sealed class AsyncServer : StreamServer
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // Already gone.
+            // Already gone.
+        }
+    }
+
+    /// <summary>The connection as a stream: the socket's, or TLS over it; null when the handshake failed (then released).</summary>
+    private async Task<Stream?> OpenStreamAsync(Socket socket, ConnectionContext connection)
+    {
+        var stream = new NetworkStream(socket, ownsSocket: false);
+        if (Options.Tls is not { } tls)
+        {
+            return stream;
+        }
+
+        try
+        {
+            return await ServerTls.AuthenticateAsync(stream, tls).ConfigureAwait(false);
+        }
+        catch (TlsHandshakeException e)
+        {
+            LogConnectionError(connection, e);
+            Release(socket, connection);
+            return null;
         }
     }
 

@@ -16,6 +16,9 @@ namespace SocketServer.EventDriven;
 /// client that stops reading holds up only itself.</para>
 /// <para>Cost: every iteration hands the whole socket list to the kernel (poll), so it suits a few hundred
 /// connections; <see cref="AsyncServer"/> scales further.</para>
+/// <para>No TLS: the loop does non-blocking socket I/O, and .NET offers TLS only as a stream
+/// (<see cref="System.Net.Security.SslStream"/>) whose reads block or await, not as a state machine this loop
+/// could feed. Use <see cref="AsyncServer"/> (or a blocking model) for TLS.</para>
 /// <para>Threading: all sessions run on the loop's thread; <see cref="IServer.StopAsync"/> may be called
 /// from any thread and reaches the loop through the wake-up socket, never by polling.</para>
 /// </remarks>
@@ -33,8 +36,9 @@ public sealed class SelectServer : StreamServer
     private Thread? _thread;
 
     /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
+    /// <exception cref="ArgumentException"><paramref name="options"/> asks for TLS, which this loop cannot offer.</exception>
     public SelectServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options = null, ILogger? logger = null)
-        : base(endPoint, sessions, options, logger)
+        : base(endPoint, sessions, RefuseTls(options), logger)
     {
         _acceptBackoff = new AcceptBackoff(Logger);
         ListenSocket.Blocking = false;
@@ -71,6 +75,10 @@ public sealed class SelectServer : StreamServer
             _wakeUp.Dispose();
         }
     }
+
+    private static StreamServerOptions? RefuseTls(StreamServerOptions? options) => options?.Tls is null
+        ? options
+        : throw new ArgumentException("SelectServer cannot serve TLS: its loop does non-blocking socket I/O and .NET has no non-blocking TLS; use AsyncServer.", nameof(options));
 
     private void Run()
     {

@@ -1,4 +1,5 @@
 using SocketServer.Sessions;
+using SocketServer.Tls;
 
 namespace SocketServer.EventDriven;
 
@@ -19,4 +20,11 @@ public sealed class StreamServerOptions
 
     /// <summary>Idle and stall bounds of each connection. Default: none.</summary>
     public ConnectionTimeouts Timeouts { get; init; } = ConnectionTimeouts.None;
+
+    /// <summary>
+    /// Serve TLS with these options; plain TCP when null (the default). <see cref="AsyncServer"/> only:
+    /// <see cref="SelectServer"/> refuses it (see <see cref="ServerTlsOptions"/>). The refusal reply is sent
+    /// before any handshake, so a TLS client cannot read it; leave <see cref="RejectionReply"/> empty with TLS.
+    /// </summary>
+    public ServerTlsOptions? Tls { get; init; }
 }

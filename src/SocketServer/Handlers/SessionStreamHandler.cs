@@ -1,6 +1,8 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using SocketServer.Internal;
 using SocketServer.Sessions;
+using SocketServer.Tls;
 
 namespace SocketServer.Handlers;
 
@@ -9,24 +11,49 @@ namespace SocketServer.Handlers;
 /// (sequential, threading, pool) serve the same protocol as the event-driven ones.
 /// </summary>
 /// <remarks>
-/// Created per connection by the server's handler factory; used by one thread. <see cref="ConnectionTimeouts"/>
-/// are enforced with the socket's receive and send timeouts, set from the connection's deadline before each call.
+/// <para>Created per connection by the server's handler factory; used by one thread. <see cref="ConnectionTimeouts"/>
+/// are enforced with the socket's receive and send timeouts, set from the connection's deadline before each call.</para>
+/// <para>With TLS, <see cref="Setup"/> performs the handshake (bounded by <see cref="ServerTlsOptions.HandshakeTimeout"/>;
+/// a failure ends the request there and is logged at Debug), <see cref="Handle"/> reads and writes through the
+/// TLS stream (the socket timeouts still bound its reads and writes), and <see cref="Finish"/> sends close_notify.</para>
 /// </remarks>
 public sealed class SessionStreamHandler : BaseRequestHandler
 {
     private readonly ISessionFactory _sessions;
     private readonly ConnectionTimeouts _timeouts;
+    private readonly ServerTlsOptions? _tlsOptions;
+    private SslStream? _tls;
     private int _appliedReceiveTimeout;
     private int _appliedSendTimeout;
 
     /// <summary>Creates a handler that will ask <paramref name="sessions"/> for its session.</summary>
     /// <param name="sessions">Creates the connection's session.</param>
     /// <param name="timeouts">Idle and stall bounds; none when null.</param>
-    public SessionStreamHandler(ISessionFactory sessions, ConnectionTimeouts? timeouts = null)
+    /// <param name="tls">When set, the connection speaks TLS with these options; plain TCP when null.</param>
+    public SessionStreamHandler(ISessionFactory sessions, ConnectionTimeouts? timeouts = null, ServerTlsOptions? tls = null)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         _sessions = sessions;
         _timeouts = timeouts ?? ConnectionTimeouts.None;
+        _tlsOptions = tls;
+    }
+
+    /// <inheritdoc />
+    public override void Setup()
+    {
+        if (_tlsOptions is not null)
+        {
+            _tls = ServerTls.Authenticate(Request, _tlsOptions);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Finish()
+    {
+        if (_tls is not null)
+        {
+            ServerTls.Close(_tls);
+        }
     }
 
     /// <inheritdoc />
@@ -52,7 +79,7 @@ public sealed class SessionStreamHandler : BaseRequestHandler
                         Request.ReceiveTimeout = _appliedReceiveTimeout = receiveTimeout;
                     }
 
-                    var received = Request.Receive(space.Array!, space.Offset, space.Count, SocketFlags.None);
+                    var received = _tls?.Read(space.Array!, space.Offset, space.Count) ?? Request.Receive(space.Array!, space.Offset, space.Count, SocketFlags.None);
                     input.Commit(received);
                     inputCompleted = received == 0;
                 }
@@ -70,7 +97,7 @@ public sealed class SessionStreamHandler : BaseRequestHandler
                         Request.SendTimeout = _appliedSendTimeout = sendTimeout;
                     }
 
-                    output.Sent(Request.Send(output.Pending));
+                    output.Sent(Send(output.Pending));
                     clock.Update(inFlight: !input.IsEmpty || output.HasPending || status == SessionStatus.OutputPending, progressed: true);
                 }
 
@@ -84,10 +111,27 @@ public sealed class SessionStreamHandler : BaseRequestHandler
         {
             Server.LogConnectionTimeout(ClientAddress, clock);
         }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock })
+        {
+            // The same deadline, surfacing through the TLS stream.
+            Server.LogConnectionTimeout(ClientAddress, clock);
+        }
         catch (ConnectionDeadlinePassedException)
         {
             Server.LogConnectionTimeout(ClientAddress, clock);
         }
+    }
+
+    // Sends some of the pending bytes and says how many: TLS writes them all at once.
+    private int Send(ReadOnlySpan<byte> data)
+    {
+        if (_tls is null)
+        {
+            return Request.Send(data);
+        }
+
+        _tls.Write(data);
+        return data.Length;
     }
 
     // The socket timeout for the next call: the time left before the deadline (0 = wait forever). The caller

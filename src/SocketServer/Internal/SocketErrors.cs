@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using SocketServer.Tls;
 
 namespace SocketServer.Internal;
 
@@ -21,6 +22,8 @@ internal static class SocketErrors
     /// <summary>True for exceptions that mean the connection ended, not that the server has a bug.</summary>
     public static bool IsPeerGone(Exception exception) => exception switch
     {
+        // A client that cannot or will not complete the TLS handshake (plain text, silence) is a client gone.
+        TlsHandshakeException => true,
         SocketException socket => IsPeerGone(socket.SocketErrorCode),
         IOException { InnerException: SocketException inner } => IsPeerGone(inner.SocketErrorCode),
         ObjectDisposedException => true,
