@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using SharedList.Bench.Load;
 using SharedList.Hosting;
 using SharedList.Tests.Models;
@@ -45,5 +47,37 @@ public sealed class LoadEngineTests
         Assert.Equal(0, result.Stats.Errors);
         Assert.True(result.Stats.Listed > 0);
         Assert.Equal(server.Store.Count, result.Stats.Appended);
+    }
+
+    [Fact]
+    public async Task Error_replies_count_as_unexpected_and_are_not_appends()
+    {
+        await using var server = new ModelServer(new ServerSettings { MaxItems = 10 });
+        var options = new LoadOptions { EndPoint = server.EndPoint, Connections = 2, Pipeline = 2 };
+
+        var result = await LoadRunner.RunAsync(options, TimeSpan.Zero, TimeSpan.FromSeconds(0.2));
+
+        Assert.Equal(10, result.Stats.Appended);
+        Assert.True(result.Stats.Unexpected > 0);
+        Assert.Equal(result.Stats.Unexpected, result.Stats.Errors);
+        Assert.True(result.Stats.MeasuredErrors > 0);
+    }
+
+    [Theory]
+    [InlineData(LoadEngineKind.Epoll)]
+    [InlineData(LoadEngineKind.Async)]
+    public async Task Requests_a_server_never_answers_count_as_unanswered_once_the_drain_gives_up(LoadEngineKind engine)
+    {
+        // Connections complete in the kernel's backlog, but nothing ever reads them.
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        silent.Listen(16);
+        var options = new LoadOptions { EndPoint = silent.LocalEndPoint!, Connections = 3, Pipeline = 5, Engine = engine, DrainTimeout = TimeSpan.FromSeconds(0.2) };
+
+        var result = await LoadRunner.RunAsync(options, TimeSpan.Zero, TimeSpan.FromSeconds(0.1));
+
+        Assert.Equal(0, result.Stats.Measured);
+        Assert.Equal(15, result.Stats.Unanswered);
+        Assert.Equal(15, result.Stats.Errors);
     }
 }
