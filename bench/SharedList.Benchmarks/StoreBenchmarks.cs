@@ -12,7 +12,7 @@ public class StoreBenchmarks
     private const string Item = "abcdefghijklmnop";
 
     private readonly ArrayBufferWriter<byte> _output = new(4 * 1024 * 1024);
-    private InMemoryListStore _store = new();
+    private readonly InMemoryListStore _store = new();
     private InMemoryListStore _full = new();
 
     [GlobalSetup]
@@ -25,9 +25,7 @@ public class StoreBenchmarks
         }
     }
 
-    [IterationSetup(Target = nameof(Append))]
-    public void FreshStore() => _store = new InMemoryListStore();
-
+    /// <summary>Per append, growth included: 10,000 appends into an empty list, then an O(1) clear.</summary>
     [Benchmark(OperationsPerInvoke = 10_000)]
     public bool Append()
     {
@@ -37,6 +35,7 @@ public class StoreBenchmarks
             stored = _store.TryAppend(Item);
         }
 
+        _store.Clear();
         return stored;
     }
 
