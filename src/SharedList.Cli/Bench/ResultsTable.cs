@@ -14,7 +14,13 @@ internal static class ResultsTable
 {
     public static void Write(BenchReport report)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        // Colours only on a terminal: a file or a pipe gets the plain table.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
         if (Console.IsOutputRedirected)
         {
             // No terminal to size the table by: wide enough that no column wraps in a log.
