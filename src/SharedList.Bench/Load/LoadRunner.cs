@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using SharedList.Bench.Measurement;
+
+namespace SharedList.Bench.Load;
+
+/// <summary>
+/// Runs one point, closed loop: connect, warm up, measure, stop sending, drain. The server's CPU time (when its
+/// process id is known) and this process's are read from /proc at both edges of the measured window.
+/// </summary>
+public static class LoadRunner
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Runs the point and returns what it measured.</summary>
+    /// <param name="options">Where and what to send.</param>
+    /// <param name="warmup">Load before the measured window, not recorded.</param>
+    /// <param name="duration">The measured window.</param>
+    /// <param name="serverPid">The server's process id, for its CPU time; null when unknown.</param>
+    /// <param name="progress">Called about every 100 ms with the phase and the replies so far (any thread).</param>
+    /// <param name="cancellationToken">Stops the run at once; every socket is closed.</param>
+    public static async Task<LoadResult> RunAsync(LoadOptions options, TimeSpan warmup, TimeSpan duration, int? serverPid = null, Action<LoadPhase, long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var control = new LoadControl();
+        using var engine = LoadEngine.Create(options, control);
+        try
+        {
+            engine.Start();
+            await engine.Connected.WaitAsync(options.ConnectTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            await WaitAsync(engine, LoadPhase.Warmup, warmup, progress, cancellationToken).ConfigureAwait(false);
+
+            var server0 = serverPid is { } pid ? ProcessCpu.Seconds(pid) : null;
+            var self0 = ProcessCpu.SelfSeconds();
+            var started = Stopwatch.GetTimestamp();
+            control.Phase = LoadPhase.Measure;
+            await WaitAsync(engine, LoadPhase.Measure, duration, progress, cancellationToken).ConfigureAwait(false);
+            control.Phase = LoadPhase.Done;
+            var window = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var server1 = serverPid is { } pid1 ? ProcessCpu.Seconds(pid1) : null;
+            var self1 = ProcessCpu.SelfSeconds();
+
+            // The engine gives up on what is still unanswered after its drain timeout; the extra bound here only
+            // guards against an engine that never reports.
+            await engine.Finished.WaitAsync(options.DrainTimeout + TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            progress?.Invoke(LoadPhase.Done, engine.Completed);
+            return new LoadResult(engine.Stats, window, server1 - server0, self1 - self0, CpuAffinity.AllowedCores());
+        }
+        finally
+        {
+            control.Phase = LoadPhase.Done;
+        }
+    }
+
+    private static async Task WaitAsync(LoadEngine engine, LoadPhase phase, TimeSpan length, Action<LoadPhase, long>? progress, CancellationToken cancellationToken)
+    {
+        var end = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            progress?.Invoke(phase, engine.Completed);
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), end);
+            if (left <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            if (engine.Finished.IsFaulted)
+            {
+                await engine.Finished.ConfigureAwait(false);
+            }
+
+            await Task.Delay(left < ProgressInterval ? left : ProgressInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using SharedList.Bench.Load;
+using SharedList.Bench.Targets;
+
+namespace SharedList.Bench.Session;
+
+/// <summary>
+/// What <c>sharedlist bench</c> was asked to do: the targets (servers to spawn, or one running server), the
+/// matrix (connections × pipeline), the load per point, the repeats and the pinning.
+/// </summary>
+public sealed record BenchPlan
+{
+    /// <summary>Servers to start (<see cref="SpawnKind.All"/>); empty to load <see cref="EndPoint"/> instead.</summary>
+    public IReadOnlyList<string> Spawn { get; init; } = [];
+
+    /// <summary>The running server to load when nothing is spawned.</summary>
+    public EndPoint? EndPoint { get; init; }
+
+    /// <summary>What the running server speaks (spawned servers speak their own).</summary>
+    public LoadProtocol Protocol { get; init; } = LoadProtocol.Line;
+
+    /// <summary>Connection counts: one point each.</summary>
+    public IReadOnlyList<int> Connections { get; init; } = [1];
+
+    /// <summary>Pipeline depths: one point each.</summary>
+    public IReadOnlyList<int> Pipelines { get; init; } = [1];
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+
+    public int PayloadBytes { get; init; } = 16;
+
+    public RequestMix Mix { get; init; } = RequestMix.AppendsOnly;
+
+    /// <summary>Rounds over the whole matrix; every target is measured once per point per round.</summary>
+    public int Repeat { get; init; } = 1;
+
+    /// <summary>Pin spawned servers to core 1 and this process to core 0 with taskset.</summary>
+    public bool PinCpu { get; init; }
+
+    public LoadEngineKind Engine { get; init; } = OperatingSystem.IsLinux() ? LoadEngineKind.Epoll : LoadEngineKind.Async;
+
+    /// <summary>Threads of the epoll engine; 0 for one per usable core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>The RESP list key.</summary>
+    public string Key { get; init; } = "sharedlist:bench";
+
+    /// <summary>How to start <c>sharedlist serve</c>: normally this very program.</summary>
+    public ProgramCommand? Self { get; init; }
+
+    /// <summary>How long a spawned server may take to be ready.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Every point of one round, in the order they run: for each cell of the matrix, every target in turn.</summary>
+    public int PointsPerRound(int targets) => Connections.Count * Pipelines.Count * targets;
+}

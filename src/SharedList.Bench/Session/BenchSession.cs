@@ -1,0 +1,164 @@
+using SharedList.Bench.Load;
+using SharedList.Bench.Measurement;
+using SharedList.Bench.Results;
+using SharedList.Bench.Targets;
+
+namespace SharedList.Bench.Session;
+
+/// <summary>
+/// Runs a <see cref="BenchPlan"/>: starts the targets, then for each round, each cell of the matrix, each
+/// target in turn (A B C A B C …, so a noisy moment hits every target alike) clears the list and runs the
+/// point. Every server it started is killed before it returns or throws, cancellation included.
+/// </summary>
+public static class BenchSession
+{
+    /// <summary>The core spawned servers are pinned to with <see cref="BenchPlan.PinCpu"/>; the load gets <see cref="LoadCore"/>.</summary>
+    public const int ServerCore = 1;
+
+    /// <summary>The core this process is pinned to with <see cref="BenchPlan.PinCpu"/>.</summary>
+    public const int LoadCore = 0;
+
+    private static readonly TimeSpan ClearTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs the plan; throws <see cref="OperationCanceledException"/> when cancelled, after killing every server.</summary>
+    public static async Task<BenchReport> RunAsync(BenchPlan plan, IBenchObserver observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(observer);
+        var notes = new List<string>();
+        void Note(string message)
+        {
+            notes.Add(message);
+            observer.Note(message);
+        }
+
+        var servers = new List<SpawnedServer>();
+        try
+        {
+            var serverCore = plan.PinCpu ? Pin(Note) : null;
+            var targets = await StartTargetsAsync(plan, serverCore, servers, Note, cancellationToken).ConfigureAwait(false);
+            var points = new List<BenchPoint>();
+            var total = plan.Repeat * plan.PointsPerRound(targets.Count);
+            for (var repeat = 1; repeat <= plan.Repeat; repeat++)
+            {
+                foreach (var connections in plan.Connections)
+                {
+                    foreach (var pipeline in plan.Pipelines)
+                    {
+                        foreach (var target in targets)
+                        {
+                            observer.PointStarting(points.Count, total, target.Name, connections, pipeline, repeat);
+                            var point = await RunPointAsync(plan, target, connections, pipeline, repeat, observer, cancellationToken).ConfigureAwait(false);
+                            points.Add(point);
+                            observer.PointDone(point);
+                        }
+                    }
+                }
+            }
+
+            if (points.Any(p => p.LoadSaturated))
+            {
+                Note($"the load tool used ≥ {LoadResult.SaturatedPercent:0} % of its {points.Max(p => p.LoadCores)} core(s) at some points (marked): there the servers may be faster than measured; compare server CPU µs/request");
+            }
+
+            return new BenchReport(points, notes);
+        }
+        finally
+        {
+            await Task.WhenAll(servers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<BenchPoint> RunPointAsync(BenchPlan plan, BenchTarget target, int connections, int pipeline, int repeat, IBenchObserver observer, CancellationToken cancellationToken)
+    {
+        await ListReset.ClearAsync(target, plan.Key, ClearTimeout, cancellationToken).ConfigureAwait(false);
+        var options = new LoadOptions
+        {
+            EndPoint = target.EndPoint,
+            Protocol = target.Protocol,
+            Connections = connections,
+            Pipeline = pipeline,
+            PayloadBytes = plan.PayloadBytes,
+            Mix = plan.Mix,
+            Key = plan.Key,
+            Engine = plan.Engine,
+            Threads = plan.Threads,
+        };
+        var result = await LoadRunner.RunAsync(options, plan.Warmup, plan.Duration, target.Pid, observer.Progress, cancellationToken).ConfigureAwait(false);
+        return BenchPoint.From(target.Name, options, repeat, result);
+    }
+
+    private static int? Pin(Action<string> note)
+    {
+        if (CpuAffinity.TasksetPath is null)
+        {
+            note("--cpu: taskset not found (util-linux): nothing pinned");
+            return null;
+        }
+
+        if (CpuAffinity.AllowedCores() < 2)
+        {
+            note("--cpu: fewer than 2 cores available: nothing pinned");
+            return null;
+        }
+
+        if (!CpuAffinity.PinSelf(LoadCore))
+        {
+            note("--cpu: taskset could not pin this process: nothing pinned");
+            return null;
+        }
+
+        return ServerCore;
+    }
+
+    private static async Task<IReadOnlyList<BenchTarget>> StartTargetsAsync(BenchPlan plan, int? serverCore, List<SpawnedServer> servers, Action<string> note, CancellationToken cancellationToken)
+    {
+        if (plan.Spawn.Count == 0)
+        {
+            var endPoint = plan.EndPoint ?? throw new ArgumentException("A plan needs servers to spawn or an endpoint.", nameof(plan));
+            return [new BenchTarget(endPoint.ToString()!, endPoint, plan.Protocol, null)];
+        }
+
+        var targets = new List<BenchTarget>();
+        foreach (var name in plan.Spawn)
+        {
+            if (SpawnKind.IsModel(name))
+            {
+                var self = plan.Self ?? ProgramCommand.Self();
+                var (server, target) = await SpawnedServer.StartModelAsync(self, name, serverCore, plan.StartTimeout, cancellationToken).ConfigureAwait(false);
+                servers.Add(server);
+                targets.Add(target);
+                NoteModelLimits(name, plan, note);
+                continue;
+            }
+
+            var program = SpawnedServer.FindProgram(name);
+            if (program is null)
+            {
+                note(name == SpawnKind.Redis
+                    ? "redis: skipped, redis-server is not installed (apt-get install redis-server)"
+                    : "garnet: skipped, garnet-server is not installed (dotnet tool install -g garnet-server)");
+                continue;
+            }
+
+            var (resp, respTarget) = await SpawnedServer.StartRespAsync(name, program, serverCore, plan.StartTimeout, cancellationToken).ConfigureAwait(false);
+            servers.Add(resp);
+            targets.Add(respTarget);
+        }
+
+        return targets.Count > 0 ? targets : throw new InvalidOperationException("no target could be started");
+    }
+
+    private static void NoteModelLimits(string model, BenchPlan plan, Action<string> note)
+    {
+        var most = plan.Connections.Max();
+        if (model == "sequential" && most > 1)
+        {
+            note($"sequential serves one connection at a time: at {most} connections the others wait in the backlog, and their requests count as unanswered errors");
+        }
+        else if (model == "pool" && most > 16)
+        {
+            note($"pool has 16 workers: beyond 16 connections the others wait for a worker, and their requests may count as unanswered errors");
+        }
+    }
+}

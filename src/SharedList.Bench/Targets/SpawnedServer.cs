@@ -1,0 +1,270 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using SharedList.Bench.Load;
+using SharedList.Bench.Measurement;
+
+namespace SharedList.Bench.Targets;
+
+/// <summary>
+/// A server this process started for <c>--spawn</c>: one of our models (<c>sharedlist serve --port 0</c>, the
+/// same build as this one), <c>redis-server</c> or <c>garnet-server</c> on a free port, optionally pinned to a
+/// core with <c>taskset</c>. Killed on dispose, and, as a last resort, when this process exits.
+/// </summary>
+/// <remarks>Its output is read (and all but the last lines dropped) so that it never blocks on a full pipe.</remarks>
+public sealed partial class SpawnedServer : IAsyncDisposable
+{
+    private const int KeptLines = 20;
+
+    private static readonly ConcurrentDictionary<int, Process> Live = new();
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lastLines = new();
+    private readonly TaskCompletionSource<string> _readiness = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
+
+    static SpawnedServer()
+    {
+        // Ctrl+C and errors are handled by DisposeAsync; this catches an exit that skipped it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+    }
+
+    private SpawnedServer(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    /// <summary>The target's name: the model, <c>redis</c> or <c>garnet</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The server's process id (taskset replaces itself with the server, so it is the server's).</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>The last lines the server printed, for an error message.</summary>
+    public string Output => string.Join(Environment.NewLine, _lastLines);
+
+    /// <summary>Where to find a RESP server program: on PATH, or (Garnet) in the .NET global tools folder.</summary>
+    public static string? FindProgram(string kind)
+    {
+        var program = kind == SpawnKind.Redis ? "redis-server" : "garnet-server";
+        var onPath = CpuAffinity.FindOnPath(program);
+        if (onPath is not null || kind != SpawnKind.Garnet)
+        {
+            return onPath;
+        }
+
+        var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", program);
+        return File.Exists(tool) ? tool : null;
+    }
+
+    /// <summary>
+    /// Starts <c>serve --model <paramref name="model"/> --port 0</c> and waits for its readiness line.
+    /// Throws <see cref="InvalidOperationException"/> with the server's output when it does not come.
+    /// </summary>
+    public static async Task<(SpawnedServer Server, BenchTarget Target)> StartModelAsync(ProgramCommand self, string model, int? core, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        var server = Start(model, self.FileName, [.. self.Prefix, "serve", "--model", model, "--host", "127.0.0.1", "--port", "0"], core);
+        try
+        {
+            string line;
+            try
+            {
+                line = await server._readiness.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new InvalidOperationException($"sharedlist serve --model {model} did not print its readiness line within {timeout.TotalSeconds} s: {server.Output}");
+            }
+            catch (InvalidOperationException e)
+            {
+                // Give its last words a moment to be read: they say why (a bad option, a port in use…).
+                await server._process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                throw new InvalidOperationException($"sharedlist serve --model {model}: {e.Message}: {server.Output}", e);
+            }
+
+            var match = ReadinessLine().Match(line);
+            if (!match.Success)
+            {
+                throw new InvalidOperationException($"sharedlist serve --model {model} printed '{line}' instead of its readiness line: {server.Output}");
+            }
+
+            return (server, new BenchTarget(model, IPEndPoint.Parse(match.Groups["endpoint"].Value), LoadProtocol.Line, server.Pid));
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts <c>redis-server</c> or <c>garnet-server</c> (<paramref name="program"/>) on a free loopback port,
+    /// with no persistence, and waits until it accepts a connection.
+    /// </summary>
+    public static async Task<(SpawnedServer Server, BenchTarget Target)> StartRespAsync(string kind, string program, int? core, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var portText = port.ToString(CultureInfo.InvariantCulture);
+        string[] arguments = kind == SpawnKind.Redis
+            ? ["--port", portText, "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no"]
+            : ["--port", portText, "--bind", "127.0.0.1"];
+        var server = Start(kind, program, arguments, core);
+        try
+        {
+            var endPoint = new IPEndPoint(IPAddress.Loopback, port);
+            await WaitUntilAcceptingAsync(server, endPoint, timeout, cancellationToken).ConfigureAwait(false);
+            return (server, new BenchTarget(kind, endPoint, LoadProtocol.Resp, server.Pid));
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Kills the server (and anything it started) and waits for it to go. Idempotent.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone, or stuck beyond a kill: nothing more to do.
+        }
+        finally
+        {
+            Live.TryRemove(_process.Id, out _);
+            _process.Dispose();
+        }
+    }
+
+    private static void KillAll()
+    {
+        foreach (var process in Live.Values)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Gone already.
+            }
+        }
+    }
+
+    private static SpawnedServer Start(string name, string program, IReadOnlyList<string> arguments, int? core)
+    {
+        var pinned = core is not null && CpuAffinity.TasksetPath is not null;
+        var info = new ProcessStartInfo(pinned ? CpuAffinity.TasksetPath! : program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (pinned)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(core!.Value.ToString(CultureInfo.InvariantCulture));
+            info.ArgumentList.Add(program);
+        }
+
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        // A password in the environment would make our server refuse every request before AUTH.
+        info.Environment["SHAREDLIST_PASSWORD"] = string.Empty;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start");
+        Live[process.Id] = process;
+        var server = new SpawnedServer(name, process);
+        process.OutputDataReceived += (_, e) => server.OnLine(e.Data, stdout: true);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data, stdout: false);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => server._readiness.TrySetException(new InvalidOperationException($"{name} exited before it was ready"));
+        if (process.HasExited)
+        {
+            server._readiness.TrySetException(new InvalidOperationException($"{name} exited before it was ready"));
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    private static async Task WaitUntilAcceptingAsync(SpawnedServer server, IPEndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            if (server._process.HasExited)
+            {
+                throw new InvalidOperationException($"{server.Name} exited with code {server._process.ExitCode}: {server.Output}");
+            }
+
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await probe.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (SocketException) when (Stopwatch.GetTimestamp() < deadline)
+            {
+                // Not listening yet: it has no readiness line we can rely on across versions, so poll.
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                throw new InvalidOperationException($"{server.Name} did not accept connections on {endPoint} within {timeout.TotalSeconds} s ({e.SocketErrorCode}): {server.Output}", e);
+            }
+        }
+    }
+
+    private void OnLine(string? line, bool stdout)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        if (stdout && line.StartsWith("listening on ", StringComparison.Ordinal))
+        {
+            _readiness.TrySetResult(line);
+        }
+
+        _lastLines.Enqueue(line);
+        while (_lastLines.Count > KeptLines)
+        {
+            _lastLines.TryDequeue(out _);
+        }
+    }
+
+    [GeneratedRegex(@"^listening on (?<endpoint>\S+) \((?<model>[^)]+)\)$")]
+    private static partial Regex ReadinessLine();
+}

@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using SharedList.Bench.Load;
+using SharedList.Bench.Results;
+using SharedList.Bench.Session;
+using SharedList.Bench.Targets;
+
+namespace SharedList.Cli.Bench;
+
+/// <summary>
+/// <c>sharedlist bench</c>: closed-loop load against a running server (<c>--host/--port</c>) or against servers
+/// it starts (<c>--spawn</c>), a results table on stdout, progress and notes on stderr, every point in
+/// <c>--json</c>/<c>--csv</c>. Method and options: bench/README.md.
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly BenchPlan Defaults = new();
+
+    private static readonly Option<string> Spawn = new("--spawn") { Description = $"Start these servers and load each in turn: {string.Join(", ", SpawnKind.All)} (redis and garnet when installed). Without it, load --host/--port." };
+
+    private static readonly Option<string> Host = new("--host") { Description = "Address of a running server to load (without --spawn).", DefaultValueFactory = _ => "127.0.0.1" };
+
+    private static readonly Option<int> Port = new("--port", "-p") { Description = "Port of a running server to load (without --spawn).", DefaultValueFactory = _ => 9999 };
+
+    private static readonly Option<string> ProtocolOption = EnumOption.Create("--protocol", "What the running server speaks: line (ours) or resp (Redis, RPUSH/LRANGE). Spawned servers speak their own.", LoadProtocol.Line);
+
+    private static readonly Option<string> Connections = new("--connections", "-c") { Description = "Connections, comma-separated: one point each.", DefaultValueFactory = _ => "1,50,500" };
+
+    private static readonly Option<string> Pipeline = new("--pipeline") { Description = "Requests in flight per connection (one write per batch), comma-separated: one point each.", DefaultValueFactory = _ => "1" };
+
+    private static readonly Option<double> Duration = new("--duration", "-d") { Description = "Seconds measured per point.", DefaultValueFactory = _ => Defaults.Duration.TotalSeconds };
+
+    private static readonly Option<double> Warmup = new("--warmup") { Description = "Seconds of load before each measured window, not recorded.", DefaultValueFactory = _ => Defaults.Warmup.TotalSeconds };
+
+    private static readonly Option<int> Payload = new("--payload") { Description = "Bytes of each appended item.", DefaultValueFactory = _ => Defaults.PayloadBytes };
+
+    private static readonly Option<string> Mix = new("--mix") { Description = "Percent of each request kind: append=100, or e.g. append=90,list=10 (LIST / LRANGE key 0 -1).", DefaultValueFactory = _ => RequestMix.AppendsOnly.ToString() };
+
+    private static readonly Option<int> Repeat = new("--repeat", "-r") { Description = "Rounds over the whole matrix, targets interleaved; the table shows medians and spread.", DefaultValueFactory = _ => 1 };
+
+    private static readonly Option<bool> Cpu = new("--cpu") { Description = "Pin spawned servers to core 1 and the load to core 0 (taskset)." };
+
+    private static readonly Option<string> Engine = EnumOption.Create("--engine", "How the load drives its sockets: epoll (threads each over many sockets; Linux) or async (.NET async sockets).", Defaults.Engine);
+
+    private static readonly Option<int> Threads = new("--threads") { Description = "Threads of the epoll engine; 0 = one per core the load may use.", DefaultValueFactory = _ => 0 };
+
+    private static readonly Option<string> Key = new("--key") { Description = "The list's key on a RESP server.", DefaultValueFactory = _ => Defaults.Key };
+
+    private static readonly Option<FileInfo> Json = new("--json") { Description = "Write every point to this JSON file." };
+
+    private static readonly Option<FileInfo> Csv = new("--csv") { Description = "Write every point to this CSV file." };
+
+    public static Command Create()
+    {
+        var command = new Command("bench", "Load a shared-list server (or Redis/Garnet) closed-loop and report throughput, latency percentiles, errors and server CPU per request. It clears the target's list before each point.")
+        {
+            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Payload, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv,
+        };
+        Validate(Spawn, text => SpawnKind.TryParseList(text, out var error) is null ? error : null);
+        Validate(Connections, text => NumberList.TryParse(text, "--connections", 1, 60_000, out var error) is null ? error : null);
+        Validate(Pipeline, text => NumberList.TryParse(text, "--pipeline", 1, 100_000, out var error) is null ? error : null);
+        Validate(Mix, text => RequestMix.TryParse(text, out var error) is null ? error : null);
+        Range(Duration, 0.01, 86_400);
+        Range(Warmup, 0, 86_400);
+        Range(Payload, 0, 60_000);
+        Range(Repeat, 1, 1_000);
+        Range(Threads, 0, 1_024);
+        Range(Port, 1, 65_535);
+        command.SetAction((parse, _) => RunAsync(parse));
+        return command;
+    }
+
+    private static void Validate(Option<string> option, Func<string?, string?> check) => option.Validators.Add(result =>
+    {
+        if (check(result.GetValueOrDefault<string>()) is { } error)
+        {
+            result.AddError(error);
+        }
+    });
+
+    private static void Range(Option<double> option, double min, double max) => option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<double>() is var value && (double.IsNaN(value) || value < min || value > max))
+        {
+            result.AddError($"{option.Name} must be between {min} and {max} seconds.");
+        }
+    });
+
+    private static void Range(Option<int> option, int min, int max) => option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<int>() is var value && (value < min || value > max))
+        {
+            result.AddError($"{option.Name} must be between {min} and {max}.");
+        }
+    });
+
+    private static async Task<int> RunAsync(ParseResult parse)
+    {
+        var plan = new BenchPlan
+        {
+            Spawn = parse.GetValue(Spawn) is { } spawn ? SpawnKind.TryParseList(spawn, out _)! : [],
+            Protocol = parse.GetValue<LoadProtocol>(ProtocolOption),
+            Connections = NumberList.TryParse(parse.GetValue(Connections), "--connections", 1, 60_000, out _)!,
+            Pipelines = NumberList.TryParse(parse.GetValue(Pipeline), "--pipeline", 1, 100_000, out _)!,
+            Duration = TimeSpan.FromSeconds(parse.GetValue(Duration)),
+            Warmup = TimeSpan.FromSeconds(parse.GetValue(Warmup)),
+            PayloadBytes = parse.GetValue(Payload),
+            Mix = RequestMix.TryParse(parse.GetValue(Mix), out _)!,
+            Repeat = parse.GetValue(Repeat),
+            PinCpu = parse.GetValue(Cpu),
+            Engine = parse.GetValue<LoadEngineKind>(Engine),
+            Threads = parse.GetValue(Threads),
+            Key = parse.GetValue(Key)!,
+        };
+
+        if (plan.Spawn.Count == 0)
+        {
+            try
+            {
+                plan = plan with { EndPoint = new IPEndPoint(HostName.Resolve(parse.GetValue(Host)!), parse.GetValue(Port)) };
+            }
+            catch (SocketException e)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot resolve --host {parse.GetValue(Host)}: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
+        using var stop = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Cancel(context, stop));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Cancel(context, stop));
+        var observer = new BenchProgress(plan);
+        BenchReport report;
+        try
+        {
+            report = await observer.RunAsync(token => BenchSession.RunAsync(plan, observer, token), stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Every spawned server is killed by now; keep what was measured.
+            report = new BenchReport(observer.Points, [.. observer.Notes, "interrupted: only the points measured before the interruption"]);
+            WriteFiles(parse, report);
+            await Console.Error.WriteLineAsync("interrupted").ConfigureAwait(false);
+            return 130;
+        }
+        catch (Exception e) when (e is InvalidOperationException or SocketException or TimeoutException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        ResultsTable.Write(report);
+        WriteFiles(parse, report);
+        return 0;
+    }
+
+    private static void Cancel(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        // Stop our way: cancel the run, kill the servers, write what was measured, exit 130.
+        context.Cancel = true;
+        stop.Cancel();
+    }
+
+    private static void WriteFiles(ParseResult parse, BenchReport report)
+    {
+        if (parse.GetValue(Json) is { } json)
+        {
+            using var stream = File.Create(json.FullName);
+            ResultFiles.WriteJson(stream, report.Points, report.Notes);
+        }
+
+        if (parse.GetValue(Csv) is { } csv)
+        {
+            using var writer = new StreamWriter(csv.FullName);
+            ResultFiles.WriteCsv(writer, report.Points);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using SharedList.Bench.Session;
+using SharedList.Bench.Targets;
+using Spectre.Console;
+
+namespace SharedList.Cli.Bench;
+
+/// <summary>
+/// The results as a Spectre.Console table on stdout: one row per (connections, pipeline, target), medians over
+/// the repeats with the spread (min–max) of throughput and p99, and, when Redis was measured, each target's
+/// throughput and server CPU per request as a ratio to Redis's in the same cell.
+/// </summary>
+internal static class ResultsTable
+{
+    public static void Write(BenchReport report)
+    {
+        // Colours only on a terminal: a file or a pipe gets the plain table.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
+        if (Console.IsOutputRedirected)
+        {
+            // No terminal to size the table by: wide enough that no column wraps in a log.
+            console.Profile.Width = 240;
+        }
+
+        var summaries = report.Summaries.OrderBy(s => s.Connections).ThenBy(s => s.Pipeline).ToList();
+        var redis = summaries.Where(s => s.Target == SpawnKind.Redis).ToDictionary(s => (s.Connections, s.Pipeline));
+        var repeats = summaries.Count > 0 ? summaries.Max(s => s.Repeats) : 0;
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("target");
+        table.AddColumn(new TableColumn("conns").RightAligned());
+        table.AddColumn(new TableColumn("pipe").RightAligned());
+        table.AddColumn(new TableColumn(repeats > 1 ? "req/s (median)" : "req/s").RightAligned());
+        if (repeats > 1)
+        {
+            table.AddColumn(new TableColumn("spread").RightAligned());
+        }
+
+        table.AddColumn(new TableColumn("p50 µs").RightAligned());
+        table.AddColumn(new TableColumn("p90 µs").RightAligned());
+        table.AddColumn(new TableColumn(repeats > 1 ? "p99 µs (spread)" : "p99 µs").RightAligned());
+        table.AddColumn(new TableColumn("p99.9 µs").RightAligned());
+        table.AddColumn(new TableColumn("max µs").RightAligned());
+        table.AddColumn(new TableColumn("errors").RightAligned());
+        table.AddColumn(new TableColumn("server µs/req").RightAligned());
+        table.AddColumn(new TableColumn("load CPU").RightAligned());
+        if (redis.Count > 0)
+        {
+            table.AddColumn(new TableColumn("× redis req/s").RightAligned());
+            table.AddColumn(new TableColumn("× redis CPU/req").RightAligned());
+        }
+
+        foreach (var s in summaries)
+        {
+            var cells = new List<string>
+            {
+                Markup.Escape(s.Target),
+                Int(s.Connections),
+                Int(s.Pipeline),
+                Number(s.Throughput),
+            };
+            if (repeats > 1)
+            {
+                cells.Add($"{Number(s.ThroughputMin)}–{Number(s.ThroughputMax)}");
+            }
+
+            cells.Add(Micros(s.P50Micros));
+            cells.Add(Micros(s.P90Micros));
+            cells.Add(repeats > 1 ? $"{Micros(s.P99Micros)} ({Micros(s.P99Min)}–{Micros(s.P99Max)})" : Micros(s.P99Micros));
+            cells.Add(Micros(s.P999Micros));
+            cells.Add(Micros(s.MaxMicros));
+            cells.Add(s.Errors == 0 ? "0" : $"[red]{Int(s.Errors)}[/]");
+            cells.Add(s.ServerCpuMicrosPerRequest is { } cpu ? cpu.ToString("0.00", CultureInfo.InvariantCulture) : "–");
+            cells.Add(s.LoadCpuPercent is { } load ? (s.LoadSaturated ? $"[yellow]{load:0}% *[/]" : $"{load:0}%") : "–");
+            if (redis.Count > 0)
+            {
+                var reference = redis.GetValueOrDefault((s.Connections, s.Pipeline));
+                cells.Add(reference is null || reference.Throughput <= 0 ? "–" : (s.Throughput / reference.Throughput).ToString("0.00", CultureInfo.InvariantCulture));
+                cells.Add(reference?.ServerCpuMicrosPerRequest is { } redisCpu && s.ServerCpuMicrosPerRequest is { } ours && redisCpu > 0
+                    ? (ours / redisCpu).ToString("0.00", CultureInfo.InvariantCulture)
+                    : "–");
+            }
+
+            table.AddRow([.. cells]);
+        }
+
+        console.Write(table);
+        if (summaries.Any(s => s.LoadSaturated))
+        {
+            console.MarkupLine("[yellow]*[/] the load tool was CPU-saturated: the server may be faster than measured; server µs/req still holds.");
+        }
+    }
+
+    private static string Int(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Number(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Micros(double value) => value.ToString(value < 100 ? "0.0" : "N0", CultureInfo.InvariantCulture);
+}
