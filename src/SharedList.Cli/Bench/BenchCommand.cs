@@ -158,9 +158,11 @@ internal static class BenchCommand
 
     private static void Cancel(PosixSignalContext context, CancellationTokenSource stop)
     {
-        // Stop our way: cancel the run, kill the servers, write what was measured, exit 130.
+        // Stop our way: cancel the run, kill the servers, write what was measured, exit 130. Cancelled on the
+        // thread pool: Cancel runs the run's continuations inline, and they must not hold up the runtime's
+        // signal handling, which also reaps the servers we are about to kill (SIGCHLD).
         context.Cancel = true;
-        stop.Cancel();
+        ThreadPool.QueueUserWorkItem(_ => stop.Cancel());
     }
 
     private static void WriteFiles(ParseResult parse, BenchReport report)
