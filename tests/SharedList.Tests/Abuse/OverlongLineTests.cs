@@ -39,7 +39,7 @@ public sealed class OverlongLineTests(ITestOutputHelper output)
         }
 
         run.Record("abusers", $"{Abusers} connections, each sending a {Figure.Bytes(LineBytes)} line without a newline in {Figure.Bytes(Chunk)} writes");
-        run.Record("abuser bytes written before the close", $"{Figure.Bytes(results.Min(r => r.Sent))}–{Figure.Bytes(results.Max(r => r.Sent))} per connection (kernel buffers take most of it; the server reads 64 KB + 1 byte, then discards at most 1 MB at close)");
+        run.Record("abuser bytes written before the close", $"{Figure.Bytes(results.Min(r => r.Sent))}–{Figure.Bytes(results.Max(r => r.Sent))} per connection (kernel buffers take most of it: the server buffers at most 64 KB plus one read, and drops what else arrived at close)");
         run.Record("time to close abusers (connect → EOF)", Figure.Spread([.. results.Select(r => r.TimeToClose)]));
         await run.FinishAsync();
     }
