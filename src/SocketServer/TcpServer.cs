@@ -100,6 +100,13 @@ public class TcpServer : BaseServer
             return null;
         }
 
+        if (DescriptorReserve.IsReserved(accepted))
+        {
+            // Refused, and reported as a failed accept: BaseServer backs off and logs it once per burst.
+            Connections.Reject(accepted, RejectionReply.Span);
+            throw DescriptorReserve.Exhausted();
+        }
+
         accepted.Blocking = true;
         var id = _connections.Add(accepted);
         var client = accepted.RemoteEndPoint!;

@@ -62,7 +62,21 @@ public sealed class ThreadPerRequestDispatcher : IRequestDispatcher
             _threads.Add(thread);
         }
 
-        thread.Start();
+        try
+        {
+            thread.Start();
+        }
+        catch
+        {
+            // Out of descriptors, .NET cannot start a thread (it needs a pipe) and throws OutOfMemoryException. A
+            // thread that never started must not stay in the set: Close would Join it and throw ThreadStateException.
+            lock (_lock)
+            {
+                _threads.Remove(thread);
+            }
+
+            throw;
+        }
     }
 
     /// <inheritdoc />

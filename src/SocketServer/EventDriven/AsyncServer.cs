@@ -79,12 +79,18 @@ public sealed class AsyncServer : StreamServer
             }
             catch (SocketException e)
             {
-                _acceptBackoff.Failed(e);
-                try
+                if (!await BackOffAsync(e, token).ConfigureAwait(false))
                 {
-                    await Task.Delay(AcceptBackoff.Pause, token).ConfigureAwait(false);
+                    return;
                 }
-                catch (OperationCanceledException)
+
+                continue;
+            }
+
+            if (DescriptorReserve.IsReserved(accepted))
+            {
+                Internal.Connections.Reject(accepted, Options.RejectionReply.Span);
+                if (!await BackOffAsync(DescriptorReserve.Exhausted(), token).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -98,6 +104,21 @@ public sealed class AsyncServer : StreamServer
             {
                 _ = ServeAsync(accepted, connection);
             }
+        }
+    }
+
+    // False when the server stopped meanwhile.
+    private async Task<bool> BackOffAsync(SocketException failure, CancellationToken token)
+    {
+        _acceptBackoff.Failed(failure);
+        try
+        {
+            await Task.Delay(AcceptBackoff.Pause, token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -190,8 +190,14 @@ public sealed class SelectServer : StreamServer
             }
             catch (SocketException e)
             {
-                _acceptBackoff.Failed(e);
-                _acceptPausedUntil = Environment.TickCount64 + (long)AcceptBackoff.Pause.TotalMilliseconds;
+                BackOff(e);
+                return;
+            }
+
+            if (DescriptorReserve.IsReserved(accepted))
+            {
+                Internal.Connections.Reject(accepted, Options.RejectionReply.Span);
+                BackOff(DescriptorReserve.Exhausted());
                 return;
             }
 
@@ -203,6 +209,12 @@ public sealed class SelectServer : StreamServer
                 _clients.Add(accepted, new SelectClient(accepted, Sessions.CreateSession(connection), connection, Options.Timeouts));
             }
         }
+    }
+
+    private void BackOff(SocketException failure)
+    {
+        _acceptBackoff.Failed(failure);
+        _acceptPausedUntil = Environment.TickCount64 + (long)AcceptBackoff.Pause.TotalMilliseconds;
     }
 
     private void Serve(SelectClient client, Func<SelectClient, bool> step)
