@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using SharedList.Bench.Load;
 using SharedList.Bench.Targets;
@@ -52,6 +53,26 @@ public sealed record BenchPlan
 
     /// <summary>How long a spawned server may take to be ready.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The plan as (name, value) pairs for a report's parameter table, option names as on the command line.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Describe()
+    {
+        static KeyValuePair<string, string> Pair(string name, FormattableString value) => new(name, value.ToString(CultureInfo.InvariantCulture));
+        return
+        [
+            Spawn.Count > 0 ? Pair("--spawn", $"{string.Join(", ", Spawn)}") : Pair("server", $"{EndPoint} ({Protocol.ToString().ToLowerInvariant()})"),
+            Pair("--connections", $"{string.Join(", ", Connections)}"),
+            Pair("--pipeline", $"{string.Join(", ", Pipelines)}"),
+            Pair("--duration", $"{Duration.TotalSeconds} s"),
+            Pair("--warmup", $"{Warmup.TotalSeconds} s"),
+            Pair("--payload", $"{PayloadBytes} bytes"),
+            Pair("--mix", $"{Mix}"),
+            Pair("--repeat", $"{Repeat}"),
+            Pair("--cpu", $"{(PinCpu ? "servers on core 1, load on core 0" : "off")}"),
+            Pair("--engine", $"{Engine.ToString().ToLowerInvariant()}"),
+            Pair("--threads", $"{(Threads == 0 ? "one per usable core" : Threads.ToString(CultureInfo.InvariantCulture))}"),
+        ];
+    }
 
     /// <summary>Every point of one round, in the order they run: for each cell of the matrix, every target in turn.</summary>
     public int PointsPerRound(int targets) => Connections.Count * Pipelines.Count * targets;

@@ -12,7 +12,7 @@ namespace SharedList.Cli.Bench;
 /// <summary>
 /// <c>sharedlist bench</c>: closed-loop load against a running server (<c>--host/--port</c>) or against servers
 /// it starts (<c>--spawn</c>), a results table on stdout, progress and notes on stderr, every point in
-/// <c>--json</c>/<c>--csv</c>. Method and options: bench/README.md.
+/// <c>--json</c>/<c>--csv</c>, an HTML report with charts in <c>--report</c>. Method and options: bench/README.md.
 /// </summary>
 internal static class BenchCommand
 {
@@ -52,11 +52,13 @@ internal static class BenchCommand
 
     private static readonly Option<FileInfo> Csv = new("--csv") { Description = "Write every point to this CSV file." };
 
+    private static readonly Option<FileInfo> Report = new("--report") { Description = "Write a self-contained HTML report (SVG charts, the table, parameters, machine) to this file." };
+
     public static Command Create()
     {
         var command = new Command("bench", "Load a shared-list server (or Redis/Garnet) closed-loop and report throughput, latency percentiles, errors and server CPU per request. It clears the target's list before each point.")
         {
-            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Payload, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv,
+            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Payload, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report,
         };
         Validate(Spawn, text => SpawnKind.TryParseList(text, out var error) is null ? error : null);
         Validate(Connections, text => NumberList.TryParse(text, "--connections", 1, 60_000, out var error) is null ? error : null);
@@ -141,7 +143,7 @@ internal static class BenchCommand
         {
             // Every spawned server is killed by now; keep what was measured.
             report = new BenchReport(observer.Points, [.. observer.Notes, "interrupted: only the points measured before the interruption"]);
-            WriteFiles(parse, report);
+            WriteFiles(parse, plan, report);
             await Console.Error.WriteLineAsync("interrupted").ConfigureAwait(false);
             return 130;
         }
@@ -152,7 +154,7 @@ internal static class BenchCommand
         }
 
         ResultsTable.Write(report);
-        WriteFiles(parse, report);
+        WriteFiles(parse, plan, report);
         return 0;
     }
 
@@ -165,7 +167,7 @@ internal static class BenchCommand
         ThreadPool.QueueUserWorkItem(_ => stop.Cancel());
     }
 
-    private static void WriteFiles(ParseResult parse, BenchReport report)
+    private static void WriteFiles(ParseResult parse, BenchPlan plan, BenchReport report)
     {
         if (parse.GetValue(Json) is { } json)
         {
@@ -177,6 +179,11 @@ internal static class BenchCommand
         {
             using var writer = new StreamWriter(csv.FullName);
             ResultFiles.WriteCsv(writer, report.Points);
+        }
+
+        if (parse.GetValue(Report) is { } html)
+        {
+            File.WriteAllText(html.FullName, HtmlReport.Render(report.Summaries, report.Notes, ReportContext.ThisMachine(plan.Describe())));
         }
     }
 }

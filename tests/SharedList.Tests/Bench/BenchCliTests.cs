@@ -9,16 +9,17 @@ public sealed class BenchCliTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     [Fact]
-    public async Task A_spawned_run_writes_every_point_as_json_and_leaves_no_server_behind()
+    public async Task A_spawned_run_writes_every_point_as_json_and_a_report_and_leaves_no_server_behind()
     {
         var json = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
+        var report = Path.ChangeExtension(json, ".html");
         var tag = Guid.NewGuid().ToString("N");
         try
         {
             ProcessRun run;
             await using (var bench = CliProcess.Start(
                 new Dictionary<string, string> { ["SHAREDLIST_BENCH_TEST_TAG"] = tag },
-                "bench", "--spawn", "async,select", "--duration", "0.5", "--warmup", "0.2", "--connections", "1,4", "--json", json))
+                "bench", "--spawn", "async,select", "--duration", "0.5", "--warmup", "0.2", "--connections", "1,4", "--json", json, "--report", report))
             {
                 run = await bench.RunToEndAsync(string.Empty, Timeout);
             }
@@ -39,12 +40,17 @@ public sealed class BenchCliTests
                 Assert.Equal(JsonValueKind.Number, point.GetProperty("server_cpu_us_per_request").ValueKind);
             }
 
+            var html = await File.ReadAllTextAsync(report);
+            Assert.Equal(2, html.Split("<svg", StringSplitOptions.None).Length - 1);
+            Assert.Contains("data-target=\"select\"", html, StringComparison.Ordinal);
+
             // The spawned servers inherited the tag: none of them may outlive the run.
             Assert.Empty(ProcessesTagged(tag));
         }
         finally
         {
             File.Delete(json);
+            File.Delete(report);
         }
     }
 
