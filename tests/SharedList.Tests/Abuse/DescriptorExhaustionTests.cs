@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using SharedList.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SharedList.Tests.Abuse;
@@ -44,7 +45,7 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
             var admitted = await OpenUntilRefusedAsync(run, burst);
 
             // The refused client may read its reply before the server's log is written.
-            await Eventually(() => Count(run.Server.StandardError, Failed) == burst);
+            await Eventually.TrueAsync(() => ServerLog.Lines(run.Server.StandardError, Failed) == burst, AbuseRun.ReplyTimeout, $"'{Failed}' line {burst}");
 
             // While out of descriptors the connected clients are still served, and further connections are
             // refused without another log line.
@@ -52,7 +53,7 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
             await run.Clients.WaitForProgressAsync(2_000, AbuseRun.ReplyTimeout);
             await AssertRefusedAsync(run, RefusedMeanwhile);
             var servedMeanwhile = exhausted.Elapsed;
-            Assert.Equal(burst, Count(run.Server.StandardError, Failed));
+            Assert.Equal(burst, ServerLog.Lines(run.Server.StandardError, Failed));
 
             // Freeing descriptors lets new connections in again.
             var freed = Stopwatch.StartNew();
@@ -62,14 +63,14 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
             }
 
             var recovery = await ServedAgainAsync(run);
-            await Eventually(() => Count(run.Server.StandardError, Again) == burst);
+            await Eventually.TrueAsync(() => ServerLog.Lines(run.Server.StandardError, Again) == burst, AbuseRun.ReplyTimeout, $"'{Again}' line {burst}");
             var attempts = FailedAttempts().Matches(run.Server.StandardError).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Last();
             Assert.True(attempts >= 1 + RefusedMeanwhile, $"the burst counted {attempts} failed accept(s); {1 + RefusedMeanwhile} connections were refused");
-            Assert.Equal(burst, Count(run.Server.StandardError, Failed));
+            Assert.Equal(burst, ServerLog.Lines(run.Server.StandardError, Failed));
             run.Record($"burst {burst}", $"{admitted.Count} connections admitted, then refused with 'ERR too many connections'; while out of descriptors 2000 well-behaved requests were answered and {RefusedMeanwhile} more connections refused ({Figure.Seconds(servedMeanwhile)}); {attempts} refused accepts logged as one line; a new connection served {Figure.Seconds(recovery)} after {admitted.Count} connections closed");
         }
 
-        run.Record("log lines", $"{Count(run.Server.StandardError, Failed)} '{Failed}', {Count(run.Server.StandardError, Again)} '{Again} …'");
+        run.Record("log lines", $"{ServerLog.Lines(run.Server.StandardError, Failed)} '{Failed}', {ServerLog.Lines(run.Server.StandardError, Again)} '{Again} …'");
         await run.FinishAsync(Failed);
     }
 
@@ -151,18 +152,6 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
 
             Assert.Equal("ERR too many connections", reply);
             Assert.True(clock.Elapsed < AbuseRun.ReplyTimeout, "no new connection was served after descriptors were freed");
-        }
-    }
-
-    private static int Count(string log, string text) => log.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < AbuseRun.ReplyTimeout, "timed out waiting for the server's log");
-            await Task.Delay(20);
         }
     }
 
