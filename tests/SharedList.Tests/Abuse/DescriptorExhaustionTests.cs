@@ -36,12 +36,16 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
     {
         await using var run = await AbuseRun.StartAsync(output, $"out of descriptors ({model})", model, AbuseModels.OptionsFor(model));
         await run.StartClientsAsync();
+        var sockets = ProcStatus.OpenSockets(run.Server.Id);
         var limit = LimitLeavingFree(run.Server.Id, FreeDescriptors);
         await DescriptorLimit.SetAsync(run.Server.Id, limit);
         run.Record("descriptor limit", $"prlimit --nofile={limit}:{limit}, leaving {FreeDescriptors} descriptors free ({ProcStatus.OpenSockets(run.Server.Id)} sockets open)");
 
         for (var burst = 1; burst <= 2; burst++)
         {
+            // The connections of the burst before are closed on our side; wait until they are on the server's
+            // too, or one of their descriptors, freed late, would let in a connection expected to be refused.
+            await Eventually.TrueAsync(() => ProcStatus.OpenSockets(run.Server.Id) <= sockets, AbuseRun.ReplyTimeout, "the server to close the last burst's connections");
             var admitted = await OpenUntilRefusedAsync(run, burst);
 
             // The refused client may read its reply before the server's log is written.
@@ -132,6 +136,9 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
         await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
         {
             using var refused = await AbusiveConnection.OpenAsync(run.EndPoint, AbuseRun.ReplyTimeout);
+
+            // A request, so that a connection let in by mistake says so at once instead of waiting for one.
+            await refused.TrySendAsync("LIST\n"u8.ToArray());
             Assert.Equal("ERR too many connections", await refused.Reader.ReadLineAsync(AbuseRun.ReplyTimeout));
         }));
     }
