@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using SharedList.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SharedList.Tests.Abuse;
@@ -28,6 +29,7 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
     {
         await using var run = await AbuseRun.StartAsync(output, $"connection flood ({model})", model, ["--max-connections", $"{Limit}", .. AbuseModels.OptionsFor(model)]);
         await run.StartClientsAsync();
+        var socketsBefore = ProcStatus.OpenSockets(run.Server.Id);
 
         // Fill every slot the well-behaved clients left. The server accepts in arrival order, so these are all
         // admitted before any extra arrives.
@@ -54,8 +56,8 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
             });
             var floodTime = clock.Elapsed;
 
-            await Eventually(() => Count(run.Server.StandardError, "connections already open") >= Extras);
-            var refusals = Count(run.Server.StandardError, "connections already open");
+            await Eventually.TrueAsync(() => ServerLog.Lines(run.Server.StandardError, "connections already open") >= Extras, AbuseRun.ReplyTimeout, "a 'Refused' log line for every extra connection");
+            var refusals = ServerLog.Lines(run.Server.StandardError, "connections already open");
 
             // The fillers were admitted and are served. A pool worker serves one connection until it closes, so
             // there only the fillers that got one of the free workers answer; the rest wait in its queue.
@@ -85,18 +87,9 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
             }
         }
 
-        // With the fillers gone there is a slot (and, for the pool, a worker) for the final LIST.
+        // Once the server has let the fillers go (a pool worker must first take each queued one off its queue)
+        // there is a slot for the final LIST again.
+        await Eventually.TrueAsync(() => ProcStatus.OpenSockets(run.Server.Id) <= socketsBefore, AbuseRun.ReplyTimeout, "the server to release the fillers");
         await run.FinishAsync();
-    }
-
-    private static int Count(string log, string text) => log.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition() && clock.Elapsed < AbuseRun.ReplyTimeout)
-        {
-            await Task.Delay(20);
-        }
     }
 }

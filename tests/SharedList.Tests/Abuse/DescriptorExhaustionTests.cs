@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using SharedList.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SharedList.Tests.Abuse;
@@ -35,16 +36,20 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
     {
         await using var run = await AbuseRun.StartAsync(output, $"out of descriptors ({model})", model, AbuseModels.OptionsFor(model));
         await run.StartClientsAsync();
+        var sockets = ProcStatus.OpenSockets(run.Server.Id);
         var limit = LimitLeavingFree(run.Server.Id, FreeDescriptors);
         await DescriptorLimit.SetAsync(run.Server.Id, limit);
         run.Record("descriptor limit", $"prlimit --nofile={limit}:{limit}, leaving {FreeDescriptors} descriptors free ({ProcStatus.OpenSockets(run.Server.Id)} sockets open)");
 
         for (var burst = 1; burst <= 2; burst++)
         {
+            // The connections of the burst before are closed on our side; wait until they are on the server's
+            // too, or one of their descriptors, freed late, would let in a connection expected to be refused.
+            await Eventually.TrueAsync(() => ProcStatus.OpenSockets(run.Server.Id) <= sockets, AbuseRun.ReplyTimeout, "the server to close the last burst's connections");
             var admitted = await OpenUntilRefusedAsync(run, burst);
 
             // The refused client may read its reply before the server's log is written.
-            await Eventually(() => Count(run.Server.StandardError, Failed) == burst);
+            await Eventually.TrueAsync(() => ServerLog.Lines(run.Server.StandardError, Failed) == burst, AbuseRun.ReplyTimeout, $"'{Failed}' line {burst}");
 
             // While out of descriptors the connected clients are still served, and further connections are
             // refused without another log line.
@@ -52,7 +57,7 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
             await run.Clients.WaitForProgressAsync(2_000, AbuseRun.ReplyTimeout);
             await AssertRefusedAsync(run, RefusedMeanwhile);
             var servedMeanwhile = exhausted.Elapsed;
-            Assert.Equal(burst, Count(run.Server.StandardError, Failed));
+            Assert.Equal(burst, ServerLog.Lines(run.Server.StandardError, Failed));
 
             // Freeing descriptors lets new connections in again.
             var freed = Stopwatch.StartNew();
@@ -62,14 +67,14 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
             }
 
             var recovery = await ServedAgainAsync(run);
-            await Eventually(() => Count(run.Server.StandardError, Again) == burst);
+            await Eventually.TrueAsync(() => ServerLog.Lines(run.Server.StandardError, Again) == burst, AbuseRun.ReplyTimeout, $"'{Again}' line {burst}");
             var attempts = FailedAttempts().Matches(run.Server.StandardError).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Last();
             Assert.True(attempts >= 1 + RefusedMeanwhile, $"the burst counted {attempts} failed accept(s); {1 + RefusedMeanwhile} connections were refused");
-            Assert.Equal(burst, Count(run.Server.StandardError, Failed));
+            Assert.Equal(burst, ServerLog.Lines(run.Server.StandardError, Failed));
             run.Record($"burst {burst}", $"{admitted.Count} connections admitted, then refused with 'ERR too many connections'; while out of descriptors 2000 well-behaved requests were answered and {RefusedMeanwhile} more connections refused ({Figure.Seconds(servedMeanwhile)}); {attempts} refused accepts logged as one line; a new connection served {Figure.Seconds(recovery)} after {admitted.Count} connections closed");
         }
 
-        run.Record("log lines", $"{Count(run.Server.StandardError, Failed)} '{Failed}', {Count(run.Server.StandardError, Again)} '{Again} …'");
+        run.Record("log lines", $"{ServerLog.Lines(run.Server.StandardError, Failed)} '{Failed}', {ServerLog.Lines(run.Server.StandardError, Again)} '{Again} …'");
         await run.FinishAsync(Failed);
     }
 
@@ -131,6 +136,9 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
         await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
         {
             using var refused = await AbusiveConnection.OpenAsync(run.EndPoint, AbuseRun.ReplyTimeout);
+
+            // A request, so that a connection let in by mistake says so at once instead of waiting for one.
+            await refused.TrySendAsync("LIST\n"u8.ToArray());
             Assert.Equal("ERR too many connections", await refused.Reader.ReadLineAsync(AbuseRun.ReplyTimeout));
         }));
     }
@@ -151,18 +159,6 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
 
             Assert.Equal("ERR too many connections", reply);
             Assert.True(clock.Elapsed < AbuseRun.ReplyTimeout, "no new connection was served after descriptors were freed");
-        }
-    }
-
-    private static int Count(string log, string text) => log.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < AbuseRun.ReplyTimeout, "timed out waiting for the server's log");
-            await Task.Delay(20);
         }
     }
 

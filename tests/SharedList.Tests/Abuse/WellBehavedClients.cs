@@ -29,11 +29,11 @@ internal sealed class WellBehavedClients
     private readonly ConcurrentQueue<string> _failures = new();
     private readonly List<string>[] _acked;
     private readonly Task[] _clients;
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly Lock _latencyLock = new();
     private volatile bool _stopping;
     private long _requests;
     private long _lists;
-    private readonly long _started = Stopwatch.GetTimestamp();
-    private readonly Lock _latencyLock = new();
     private TimeSpan _maxLatency;
     private string _slowest = "none";
 
@@ -48,7 +48,7 @@ internal sealed class WellBehavedClients
 
     public int Count => _clients.Length;
 
-    /// <summary>Requests answered as expected so far (appends and LISTs).</summary>
+    /// <summary>Requests answered so far (appends and LISTs); a reply other than the expected one also stops its client.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
     public long Lists => Interlocked.Read(ref _lists);
