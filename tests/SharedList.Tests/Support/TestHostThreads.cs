@@ -1,0 +1,20 @@
+using System.Runtime.CompilerServices;
+
+namespace SharedList.Tests.Support;
+
+/// <summary>Sizes the test host's thread pool before any test runs.</summary>
+internal static class TestHostThreads
+{
+    /// <summary>
+    /// Many tests drive clients with blocking socket calls from async test methods, and xunit runs test classes
+    /// in parallel: the blocked pool threads then delay the in-process servers' own continuations (and the
+    /// tests' timers) while the pool grows a thread at a time, which on a loaded machine looked like server
+    /// timeouts. Starting with enough threads keeps the servers under test measured, not the pool's growth.
+    /// </summary>
+    [ModuleInitializer]
+    internal static void Initialize()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, 128), Math.Max(completionPorts, 128));
+    }
+}
