@@ -96,6 +96,7 @@ internal sealed class AbuseRun : IAsyncDisposable
     public async Task StartClientsAsync(TimeSpan? replyTimeout = null)
     {
         _clients = WellBehavedClients.Start(EndPoint, connectPerRequest: IsSequential, replyTimeout ?? ReplyTimeout);
+        await _clients.WaitUntilEachServedAsync(ReplyTimeout);
         await _clients.WaitForProgressAsync(WarmUpRequests, ReplyTimeout);
         _clients.ResetLatency();
         _lag.Reset();

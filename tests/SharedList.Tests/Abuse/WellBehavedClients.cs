@@ -28,6 +28,7 @@ internal sealed class WellBehavedClients
     private readonly TimeSpan _replyTimeout;
     private readonly ConcurrentQueue<string> _failures = new();
     private readonly List<string>[] _acked;
+    private readonly int[] _answered;
     private readonly Task[] _clients;
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly Lock _latencyLock = new();
@@ -43,6 +44,7 @@ internal sealed class WellBehavedClients
         _connectPerRequest = connectPerRequest;
         _replyTimeout = replyTimeout;
         _acked = [.. Enumerable.Range(0, count).Select(_ => new List<string>())];
+        _answered = new int[count];
         _clients = [.. Enumerable.Range(0, count).Select(client => Task.Run(() => RunAsync(client)))];
     }
 
@@ -77,11 +79,23 @@ internal sealed class WellBehavedClients
         new(server, count, connectPerRequest, replyTimeout);
 
     /// <summary>Waits until <paramref name="more"/> further requests have been answered: proof that the clients are being served now.</summary>
-    public async Task WaitForProgressAsync(long more, TimeSpan timeout)
+    public Task WaitForProgressAsync(long more, TimeSpan timeout)
     {
         var target = Requests + more;
+        return WaitAsync(() => Requests >= target, timeout, () => $"the well-behaved clients answered {Requests - (target - more)} of {more} requests in {timeout.TotalSeconds} s");
+    }
+
+    /// <summary>Waits until every client has had a request answered: all of them are connected and served.</summary>
+    public Task WaitUntilEachServedAsync(TimeSpan timeout) =>
+        WaitAsync(
+            () => Enumerable.Range(0, _answered.Length).All(client => Volatile.Read(ref _answered[client]) > 0),
+            timeout,
+            () => $"{Enumerable.Range(0, _answered.Length).Count(client => Volatile.Read(ref _answered[client]) == 0)} well-behaved clients had no reply in {timeout.TotalSeconds} s");
+
+    private async Task WaitAsync(Func<bool> done, TimeSpan timeout, Func<string> failure)
+    {
         var deadline = Stopwatch.StartNew();
-        while (Requests < target)
+        while (!done())
         {
             if (!_failures.IsEmpty)
             {
@@ -90,7 +104,7 @@ internal sealed class WellBehavedClients
 
             if (deadline.Elapsed > timeout)
             {
-                Assert.Fail($"the well-behaved clients answered {Requests - (target - more)} of {more} requests in {timeout.TotalSeconds} s");
+                Assert.Fail(failure());
             }
 
             await Task.Delay(20);
@@ -132,6 +146,7 @@ internal sealed class WellBehavedClients
                 }
 
                 acked.Add(item);
+                Interlocked.Increment(ref _answered[client]);
                 if (n % ListEvery == 0)
                 {
                     var list = await RequestAsync("LIST", held);
