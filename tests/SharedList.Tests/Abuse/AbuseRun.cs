@@ -39,16 +39,6 @@ internal sealed class AbuseRun : IAsyncDisposable
     private long _abuseStarted;
     private long _requestsBeforeAbuse;
 
-    static AbuseRun()
-    {
-        // The test process is the load generator: 16 well-behaved clients plus up to a few hundred abusive
-        // connections, on a thread pool that starts with one thread per core (2 here). Measured: with that
-        // default the generator itself stalled for up to 0.8 s (see SchedulingLag) while the pool grew, and
-        // the stall showed up as server latency; with 64 threads ready it stays under 0.05 s.
-        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(completionPorts, 64));
-    }
-
     private AbuseRun(ITestOutputHelper output, string scenario, string model, CliProcess server, IPEndPoint endPoint)
     {
         _output = output;
