@@ -16,7 +16,7 @@ internal static class ServeCommand
 
     private static readonly Option<string> Model = EnumOption.Create(
         "--model",
-        "Concurrency model: sequential (one client at a time), threading (a thread per client), pool (--workers threads), select (one thread, Socket.Select), async (async sockets + Pipelines).",
+        "Concurrency model: sequential (one client at a time), threading (a thread per client), pool (--workers threads), select (one thread, Socket.Select), async (async sockets + Pipelines), epoll (one thread, Linux epoll, as Redis).",
         Defaults.Model,
         "-m");
 
@@ -65,6 +65,11 @@ internal static class ServeCommand
             if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(result.GetValueOrDefault(Model, Defaults.Model)))
             {
                 result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
+            }
+
+            if (result.GetValueOrDefault(Model, Defaults.Model) == ServerModel.Epoll && !OperatingSystem.IsLinux())
+            {
+                result.AddError("--model epoll needs Linux; use async or select here.");
             }
         });
         Positive(Backlog);

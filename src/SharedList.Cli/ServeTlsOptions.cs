@@ -40,9 +40,10 @@ internal static class ServeTlsOptions
             {
                 result.AddError("--tls-cert does not work with --udp: TLS runs over TCP.");
             }
-            else if (!ServerSettings.SupportsTls(result.GetValueOrDefault(model, defaultModel), udp: false))
+            else if (result.GetValueOrDefault(model, defaultModel) is var chosen && !ServerSettings.SupportsTls(chosen, udp: false))
             {
-                result.AddError("--tls-cert does not work with --model select: the select loop does non-blocking socket I/O, and .NET has no non-blocking TLS. Use async, threading, pool or sequential.");
+                var name = chosen.ToString().ToLowerInvariant();
+                result.AddError($"--tls-cert does not work with --model {name}: the {name} loop does non-blocking socket I/O, and .NET has no non-blocking TLS. Use async, threading, pool or sequential.");
             }
         });
     }

@@ -52,6 +52,10 @@ public static class ServerFactory
             throw new ArgumentException("A password cannot be used with UDP: a datagram cannot authenticate.", nameof(settings));
         }
 
+        if (settings.Model == ServerModel.Epoll && !OperatingSystem.IsLinux())
+        {
+            throw new ArgumentException("The epoll model needs Linux; use async or select here.", nameof(settings));
+        }
 
         if (settings.Tls is not null && !ServerSettings.SupportsTls(settings.Model, settings.Udp))
         {
@@ -81,6 +85,7 @@ public static class ServerFactory
             ServerModel.Pool => Tcp(settings, sessions, new WorkerPoolDispatcher(settings.Workers), rejection, logger),
             ServerModel.Select => new SelectServer(settings.EndPoint, sessions, EventDrivenOptions(settings, rejection), logger),
             ServerModel.Async => new AsyncServer(settings.EndPoint, sessions, EventDrivenOptions(settings, rejection), logger),
+            ServerModel.Epoll => new EpollServer(settings.EndPoint, sessions, EventDrivenOptions(settings, rejection), logger),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Model, "unknown model"),
         };
     }

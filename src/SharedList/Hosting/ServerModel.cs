@@ -17,4 +17,7 @@ public enum ServerModel
 
     /// <summary>Async sockets and Pipelines: <c>AsyncServer</c>.</summary>
     Async,
+
+    /// <summary>One thread, Linux's epoll, the way Redis serves: <c>EpollServer</c>. Linux only.</summary>
+    Epoll,
 }

@@ -70,8 +70,9 @@ public sealed record ServerSettings
     public static bool SupportsUdp(ServerModel model) => model is ServerModel.Sequential or ServerModel.Threading;
 
     /// <summary>
-    /// Whether the model can serve TLS: every TCP model but <see cref="ServerModel.Select"/>, whose non-blocking
-    /// loop has no TLS in .NET (see <c>SelectServer</c>). Never over UDP (that would be DTLS).
+    /// Whether the model can serve TLS: every TCP model but <see cref="ServerModel.Select"/> and
+    /// <see cref="ServerModel.Epoll"/>, whose non-blocking loops have no TLS in .NET (see <c>SelectServer</c>).
+    /// Never over UDP (that would be DTLS).
     /// </summary>
-    public static bool SupportsTls(ServerModel model, bool udp) => !udp && model != ServerModel.Select;
+    public static bool SupportsTls(ServerModel model, bool udp) => !udp && model is not (ServerModel.Select or ServerModel.Epoll);
 }

@@ -4,7 +4,7 @@ namespace SocketServer.Internal;
 
 /// <summary>
 /// Received bytes not yet consumed by the session, for the models that receive into their own buffer
-/// (the blocking handler and the select loop). Keeps unconsumed bytes at the front; grows only when one
+/// (the blocking handler, the select and epoll loops). Keeps unconsumed bytes at the front; grows only when one
 /// message needs more room (the session bounds message size and closes past it).
 /// </summary>
 internal sealed class InputBuffer
@@ -39,6 +39,18 @@ internal sealed class InputBuffer
         }
 
         return new ArraySegment<byte>(_buffer, _end, _buffer.Length - _end);
+    }
+
+    /// <summary>Copies <paramref name="bytes"/> in after the unconsumed bytes (a remainder received elsewhere).</summary>
+    public void Append(in ReadOnlySequence<byte> bytes)
+    {
+        while (_buffer.Length - _end < bytes.Length)
+        {
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
+
+        bytes.CopyTo(_buffer.AsSpan(_end));
+        _end += (int)bytes.Length;
     }
 
     /// <summary>Records that <paramref name="count"/> bytes were received into the receive space.</summary>

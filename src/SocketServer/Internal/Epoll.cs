@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace SharedList.Bench.Load;
+namespace SocketServer.Internal;
 
 /// <summary>
-/// The three epoll calls, for <see cref="EpollWorker"/>. Linux only. <c>struct epoll_event</c> is packed on
+/// The three epoll calls, for <see cref="EventDriven.EpollServer"/> (and the load tool's epoll engine). Linux only. <c>struct epoll_event</c> is packed on
 /// x86-64 (12 bytes, data at offset 4) and naturally aligned elsewhere (16 bytes, data at offset 8), so the
 /// events are read from a raw buffer at the offsets of the running architecture.
 /// </summary>

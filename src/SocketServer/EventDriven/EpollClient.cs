@@ -1,0 +1,203 @@
+using System.Buffers;
+using System.Net.Sockets;
+using SocketServer.Internal;
+using SocketServer.Sessions;
+
+namespace SocketServer.EventDriven;
+
+/// <summary>
+/// One connection of an <see cref="EpollServer"/>. Between events it holds only what it must: the bytes of an
+/// unfinished message and replies the socket did not take. Everything else goes through the loop's shared
+/// <see cref="EpollBuffers"/>, so an idle connection costs its socket and session and no buffer at all.
+/// </summary>
+/// <remarks>Used only from the loop's thread.</remarks>
+internal sealed class EpollClient(Socket socket, int slot, ISession session, ConnectionContext connection, ConnectionTimeouts timeouts)
+{
+    private InputBuffer? _input;
+    private OutputBuffer? _pending;
+    private bool _inputCompleted;
+    private bool _closeWhenFlushed;
+    private bool _sessionHasMore;
+
+    public Socket Socket { get; } = socket;
+
+    /// <summary>The connection's index in the loop's table, which is also its epoll data.</summary>
+    public int Slot { get; } = slot;
+
+    public ConnectionContext Connection { get; } = connection;
+
+    /// <summary>The connection's idle/stall deadline.</summary>
+    public ProgressClock Clock { get; } = new(timeouts);
+
+    /// <summary>The events epoll watches for now; the loop changes them when <see cref="WantsToWrite"/> does.</summary>
+    public uint Interest { get; set; } = Epoll.In;
+
+    /// <summary>
+    /// True while replies wait to be sent or the session has more to write; the loop then waits for
+    /// writability instead of reading, which is the back-pressure on a client that does not read.
+    /// </summary>
+    public bool WantsToWrite => _pending is not null || _sessionHasMore;
+
+    /// <summary>Reads what arrived, runs the session, sends the replies in one call. Returns false to close.</summary>
+    public bool OnReadable(EpollBuffers shared)
+    {
+        if (_input is null)
+        {
+            // The common case: no unfinished message, so receive into the loop's buffer and keep only a remainder.
+            var received = Receive(shared.Receive);
+            if (received < 0)
+            {
+                return true;
+            }
+
+            _inputCompleted = received == 0;
+            var data = new ReadOnlySequence<byte>(shared.Receive, 0, received);
+            RunSession(ref data, shared.Output);
+            if (!data.IsEmpty)
+            {
+                _input = new InputBuffer();
+                _input.Append(data);
+            }
+        }
+        else
+        {
+            var space = _input.GetReceiveSpace();
+            var received = Receive(space);
+            if (received < 0)
+            {
+                return true;
+            }
+
+            _input.Commit(received);
+            _inputCompleted = received == 0;
+            RunBufferedSession(shared.Output);
+        }
+
+        return Flush(shared);
+    }
+
+    /// <summary>
+    /// Sends pending replies; once all are sent, lets the session write its next chunk (one per event, so one
+    /// long reply takes turns with other clients). Returns false to close.
+    /// </summary>
+    public bool OnWritable(EpollBuffers shared)
+    {
+        if (_pending is not null)
+        {
+            var progressed = false;
+            while (_pending.HasPending)
+            {
+                var sent = Socket.Send(_pending.Pending, SocketFlags.None, out var error);
+                if (error == SocketError.WouldBlock)
+                {
+                    Clock.Update(inFlight: true, progressed);
+                    return true;
+                }
+
+                ThrowOnError(error);
+                _pending.Sent(sent);
+                progressed = true;
+            }
+
+            _pending = null;
+            Clock.Update(inFlight: _input is not null || _sessionHasMore, progressed);
+        }
+
+        if (_sessionHasMore)
+        {
+            if (_input is null)
+            {
+                var nothing = ReadOnlySequence<byte>.Empty;
+                RunSession(ref nothing, shared.Output);
+            }
+            else
+            {
+                RunBufferedSession(shared.Output);
+            }
+        }
+
+        return Flush(shared);
+    }
+
+    private static void ThrowOnError(SocketError error)
+    {
+        if (error != SocketError.Success)
+        {
+            throw new SocketException((int)error);
+        }
+    }
+
+    // The byte count, 0 at end of input, or -1 when nothing is there after all (a spurious wake-up).
+    private int Receive(Span<byte> space)
+    {
+        var received = Socket.Receive(space, SocketFlags.None, out var error);
+        if (error == SocketError.WouldBlock)
+        {
+            return -1;
+        }
+
+        ThrowOnError(error);
+        return received;
+    }
+
+    private void RunBufferedSession(ArrayBufferWriter<byte> output)
+    {
+        var data = _input!.Data;
+        RunSession(ref data, output);
+        _input.ConsumeTo(data);
+        if (_input.IsEmpty)
+        {
+            _input = null;
+        }
+    }
+
+    private void RunSession(ref ReadOnlySequence<byte> data, ArrayBufferWriter<byte> output)
+    {
+        var received = data.Length;
+        var status = session.Process(ref data, _inputCompleted, output);
+        _sessionHasMore = status == SessionStatus.OutputPending;
+        _closeWhenFlushed |= status == SessionStatus.Close;
+
+        // Bytes received are not progress until a message is complete: a client trickling one line forever stalls.
+        if (data.Length < received)
+        {
+            Clock.Update(inFlight: true, progressed: true);
+        }
+    }
+
+    // Sends what the session wrote into the shared writer in one call; keeps what the socket would not take.
+    private bool Flush(EpollBuffers shared)
+    {
+        var output = shared.Output;
+        var progressed = false;
+        if (output.WrittenCount > 0)
+        {
+            var written = output.WrittenSpan;
+            var sent = 0;
+            if (_pending is null)
+            {
+                sent = Socket.Send(written, SocketFlags.None, out var error);
+                if (error == SocketError.WouldBlock)
+                {
+                    sent = 0;
+                }
+                else
+                {
+                    ThrowOnError(error);
+                }
+            }
+
+            if (sent < written.Length)
+            {
+                _pending ??= new OutputBuffer();
+                _pending.Writer.Write(written[sent..]);
+            }
+
+            progressed = sent > 0;
+            shared.ResetOutput();
+        }
+
+        Clock.Update(inFlight: _input is not null || WantsToWrite, progressed);
+        return WantsToWrite || !(_closeWhenFlushed || _inputCompleted);
+    }
+}

@@ -1,0 +1,366 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using SocketServer.Internal;
+using SocketServer.Sessions;
+
+namespace SocketServer.EventDriven;
+
+/// <summary>
+/// The lab's select loop done the way Redis does it, on Linux's epoll: one thread, non-blocking sockets, the
+/// kernel told once what to watch instead of every iteration. Each ready connection gets one receive into the
+/// loop's one buffer, its session, and one send of all its replies.
+/// </summary>
+/// <remarks>
+/// <para>Cost: an event costs the same however many connections are open, so it scales where
+/// <see cref="SelectServer"/> cannot; and a connection holds no buffer between events unless it has an
+/// unfinished message or unsent replies, so idle connections are cheap.</para>
+/// <para>Back-pressure: a client whose replies are not yet sent is not read from until they are, so a
+/// client that stops reading holds up only itself. One long reply is written a budget per event, taking
+/// turns with other clients.</para>
+/// <para>Timeouts are checked by a sweep every <see cref="SweepInterval"/>, as Redis's cron does, so a
+/// deadline is met within that much.</para>
+/// <para>Linux only; no TLS, for the reason <see cref="SelectServer"/> gives.</para>
+/// <para>Threading: all sessions run on the loop's thread; <see cref="IServer.StopAsync"/> may be called
+/// from any thread and reaches the loop through a wake-up socket.</para>
+/// </remarks>
+public sealed unsafe class EpollServer : StreamServer
+{
+    /// <summary>How often connection deadlines are checked when any bound is set.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
+
+    private const int AcceptsPerIteration = 64;
+    private const int MaxEvents = 512;
+    private const ulong WakeUpData = ulong.MaxValue;
+    private const ulong ListenerData = ulong.MaxValue - 1;
+
+    private readonly WakeUpSocket _wakeUp = new();
+    private readonly AcceptBackoff _acceptBackoff;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Stack<int> _freeSlots = new();
+    private readonly int _epoll;
+    private readonly bool _sweeps;
+    private EpollClient?[] _clients = new EpollClient?[64];
+    private int _slotsUsed;
+    private int _clientCount;
+    private long _acceptPausedUntil;
+    private long _nextSweep;
+    private volatile bool _stopAccepting;
+    private bool _listenerClosed;
+    private bool _listenerWatched;
+    private Thread? _thread;
+
+    /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> asks for TLS, which this loop cannot offer.</exception>
+    public EpollServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options = null, ILogger? logger = null)
+        : base(endPoint, sessions, Refuse(options), logger)
+    {
+        _acceptBackoff = new AcceptBackoff(Logger);
+        _sweeps = Options.Timeouts.Idle > TimeSpan.Zero || Options.Timeouts.Stall > TimeSpan.Zero;
+        try
+        {
+            ListenSocket.Blocking = false;
+            _epoll = Epoll.Create();
+            Epoll.Add(_epoll, (int)_wakeUp.Socket.Handle, Epoll.In, WakeUpData);
+            Epoll.Add(_epoll, (int)ListenSocket.Handle, Epoll.In, ListenerData);
+            _listenerWatched = true;
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void OnStart()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "epoll-loop" };
+        _thread.Start();
+    }
+
+    /// <inheritdoc />
+    protected override void StopAccepting()
+    {
+        _stopAccepting = true;
+        _wakeUp.Wake();
+
+        // Closed here, as SelectServer does, so connections are refused once StopAsync returns. A closed
+        // descriptor leaves the epoll set by itself; the loop then sees the flag and stops accepting.
+        ListenSocket.Dispose();
+    }
+
+    /// <inheritdoc />
+    protected override Task WhenServingEndedAsync() => _thread is null ? Task.CompletedTask : _ended.Task;
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && _thread is null)
+        {
+            ReleaseLoopResources();
+        }
+    }
+
+    private static StreamServerOptions? Refuse(StreamServerOptions? options)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("EpollServer needs Linux's epoll; use AsyncServer or SelectServer elsewhere.");
+        }
+
+        return options?.Tls is null
+            ? options
+            : throw new ArgumentException("EpollServer cannot serve TLS: its loop does non-blocking socket I/O and .NET has no non-blocking TLS; use AsyncServer.", nameof(options));
+    }
+
+    private void Run()
+    {
+        var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * Epoll.EventSize));
+        var shared = new EpollBuffers();
+        try
+        {
+            while (true)
+            {
+                if (_stopAccepting)
+                {
+                    _listenerClosed = true;
+                }
+
+                if (_listenerClosed && _clientCount == 0)
+                {
+                    return;
+                }
+
+                ResumeAcceptingIfDue();
+                var count = Epoll.Wait(_epoll, events, MaxEvents, WaitMilliseconds());
+                for (var i = 0; i < count; i++)
+                {
+                    var data = Epoll.DataAt(events, i);
+                    if (data == WakeUpData)
+                    {
+                        _wakeUp.Drain();
+                    }
+                    else if (data == ListenerData)
+                    {
+                        AcceptPending();
+                    }
+                    else if (_clients[(int)data] is { } client)
+                    {
+                        Serve(client, shared);
+                    }
+                }
+
+                if (_sweeps && Environment.TickCount64 >= _nextSweep)
+                {
+                    _nextSweep = Environment.TickCount64 + (long)SweepInterval.TotalMilliseconds;
+                    CloseExpired();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Logger.LogCritical(e, "The epoll loop failed; closing every connection");
+            for (var slot = 0; slot < _slotsUsed; slot++)
+            {
+                if (_clients[slot] is { } client)
+                {
+                    Close(client);
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(events);
+            ReleaseLoopResources();
+            _ended.TrySetResult();
+        }
+    }
+
+    private void ReleaseLoopResources()
+    {
+        _wakeUp.Dispose();
+        if (_epoll > 0)
+        {
+            Epoll.Close(_epoll);
+        }
+    }
+
+    // Until the next sweep or the end of an accept pause, whichever is first; forever when neither applies.
+    private int WaitMilliseconds()
+    {
+        var now = Environment.TickCount64;
+        var until = long.MaxValue;
+        if (_sweeps)
+        {
+            until = _nextSweep;
+        }
+
+        if (!_listenerWatched && !_listenerClosed)
+        {
+            until = Math.Min(until, _acceptPausedUntil);
+        }
+
+        return until == long.MaxValue ? -1 : (int)Math.Clamp(until - now, 0, int.MaxValue);
+    }
+
+    private void Serve(EpollClient client, EpollBuffers shared)
+    {
+        bool keepOpen;
+        try
+        {
+            keepOpen = client.WantsToWrite ? client.OnWritable(shared) : client.OnReadable(shared);
+            if (keepOpen)
+            {
+                var interest = client.WantsToWrite ? Epoll.Out : Epoll.In;
+                if (interest != client.Interest)
+                {
+                    Epoll.Modify(_epoll, (int)client.Socket.Handle, interest, (ulong)client.Slot);
+                    client.Interest = interest;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            LogConnectionError(client.Connection, e);
+            shared.ResetOutput();
+            keepOpen = false;
+        }
+
+        if (!keepOpen)
+        {
+            Close(client);
+        }
+    }
+
+    private void AcceptPending()
+    {
+        for (var i = 0; i < AcceptsPerIteration; i++)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = ListenSocket.Accept();
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+            {
+                return;
+            }
+            catch (Exception e) when (_stopAccepting && e is ObjectDisposedException or SocketException)
+            {
+                // The listener was closed by StopAccepting while this loop found it ready.
+                return;
+            }
+            catch (SocketException e)
+            {
+                BackOff(e);
+                return;
+            }
+
+            if (DescriptorReserve.IsReserved(accepted))
+            {
+                Internal.Connections.Reject(accepted, Options.RejectionReply.Span);
+                BackOff(DescriptorReserve.Exhausted());
+                return;
+            }
+
+            _acceptBackoff.Succeeded();
+            accepted.Blocking = false;
+            accepted.NoDelay = true;
+            if (Admit(accepted) is { } connection)
+            {
+                Watch(accepted, connection);
+            }
+        }
+    }
+
+    private void Watch(Socket accepted, ConnectionContext connection)
+    {
+        var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotsUsed++;
+        if (slot == _clients.Length)
+        {
+            Array.Resize(ref _clients, _clients.Length * 2);
+        }
+
+        var client = new EpollClient(accepted, slot, Sessions.CreateSession(connection), connection, Options.Timeouts);
+        _clients[slot] = client;
+        _clientCount++;
+        try
+        {
+            Epoll.Add(_epoll, (int)accepted.Handle, Epoll.In, (ulong)slot);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The kernel's limit on watched descriptors (fs.epoll.max_user_watches) or its memory ran out.
+            Logger.LogError("Cannot watch {Client}: {Reason}", connection.RemoteEndPoint, e.Message);
+            Close(client);
+        }
+    }
+
+    private void BackOff(SocketException failure)
+    {
+        _acceptBackoff.Failed(failure);
+        _acceptPausedUntil = Environment.TickCount64 + (long)AcceptBackoff.Pause.TotalMilliseconds;
+
+        // Level-triggered: a listener left in the set would wake the loop at once, again and again.
+        _listenerWatched = false;
+        try
+        {
+            Epoll.Delete(_epoll, (int)ListenSocket.Handle);
+        }
+        catch (ObjectDisposedException) when (_stopAccepting)
+        {
+            // Closed by StopAccepting meanwhile, which removed it from the set.
+        }
+    }
+
+    private void ResumeAcceptingIfDue()
+    {
+        if (_listenerWatched || _listenerClosed || Environment.TickCount64 < _acceptPausedUntil)
+        {
+            return;
+        }
+
+        try
+        {
+            Epoll.Add(_epoll, (int)ListenSocket.Handle, Epoll.In, ListenerData);
+            _listenerWatched = true;
+        }
+        catch (ObjectDisposedException) when (_stopAccepting)
+        {
+            // Stopped during the pause: nothing to resume.
+        }
+    }
+
+    private void CloseExpired()
+    {
+        for (var slot = 0; slot < _slotsUsed; slot++)
+        {
+            if (_clients[slot] is { } client && client.Clock.Remaining() <= TimeSpan.Zero)
+            {
+                LogConnectionTimeout(client.Connection, client.Clock);
+                Close(client);
+            }
+        }
+    }
+
+    private void Close(EpollClient client)
+    {
+        try
+        {
+            Epoll.Delete(_epoll, (int)client.Socket.Handle);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // Never watched (the add failed) or already closed: closing removes it from the set anyway.
+        }
+
+        _clients[client.Slot] = null;
+        _freeSlots.Push(client.Slot);
+        _clientCount--;
+        Release(client.Socket, client.Connection);
+    }
+}
