@@ -13,6 +13,9 @@ namespace SocketServer.EventDriven;
 /// <remarks>Used only from the loop's thread.</remarks>
 internal sealed class EpollClient(Socket socket, int slot, ISession session, ConnectionContext connection, ConnectionTimeouts timeouts)
 {
+    // Read once: the loop alone closes the socket, so the descriptor stays this connection's while it is served.
+    private readonly int _fd = (int)socket.Handle;
+
     private InputBuffer? _input;
     private OutputBuffer? _pending;
     private bool _inputCompleted;
@@ -20,6 +23,9 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
     private bool _sessionHasMore;
 
     public Socket Socket { get; } = socket;
+
+    /// <summary>The socket's descriptor, for epoll.</summary>
+    public int Descriptor => _fd;
 
     /// <summary>The connection's index in the loop's table, which is also its epoll data.</summary>
     public int Slot { get; } = slot;
@@ -87,7 +93,7 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
             var progressed = false;
             while (_pending.HasPending)
             {
-                var sent = Socket.Send(_pending.Pending, SocketFlags.None, out var error);
+                var sent = NonBlockingIo.Send(_fd, _pending.Pending, out var error);
                 if (error == SocketError.WouldBlock)
                 {
                     Clock.Update(inFlight: true, progressed);
@@ -130,7 +136,7 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
     // The byte count, 0 at end of input, or -1 when nothing is there after all (a spurious wake-up).
     private int Receive(Span<byte> space)
     {
-        var received = Socket.Receive(space, SocketFlags.None, out var error);
+        var received = NonBlockingIo.Receive(_fd, space, out var error);
         if (error == SocketError.WouldBlock)
         {
             return -1;
@@ -176,7 +182,7 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
             var sent = 0;
             if (_pending is null)
             {
-                sent = Socket.Send(written, SocketFlags.None, out var error);
+                sent = NonBlockingIo.Send(_fd, written, out var error);
                 if (error == SocketError.WouldBlock)
                 {
                     sent = 0;

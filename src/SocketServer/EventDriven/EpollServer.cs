@@ -218,7 +218,7 @@ public sealed unsafe class EpollServer : StreamServer
                 var interest = client.WantsToWrite ? Epoll.Out : Epoll.In;
                 if (interest != client.Interest)
                 {
-                    Epoll.Modify(_epoll, (int)client.Socket.Handle, interest, (ulong)client.Slot);
+                    Epoll.Modify(_epoll, client.Descriptor, interest, (ulong)client.Slot);
                     client.Interest = interest;
                 }
             }
@@ -290,7 +290,7 @@ public sealed unsafe class EpollServer : StreamServer
         _clientCount++;
         try
         {
-            Epoll.Add(_epoll, (int)accepted.Handle, Epoll.In, (ulong)slot);
+            Epoll.Add(_epoll, client.Descriptor, Epoll.In, (ulong)slot);
         }
         catch (InvalidOperationException e)
         {
@@ -351,7 +351,7 @@ public sealed unsafe class EpollServer : StreamServer
     {
         try
         {
-            Epoll.Delete(_epoll, (int)client.Socket.Handle);
+            Epoll.Delete(_epoll, client.Descriptor);
         }
         catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {

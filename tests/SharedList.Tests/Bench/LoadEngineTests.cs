@@ -17,6 +17,7 @@ public sealed class LoadEngineTests
         { ServerModel.Async, LoadEngineKind.Epoll },
         { ServerModel.Async, LoadEngineKind.Async },
         { ServerModel.Select, LoadEngineKind.Epoll },
+        { ServerModel.Epoll, LoadEngineKind.Epoll },
         { ServerModel.Threading, LoadEngineKind.Async },
     };
 

@@ -24,7 +24,7 @@ public sealed partial class CourseClientTests
 
     private static readonly string Input = string.Concat(Script.Select(step => step.Message + "\n")) + "EXIT\n";
 
-    public static TheoryData<string> TcpModels => new("sequential", "threading", "pool", "select", "async");
+    public static TheoryData<string> TcpModels => new("sequential", "threading", "pool", "select", "async", "epoll");
 
     [Theory]
     [MemberData(nameof(TcpModels))]

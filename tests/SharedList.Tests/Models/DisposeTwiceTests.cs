@@ -14,6 +14,7 @@ public sealed class DisposeTwiceTests
         { ServerModel.Pool, false },
         { ServerModel.Select, false },
         { ServerModel.Async, false },
+        { ServerModel.Epoll, false },
         { ServerModel.Sequential, true },
         { ServerModel.Threading, true },
     };

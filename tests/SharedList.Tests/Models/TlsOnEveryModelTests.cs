@@ -192,17 +192,19 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
     }
 
     [Fact]
-    public void The_select_server_refuses_TLS()
+    public void The_select_and_epoll_servers_refuse_TLS()
     {
         var sessions = new SharedListSessionFactory(new InMemoryListStore(), new SharedListOptions(), NullLogger.Instance);
         var options = new StreamServerOptions { Tls = new ServerTlsOptions(certificate.Certificate) };
+        var endPoint = new IPEndPoint(IPAddress.Loopback, 0);
 
-        var e = Assert.Throws<ArgumentException>(() => new SelectServer(new IPEndPoint(IPAddress.Loopback, 0), sessions, options));
-        Assert.Contains("TLS", e.Message, StringComparison.Ordinal);
+        Assert.Contains("TLS", Assert.Throws<ArgumentException>(() => new SelectServer(endPoint, sessions, options)).Message, StringComparison.Ordinal);
+        Assert.Contains("TLS", Assert.Throws<ArgumentException>(() => new EpollServer(endPoint, sessions, options)).Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData(ServerModel.Select, false)]
+    [InlineData(ServerModel.Epoll, false)]
     [InlineData(ServerModel.Sequential, true)]
     [InlineData(ServerModel.Threading, true)]
     public void The_factory_refuses_TLS_where_the_model_or_transport_cannot_offer_it(ServerModel model, bool udp)

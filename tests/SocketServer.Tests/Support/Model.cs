@@ -1,6 +1,6 @@
 namespace SocketServer.Tests.Support;
 
-/// <summary>The five stream server models of SPEC §2.</summary>
+/// <summary>The stream server models: the five of SPEC §2 and the epoll loop.</summary>
 public enum Model
 {
     /// <summary><see cref="TcpServer"/>: one connection at a time.</summary>
@@ -17,4 +17,7 @@ public enum Model
 
     /// <summary><see cref="EventDriven.AsyncServer"/>: async sockets and pipelines.</summary>
     Async,
+
+    /// <summary><see cref="EventDriven.EpollServer"/>: one epoll loop (Linux).</summary>
+    Epoll,
 }

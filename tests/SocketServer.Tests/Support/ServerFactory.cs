@@ -25,7 +25,7 @@ internal static class ServerFactory
         bool allowReuseAddress = false)
     {
         endPoint ??= AnyLoopbackPort;
-        if (model is Model.Select or Model.Async)
+        if (model is Model.Select or Model.Async or Model.Epoll)
         {
             var options = new StreamServerOptions
             {
@@ -33,9 +33,12 @@ internal static class ServerFactory
                 MaxConnections = maxConnections,
                 RejectionReply = rejectionReply,
             };
-            return model == Model.Select
-                ? new SelectServer(endPoint, sessions, options, logger)
-                : new AsyncServer(endPoint, sessions, options, logger);
+            return model switch
+            {
+                Model.Select => new SelectServer(endPoint, sessions, options, logger),
+                Model.Epoll => new EpollServer(endPoint, sessions, options, logger),
+                _ => new AsyncServer(endPoint, sessions, options, logger),
+            };
         }
 
         BaseRequestHandler Handler() => new SessionStreamHandler(sessions);

@@ -1,0 +1,8 @@
+using SocketServer.Tests.Support;
+
+namespace SocketServer.Tests.Models;
+
+public sealed class EpollModelTests : ConcurrentModelTests
+{
+    protected override Model Model => Model.Epoll;
+}
