@@ -3,7 +3,7 @@ namespace SharedList.Tests.Abuse;
 /// <summary>The models each abuse scenario runs on.</summary>
 internal static class AbuseModels
 {
-    public static TheoryData<string> All => new("sequential", "threading", "pool", "select", "async");
+    public static TheoryData<string> All => new("sequential", "threading", "pool", "select", "async", "epoll");
 
     /// <summary>
     /// The pool's workers in the abuse tests. The 16 well-behaved clients hold a worker each for the whole

@@ -21,7 +21,7 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
     private const int Extras = 200;
     private const int Parallelism = 50;
 
-    public static TheoryData<string> Models => new("threading", "pool", "select", "async");
+    public static TheoryData<string> Models => new("threading", "pool", "select", "async", "epoll");
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -28,7 +28,7 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
     private const int MaxHolders = 200;
     private const int RefusedMeanwhile = 10;
 
-    public static TheoryData<string> Models => new("threading", "pool", "select", "async");
+    public static TheoryData<string> Models => new("threading", "pool", "select", "async", "epoll");
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -21,7 +21,7 @@ public sealed class ShutdownUnderLoadTests(ITestOutputHelper output)
     private const int MaxBatches = 10_000;
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
 
-    public static TheoryData<string> Models => new("threading", "async");
+    public static TheoryData<string> Models => new("threading", "async", "epoll");
 
     [Theory]
     [MemberData(nameof(Models))]
