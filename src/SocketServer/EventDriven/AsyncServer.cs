@@ -25,6 +25,7 @@ public sealed class AsyncServer : StreamServer
 {
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly AcceptBackoff _acceptBackoff;
+    private readonly DeadlineSweeper? _deadlines;
     private Task _acceptLoop = Task.CompletedTask;
 
     /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
@@ -32,6 +33,10 @@ public sealed class AsyncServer : StreamServer
         : base(endPoint, sessions, options, logger)
     {
         _acceptBackoff = new AcceptBackoff(Logger);
+        if (Options.Timeouts.Idle > TimeSpan.Zero || Options.Timeouts.Stall > TimeSpan.Zero)
+        {
+            _deadlines = new DeadlineSweeper();
+        }
     }
 
     /// <inheritdoc />
@@ -60,6 +65,7 @@ public sealed class AsyncServer : StreamServer
         if (disposing)
         {
             _stopAccepting.Dispose();
+            _deadlines?.Dispose();
         }
     }
 
@@ -134,13 +140,13 @@ public sealed class AsyncServer : StreamServer
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
         var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         var clock = new ProgressClock(Options.Timeouts);
-        using var deadline = new CancellationTokenSource();
+        var deadline = _deadlines?.Watch(clock, socket);
         try
         {
             var session = Sessions.CreateSession(connection);
             while (true)
             {
-                var result = await reader.ReadAsync(Arm(deadline, clock)).ConfigureAwait(false);
+                var result = await reader.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
                 var received = buffer.Length;
                 var status = session.Process(ref buffer, result.IsCompleted, writer);
@@ -149,7 +155,7 @@ public sealed class AsyncServer : StreamServer
                     // The read buffer stays valid until AdvanceTo: send this chunk, then let the session go on.
                     clock.Update(inFlight: true, progressed: buffer.Length < received);
                     received = buffer.Length;
-                    if ((await writer.FlushAsync(Arm(deadline, clock)).ConfigureAwait(false)).IsCompleted)
+                    if ((await writer.FlushAsync().ConfigureAwait(false)).IsCompleted)
                     {
                         return;
                     }
@@ -165,7 +171,7 @@ public sealed class AsyncServer : StreamServer
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (writer.UnflushedBytes > 0)
                 {
-                    if ((await writer.FlushAsync(Arm(deadline, clock)).ConfigureAwait(false)).IsCompleted)
+                    if ((await writer.FlushAsync().ConfigureAwait(false)).IsCompleted)
                     {
                         return;
                     }
@@ -179,44 +185,28 @@ public sealed class AsyncServer : StreamServer
                 }
             }
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            LogConnectionTimeout(connection, clock);
-            Abort(socket);
-        }
         catch (Exception e)
         {
-            LogConnectionError(connection, e);
+            if (deadline is not { Expired: true })
+            {
+                LogConnectionError(connection, e);
+            }
+
             Abort(socket);
         }
         finally
         {
+            // The sweeper ended the connection by shutting its socket down: say why, not that the peer left.
+            if (deadline is { Expired: true })
+            {
+                LogConnectionTimeout(connection, clock);
+            }
+
+            deadline?.Dispose();
             await CompleteQuietlyAsync(reader, writer).ConfigureAwait(false);
             await ServerTls.CloseAsync(stream).ConfigureAwait(false);
             Release(socket, connection);
         }
-    }
-
-    // A token that fires at the connection's deadline, or none when no bound applies.
-    private static CancellationToken Arm(CancellationTokenSource deadline, ProgressClock clock)
-    {
-        if (clock.Remaining() is not { } remaining)
-        {
-            // Disarm what an earlier operation armed, so it cannot fire during a later one.
-            deadline.CancelAfter(Timeout.InfiniteTimeSpan);
-            return CancellationToken.None;
-        }
-
-        if (remaining <= TimeSpan.Zero)
-        {
-            deadline.Cancel();
-        }
-        else
-        {
-            deadline.CancelAfter(remaining);
-        }
-
-        return deadline.Token;
     }
 
     // Completing the writer flushes what it holds; to a client that does not read that would wait forever.
@@ -228,7 +218,6 @@ public sealed class AsyncServer : StreamServer
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            // Already gone.
             // Already gone.
         }
     }
