@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Sockets;
+using SocketServer.Internal;
+using SocketServer.Sessions;
+using SocketServer.Tests.Support;
+
+namespace SocketServer.Tests.Internal;
+
+public sealed class DeadlineSweeperTests
+{
+    private static readonly ConnectionTimeouts ShortIdle = new(TimeSpan.FromMilliseconds(100), TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_connection_past_its_deadline_is_shut_down_and_one_no_longer_watched_is_left_alone()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var (expiringClient, expiringServer) = await ConnectAsync(listener);
+        var (keptClient, keptServer) = await ConnectAsync(listener);
+        using (expiringClient)
+        using (expiringServer)
+        using (keptClient)
+        using (keptServer)
+        using (var sweeper = new DeadlineSweeper())
+        {
+            using var expiring = sweeper.Watch(new ProgressClock(ShortIdle), expiringServer);
+            var kept = sweeper.Watch(new ProgressClock(ShortIdle), keptServer);
+            kept.Dispose();
+
+            await Eventually.TrueAsync(() => expiring.Expired, "the idle connection expired");
+
+            // Shut down both ways: the client reads end of stream.
+            var buffer = new byte[1];
+            var read = await expiringClient.ReceiveAsync(buffer.AsMemory()).AsTask().WaitAsync(TestClient.Timeout);
+            Assert.Equal(0, read);
+            Assert.False(kept.Expired);
+            Assert.Equal(1, await keptServer.SendAsync(new byte[] { 42 }));
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_that_keeps_its_deadline_ahead_is_not_expired()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var (client, server) = await ConnectAsync(listener);
+        var (witnessClient, witnessServer) = await ConnectAsync(listener);
+        using (client)
+        using (server)
+        using (witnessClient)
+        using (witnessServer)
+        using (var sweeper = new DeadlineSweeper())
+        {
+            // An idle bound of an hour against a witness of 100 ms: by the time the witness expires, sweeps have
+            // looked at the long-lived one too.
+            using var alive = sweeper.Watch(new ProgressClock(new ConnectionTimeouts(TimeSpan.FromHours(1), TimeSpan.Zero)), server);
+            using var witness = sweeper.Watch(new ProgressClock(ShortIdle), witnessServer);
+
+            await Eventually.TrueAsync(() => witness.Expired, "the witness expired");
+
+            Assert.False(alive.Expired);
+        }
+    }
+
+    private static async Task<(Socket Client, Socket Server)> ConnectAsync(Socket listener)
+    {
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(listener.LocalEndPoint!);
+        return (client, await listener.AcceptAsync());
+    }
+}
