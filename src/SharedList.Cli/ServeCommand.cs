@@ -154,6 +154,11 @@ internal static class ServeCommand
             Tls = tls,
         };
 
+        if (settings.Model == ServerModel.Async && !settings.Udp)
+        {
+            InlineSocketCompletions.EnableUnlessSet();
+        }
+
         using var logging = Logging.Create(parse.GetValue(Verbose));
         var logger = logging.CreateLogger("sharedlist");
 

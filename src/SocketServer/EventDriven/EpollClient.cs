@@ -6,7 +6,7 @@ using SocketServer.Sessions;
 namespace SocketServer.EventDriven;
 
 /// <summary>
-/// One connection of an <see cref="EpollServer"/>. Between events it holds only what it must: the bytes of an
+/// One connection of an <see cref="EpollServer"/>. Between rounds it holds only what it must: the bytes of an
 /// unfinished message and replies the socket did not take. Everything else goes through the loop's shared
 /// <see cref="EpollBuffers"/>, so an idle connection costs its socket and session and no buffer at all.
 /// </summary>
@@ -21,6 +21,10 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
     private bool _inputCompleted;
     private bool _closeWhenFlushed;
     private bool _sessionHasMore;
+
+    // Where this round's replies lie in the loop's reply buffer; -1 when there are none.
+    private int _repliesStart = -1;
+    private int _repliesEnd;
 
     public Socket Socket { get; } = socket;
 
@@ -44,8 +48,11 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
     /// </summary>
     public bool WantsToWrite => _pending is not null || _sessionHasMore;
 
-    /// <summary>Reads what arrived, runs the session, sends the replies in one call. Returns false to close.</summary>
-    public bool OnReadable(EpollBuffers shared)
+    /// <summary>
+    /// Reads what arrived and runs the session. Its replies stay in the loop's reply buffer until the loop calls
+    /// <see cref="FlushReplies"/>, after every ready connection of this round has been served.
+    /// </summary>
+    public void OnReadable(EpollBuffers shared)
     {
         if (_input is null)
         {
@@ -53,7 +60,7 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
             var received = Receive(shared.Receive);
             if (received < 0)
             {
-                return true;
+                return;
             }
 
             _inputCompleted = received == 0;
@@ -71,22 +78,20 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
             var received = Receive(space);
             if (received < 0)
             {
-                return true;
+                return;
             }
 
             _input.Commit(received);
             _inputCompleted = received == 0;
             RunBufferedSession(shared.Output);
         }
-
-        return Flush(shared);
     }
 
     /// <summary>
-    /// Sends pending replies; once all are sent, lets the session write its next chunk (one per event, so one
-    /// long reply takes turns with other clients). Returns false to close.
+    /// Sends pending replies; once all are sent, lets the session write its next chunk (one per round, so one
+    /// long reply takes turns with other clients), to be sent by <see cref="FlushReplies"/>.
     /// </summary>
-    public bool OnWritable(EpollBuffers shared)
+    public void OnWritable(EpollBuffers shared)
     {
         if (_pending is not null)
         {
@@ -97,7 +102,7 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
                 if (error == SocketError.WouldBlock)
                 {
                     Clock.Update(inFlight: true, progressed);
-                    return true;
+                    return;
                 }
 
                 ThrowOnError(error);
@@ -121,8 +126,44 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
                 RunBufferedSession(shared.Output);
             }
         }
+    }
 
-        return Flush(shared);
+    /// <summary>
+    /// Sends, in one call, the replies this connection's session wrote into the loop's reply buffer this round,
+    /// and keeps what the socket would not take. Returns false when the connection is done and should close.
+    /// </summary>
+    public bool FlushReplies(EpollBuffers shared)
+    {
+        var progressed = false;
+        if (_repliesStart >= 0)
+        {
+            var replies = shared.Output.WrittenSpan[_repliesStart.._repliesEnd];
+            _repliesStart = -1;
+            var sent = 0;
+            if (_pending is null)
+            {
+                sent = NonBlockingIo.Send(_fd, replies, out var error);
+                if (error == SocketError.WouldBlock)
+                {
+                    sent = 0;
+                }
+                else
+                {
+                    ThrowOnError(error);
+                }
+            }
+
+            if (sent < replies.Length)
+            {
+                _pending ??= new OutputBuffer();
+                _pending.Writer.Write(replies[sent..]);
+            }
+
+            progressed = sent > 0;
+        }
+
+        Clock.Update(inFlight: _input is not null || WantsToWrite, progressed);
+        return WantsToWrite || !(_closeWhenFlushed || _inputCompleted);
     }
 
     private static void ThrowOnError(SocketError error)
@@ -160,50 +201,21 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
     private void RunSession(ref ReadOnlySequence<byte> data, ArrayBufferWriter<byte> output)
     {
         var received = data.Length;
+        var before = output.WrittenCount;
         var status = session.Process(ref data, _inputCompleted, output);
         _sessionHasMore = status == SessionStatus.OutputPending;
         _closeWhenFlushed |= status == SessionStatus.Close;
+        if (output.WrittenCount > before)
+        {
+            // One run per round, so this connection's replies are one contiguous run of the shared buffer.
+            _repliesStart = before;
+            _repliesEnd = output.WrittenCount;
+        }
 
         // Bytes received are not progress until a message is complete: a client trickling one line forever stalls.
         if (data.Length < received)
         {
             Clock.Update(inFlight: true, progressed: true);
         }
-    }
-
-    // Sends what the session wrote into the shared writer in one call; keeps what the socket would not take.
-    private bool Flush(EpollBuffers shared)
-    {
-        var output = shared.Output;
-        var progressed = false;
-        if (output.WrittenCount > 0)
-        {
-            var written = output.WrittenSpan;
-            var sent = 0;
-            if (_pending is null)
-            {
-                sent = NonBlockingIo.Send(_fd, written, out var error);
-                if (error == SocketError.WouldBlock)
-                {
-                    sent = 0;
-                }
-                else
-                {
-                    ThrowOnError(error);
-                }
-            }
-
-            if (sent < written.Length)
-            {
-                _pending ??= new OutputBuffer();
-                _pending.Writer.Write(written[sent..]);
-            }
-
-            progressed = sent > 0;
-            shared.ResetOutput();
-        }
-
-        Clock.Update(inFlight: _input is not null || WantsToWrite, progressed);
-        return WantsToWrite || !(_closeWhenFlushed || _inputCompleted);
     }
 }

@@ -9,8 +9,8 @@ namespace SocketServer.EventDriven;
 
 /// <summary>
 /// The lab's select loop done the way Redis does it, on Linux's epoll: one thread, non-blocking sockets, the
-/// kernel told once what to watch instead of every iteration. Each ready connection gets one receive into the
-/// loop's one buffer, its session, and one send of all its replies.
+/// kernel told once what to watch instead of every iteration. Each round, every ready connection gets one
+/// receive into the loop's one buffer and its session; then each gets one send of all its replies.
 /// </summary>
 /// <remarks>
 /// <para>Cost: an event costs the same however many connections are open, so it scales where
@@ -35,10 +35,14 @@ public sealed unsafe class EpollServer : StreamServer
     private const ulong WakeUpData = ulong.MaxValue;
     private const ulong ListenerData = ulong.MaxValue - 1;
 
+    // Replies held for the end of a round are sent early past this, bounding the shared buffer.
+    private const int FlushThreshold = 1024 * 1024;
+
     private readonly WakeUpSocket _wakeUp = new();
     private readonly AcceptBackoff _acceptBackoff;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stack<int> _freeSlots = new();
+    private readonly List<EpollClient> _served = [];
     private readonly int _epoll;
     private readonly bool _sweeps;
     private EpollClient?[] _clients = new EpollClient?[64];
@@ -154,6 +158,8 @@ public sealed unsafe class EpollServer : StreamServer
                     }
                 }
 
+                FlushReplies(shared);
+
                 if (_sweeps && Environment.TickCount64 >= _nextSweep)
                 {
                     _nextSweep = Environment.TickCount64 + (long)SweepInterval.TotalMilliseconds;
@@ -207,33 +213,75 @@ public sealed unsafe class EpollServer : StreamServer
         return until == long.MaxValue ? -1 : (int)Math.Clamp(until - now, 0, int.MaxValue);
     }
 
+    // Serves one ready connection; its replies wait in the shared buffer for FlushReplies.
     private void Serve(EpollClient client, EpollBuffers shared)
     {
-        bool keepOpen;
         try
         {
-            keepOpen = client.WantsToWrite ? client.OnWritable(shared) : client.OnReadable(shared);
-            if (keepOpen)
+            if (client.WantsToWrite)
             {
-                var interest = client.WantsToWrite ? Epoll.Out : Epoll.In;
-                if (interest != client.Interest)
-                {
-                    Epoll.Modify(_epoll, client.Descriptor, interest, (ulong)client.Slot);
-                    client.Interest = interest;
-                }
+                client.OnWritable(shared);
             }
+            else
+            {
+                client.OnReadable(shared);
+            }
+
+            _served.Add(client);
         }
         catch (Exception e)
         {
+            // Whatever it wrote into the shared buffer is never sent: it is not in _served.
             LogConnectionError(client.Connection, e);
-            shared.ResetOutput();
-            keepOpen = false;
-        }
-
-        if (!keepOpen)
-        {
             Close(client);
         }
+
+        if (shared.Output.WrittenCount >= FlushThreshold)
+        {
+            FlushReplies(shared);
+        }
+    }
+
+    // Sends every served connection's replies, one send each, after all ready connections were read: as Redis
+    // does before it sleeps. Clients get their replies in a burst, so the load generator (or any client
+    // process with many connections) wakes once for many replies rather than once for each.
+    private void FlushReplies(EpollBuffers shared)
+    {
+        foreach (var client in _served)
+        {
+            if (_clients[client.Slot] != client)
+            {
+                continue;
+            }
+
+            bool keepOpen;
+            try
+            {
+                keepOpen = client.FlushReplies(shared);
+                if (keepOpen)
+                {
+                    var interest = client.WantsToWrite ? Epoll.Out : Epoll.In;
+                    if (interest != client.Interest)
+                    {
+                        Epoll.Modify(_epoll, client.Descriptor, interest, (ulong)client.Slot);
+                        client.Interest = interest;
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                LogConnectionError(client.Connection, e);
+                keepOpen = false;
+            }
+
+            if (!keepOpen)
+            {
+                Close(client);
+            }
+        }
+
+        _served.Clear();
+        shared.ResetOutput();
     }
 
     private void AcceptPending()
