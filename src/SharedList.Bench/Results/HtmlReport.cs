@@ -104,29 +104,15 @@ public static class HtmlReport
 
     private static void AppendCharts(StringBuilder html, IReadOnlyList<PointSummary> summaries)
     {
-        var targets = summaries.Select(s => s.Target).Distinct().ToList();
-        string ColorOf(string target) => Palette[targets.IndexOf(target) % Palette.Count];
-
-        // Latency in ms once the slowest p99 reaches 2 ms: "5000 µs" tick labels read worse than "5 ms".
-        var inMillis = summaries.Max(s => Math.Max(s.P99Micros, s.P99Max)) >= 2_000;
-        var latencyScale = inMillis ? 1e-3 : 1;
-        var latencyUnit = inMillis ? "ms" : "µs";
-        foreach (var pipeline in summaries.Select(s => s.Pipeline).Distinct().Order())
+        // Throughput and latency side by side for each pipeline depth; the CPU chart is for the --charts files.
+        foreach (var pipeline in ReportCharts.Build(summaries).Where(c => c.Kind != ChartKind.ServerCpu).GroupBy(c => c.Pipeline))
         {
-            var cell = summaries.Where(s => s.Pipeline == pipeline).ToList();
-            var present = targets.Where(t => cell.Any(s => s.Target == t)).ToList();
-            var throughput = present.Select(t => new ChartSeries(t, ColorOf(t), [.. cell.Where(s => s.Target == t)
-                .Select(s => new ChartPoint(s.Connections, s.Throughput / 1e3, s.ThroughputMin / 1e3, s.ThroughputMax / 1e3, s.LoadSaturated))])).ToList();
-            var latency = present.Select(t => new ChartSeries(t, ColorOf(t), [.. cell.Where(s => s.Target == t)
-                .Select(s => new ChartPoint(s.Connections, s.P99Micros * latencyScale, s.P99Min * latencyScale, s.P99Max * latencyScale, s.LoadSaturated))])).ToList();
+            html.Append(Invariant($"<h2>Pipeline {pipeline.Key}</h2>\n<div class=\"pair\">\n"));
+            foreach (var chart in pipeline)
+            {
+                html.Append(chart.Svg).Append('\n');
+            }
 
-            // A log latency axis when p99 spans 20× or more: 30 µs at one connection and 5 ms at 500 are both readable.
-            var p99s = cell.Select(s => s.P99Micros).Where(v => v > 0).ToList();
-            var logLatency = p99s.Count == cell.Count && p99s.Max() >= 20 * p99s.Min();
-
-            html.Append(Invariant($"<h2>Pipeline {pipeline}</h2>\n<div class=\"pair\">\n"));
-            html.Append(SvgChart.Render(Invariant($"Throughput, pipeline {pipeline}"), "connections", "throughput (k req/s)", throughput)).Append('\n');
-            html.Append(SvgChart.Render(Invariant($"p99 latency, pipeline {pipeline}"), "connections", $"p99 latency ({latencyUnit})", latency, logLatency)).Append('\n');
             html.Append("</div>\n");
         }
 
