@@ -132,6 +132,21 @@ public static class BenchSession
                 continue;
             }
 
+            if (SpawnKind.IsReference(name))
+            {
+                var command = await ReferenceServers.PrepareAsync(name, note, cancellationToken).ConfigureAwait(false);
+                if (command is null)
+                {
+                    continue;
+                }
+
+                var (reference, referenceTarget) = await SpawnedServer.StartReferenceAsync(name, command, serverCore, plan.StartTimeout, cancellationToken).ConfigureAwait(false);
+                servers.Add(reference);
+                targets.Add(referenceTarget);
+                NoteModelLimits(name, plan, note);
+                continue;
+            }
+
             var program = SpawnedServer.FindProgram(name);
             if (program is null)
             {
@@ -159,6 +174,10 @@ public static class BenchSession
         else if (model == "pool" && most > 16)
         {
             note($"pool has 16 workers: beyond 16 connections the others wait for a worker, and their requests may count as unanswered errors");
+        }
+        else if (model == SpawnKind.PythonSelect && most > 1_000)
+        {
+            note($"python-select watches its sockets with select(), which cannot take descriptors past 1023: at {most} connections it fails");
         }
     }
 }

@@ -2,20 +2,38 @@ using SharedList.Hosting;
 
 namespace SharedList.Bench.Targets;
 
-/// <summary>The servers <c>sharedlist bench --spawn</c> can start: our five models, Redis and Garnet.</summary>
+/// <summary>
+/// The servers <c>sharedlist bench --spawn</c> can start: our five models, the reference servers (a C epoll
+/// ceiling, the lab's select and ThreadingTCPServer servers in Python), Redis and Garnet.
+/// </summary>
 public static class SpawnKind
 {
+    /// <summary>The minimal C epoll server that answers without storing: the cost of the socket loop alone.</summary>
+    public const string Ceiling = "ceiling";
+
+    /// <summary>The lab's <c>select.select</c> server in Python 3.</summary>
+    public const string PythonSelect = "python-select";
+
+    /// <summary>The lab's <c>socketserver.ThreadingTCPServer</c> server in Python 3.</summary>
+    public const string PythonThreading = "python-threading";
+
     /// <summary>Redis (<c>redis-server</c>), spoken to in RESP.</summary>
     public const string Redis = "redis";
 
     /// <summary>Garnet (<c>garnet-server</c>, the .NET tool), spoken to in RESP.</summary>
     public const string Garnet = "garnet";
 
-    /// <summary>Every name <c>--spawn</c> accepts, in the order the help lists them.</summary>
-    public static IReadOnlyList<string> All { get; } = [.. Enum.GetValues<ServerModel>().Select(m => m.ToString().ToLowerInvariant()), Redis, Garnet];
+    /// <summary>The reference servers, which speak our line protocol and ship with this tool (<see cref="ReferenceServers"/>).</summary>
+    public static IReadOnlyList<string> References { get; } = [Ceiling, PythonSelect, PythonThreading];
 
-    /// <summary>Whether <paramref name="name"/> is one of our models (as opposed to Redis or Garnet).</summary>
+    /// <summary>Every name <c>--spawn</c> accepts, in the order the help lists them.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Enum.GetValues<ServerModel>().Select(m => m.ToString().ToLowerInvariant()), .. References, Redis, Garnet];
+
+    /// <summary>Whether <paramref name="name"/> is one of our models (as opposed to a reference server, Redis or Garnet).</summary>
     public static bool IsModel(string name) => Enum.TryParse<ServerModel>(name, ignoreCase: true, out _) && !int.TryParse(name, out _);
+
+    /// <summary>Whether <paramref name="name"/> is one of the <see cref="References"/>.</summary>
+    public static bool IsReference(string name) => References.Contains(name);
 
     /// <summary>
     /// Parses a comma-separated list of names; null with <paramref name="error"/> for an unknown or repeated one.

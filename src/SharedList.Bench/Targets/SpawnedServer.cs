@@ -11,8 +11,9 @@ namespace SharedList.Bench.Targets;
 
 /// <summary>
 /// A server this process started for <c>--spawn</c>: one of our models (<c>sharedlist serve --port 0</c>, the
-/// same build as this one), <c>redis-server</c> or <c>garnet-server</c> on a free port, optionally pinned to a
-/// core with <c>taskset</c>. Killed on dispose, and, as a last resort, when this process exits.
+/// same build as this one), a reference server (<see cref="ReferenceServers"/>, given port 0), both found by the
+/// readiness line they print, or <c>redis-server</c> or <c>garnet-server</c> on a free port; optionally pinned to
+/// a core with <c>taskset</c>. Killed on dispose, and, as a last resort, when this process exits.
 /// </summary>
 /// <remarks>Its output is read (and all but the last lines dropped) so that it never blocks on a full pipe.</remarks>
 public sealed partial class SpawnedServer : IAsyncDisposable
@@ -38,7 +39,7 @@ public sealed partial class SpawnedServer : IAsyncDisposable
         _process = process;
     }
 
-    /// <summary>The target's name: the model, <c>redis</c> or <c>garnet</c>.</summary>
+    /// <summary>The target's name, as <c>--spawn</c> names it.</summary>
     public string Name { get; }
 
     /// <summary>The server's process id (taskset replaces itself with the server, so it is the server's).</summary>
@@ -65,41 +66,23 @@ public sealed partial class SpawnedServer : IAsyncDisposable
     /// Starts <c>serve --model <paramref name="model"/> --port 0</c> and waits for its readiness line.
     /// Throws <see cref="InvalidOperationException"/> with the server's output when it does not come.
     /// </summary>
-    public static async Task<(SpawnedServer Server, BenchTarget Target)> StartModelAsync(ProgramCommand self, string model, int? core, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<(SpawnedServer Server, BenchTarget Target)> StartModelAsync(ProgramCommand self, string model, int? core, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(self);
-        var server = Start(model, self.FileName, [.. self.Prefix, "serve", "--model", model, "--host", "127.0.0.1", "--port", "0"], core);
-        try
-        {
-            string line;
-            try
-            {
-                line = await server._readiness.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                throw new InvalidOperationException($"sharedlist serve --model {model} did not print its readiness line within {timeout.TotalSeconds} s: {server.Output}");
-            }
-            catch (InvalidOperationException e)
-            {
-                // Give its last words a moment to be read: they say why (a bad option, a port in use…).
-                await server._process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-                throw new InvalidOperationException($"sharedlist serve --model {model}: {e.Message}: {server.Output}", e);
-            }
+        return StartLineAsync(model, $"sharedlist serve --model {model}", self.FileName, [.. self.Prefix, "serve", "--model", model, "--host", "127.0.0.1", "--port", "0"], core, timeout, cancellationToken);
+    }
 
-            var match = ReadinessLine().Match(line);
-            if (!match.Success)
-            {
-                throw new InvalidOperationException($"sharedlist serve --model {model} printed '{line}' instead of its readiness line: {server.Output}");
-            }
-
-            return (server, new BenchTarget(model, IPEndPoint.Parse(match.Groups["endpoint"].Value), LoadProtocol.Line, server.Pid));
-        }
-        catch
-        {
-            await server.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+    /// <summary>
+    /// Starts a reference server (<see cref="SpawnKind.References"/>) as <paramref name="command"/> <c>0</c>, and
+    /// waits for the readiness line it prints like ours. <paramref name="command"/> comes from
+    /// <see cref="ReferenceServers.PrepareAsync"/>. Throws <see cref="InvalidOperationException"/> with the
+    /// server's output when the line does not come.
+    /// </summary>
+    public static Task<(SpawnedServer Server, BenchTarget Target)> StartReferenceAsync(string kind, ProgramCommand command, int? core, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var description = string.Join(' ', [Path.GetFileName(command.FileName), .. command.Prefix.Select(Path.GetFileName)]);
+        return StartLineAsync(kind, $"{kind} ({description})", command.FileName, [.. command.Prefix, "0"], core, timeout, cancellationToken);
     }
 
     /// <summary>
@@ -119,6 +102,46 @@ public sealed partial class SpawnedServer : IAsyncDisposable
             var endPoint = new IPEndPoint(IPAddress.Loopback, port);
             await WaitUntilAcceptingAsync(server, endPoint, timeout, cancellationToken).ConfigureAwait(false);
             return (server, new BenchTarget(kind, endPoint, LoadProtocol.Resp, server.Pid));
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts a server that speaks our line protocol and prints our readiness line, <c>listening on ADDR:PORT
+    /// (NAME)</c>, with the port it bound; waits for that line and returns where it listens.
+    /// </summary>
+    private static async Task<(SpawnedServer Server, BenchTarget Target)> StartLineAsync(string name, string description, string program, IReadOnlyList<string> arguments, int? core, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var server = Start(name, program, arguments, core);
+        try
+        {
+            string line;
+            try
+            {
+                line = await server._readiness.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new InvalidOperationException($"{description} did not print its readiness line within {timeout.TotalSeconds} s: {server.Output}");
+            }
+            catch (InvalidOperationException e)
+            {
+                // Give its last words a moment to be read: they say why (a bad option, a port in use…).
+                await server._process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                throw new InvalidOperationException($"{description}: {e.Message}: {server.Output}", e);
+            }
+
+            var match = ReadinessLine().Match(line);
+            if (!match.Success)
+            {
+                throw new InvalidOperationException($"{description} printed '{line}' instead of its readiness line: {server.Output}");
+            }
+
+            return (server, new BenchTarget(name, IPEndPoint.Parse(match.Groups["endpoint"].Value), LoadProtocol.Line, server.Pid));
         }
         catch
         {

@@ -18,7 +18,7 @@ internal static class BenchCommand
 {
     private static readonly BenchPlan Defaults = new();
 
-    private static readonly Option<string> Spawn = new("--spawn") { Description = $"Start these servers and load each in turn: {string.Join(", ", SpawnKind.All)} (redis and garnet when installed). Without it, load --host/--port." };
+    private static readonly Option<string> Spawn = new("--spawn") { Description = $"Start these servers and load each in turn: {string.Join(", ", SpawnKind.All)}. ceiling (a bare C epoll loop that stores nothing) needs gcc, the python-* ones (the lab's servers) python3, redis and garnet their servers; each is skipped with a note when missing. Without it, load --host/--port." };
 
     private static readonly Option<string> Host = new("--host") { Description = "Address of a running server to load (without --spawn).", DefaultValueFactory = _ => "127.0.0.1" };
 

@@ -54,6 +54,75 @@ public sealed class BenchCliTests
         }
     }
 
+    [Fact]
+    public async Task The_reference_servers_are_built_and_run_from_the_build_output_and_none_is_left_behind()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
+        var tag = Guid.NewGuid().ToString("N");
+
+        // An empty cache: the ceiling is compiled by this run, not found from an earlier one.
+        var cache = Directory.CreateTempSubdirectory("bench-cache-").FullName;
+        try
+        {
+            ProcessRun run;
+            await using (var bench = CliProcess.Start(
+                new Dictionary<string, string> { ["SHAREDLIST_BENCH_TEST_TAG"] = tag, ["XDG_CACHE_HOME"] = cache },
+                "bench", "--spawn", "ceiling,python-select,python-threading", "--duration", "0.3", "--warmup", "0.1", "--connections", "2", "--json", json))
+            {
+                run = await bench.RunToEndAsync(string.Empty, Timeout);
+            }
+
+            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stderr: {run.Error}");
+            Assert.DoesNotContain("skipped", run.Error, StringComparison.Ordinal);
+
+            using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            var points = document.RootElement.GetProperty("points").EnumerateArray().ToList();
+            Assert.Equal(["ceiling", "python-select", "python-threading"], points.Select(p => p.GetProperty("target").GetString()));
+            foreach (var point in points)
+            {
+                Assert.Equal(0, point.GetProperty("errors").GetInt64());
+                Assert.True(point.GetProperty("requests").GetInt64() > 0);
+                Assert.Equal(JsonValueKind.Number, point.GetProperty("server_cpu_us_per_request").ValueKind);
+            }
+
+            Assert.Empty(ProcessesTagged(tag));
+            Assert.Single(Directory.GetFiles(Path.Combine(cache, "sharedlist", "bench"), "ceiling-*"), f => !f.EndsWith(".c", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(json);
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_reference_server_whose_compiler_or_interpreter_is_missing_is_skipped_with_a_note()
+    {
+        // A PATH with neither gcc nor python3, and an empty cache, so no earlier build of the ceiling is found.
+        var empty = Directory.CreateTempSubdirectory("bench-path-").FullName;
+        try
+        {
+            ProcessRun run;
+            await using (var bench = CliProcess.Start(
+                new Dictionary<string, string> { ["PATH"] = empty, ["XDG_CACHE_HOME"] = empty },
+                "bench", "--spawn", "ceiling,async,python-select,python-threading", "--duration", "0.2", "--warmup", "0", "--connections", "1"))
+            {
+                run = await bench.RunToEndAsync(string.Empty, Timeout);
+            }
+
+            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stderr: {run.Error}");
+            Assert.Contains("ceiling: skipped, gcc is not installed", run.Error, StringComparison.Ordinal);
+            Assert.Contains("python-select: skipped, python3 is not installed", run.Error, StringComparison.Ordinal);
+            Assert.Contains("python-threading: skipped, python3 is not installed", run.Error, StringComparison.Ordinal);
+            Assert.Contains(run.Output, line => line.Contains("async", StringComparison.Ordinal));
+            Assert.DoesNotContain(run.Output, line => line.Contains("python", StringComparison.Ordinal) || line.Contains("ceiling", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("--connections", "0", "out of range")]
     [InlineData("--connections", "1,x", "not a whole number")]

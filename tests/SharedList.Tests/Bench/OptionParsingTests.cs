@@ -55,9 +55,17 @@ public sealed class OptionParsingTests
     }
 
     [Fact]
-    public void Spawn_takes_the_models_redis_and_garnet_once_each()
+    public void Spawn_takes_the_models_the_reference_servers_redis_and_garnet_once_each()
     {
         Assert.Equal(["async", "select", "redis"], SpawnKind.TryParseList("async, SELECT,redis", out _));
+        Assert.Equal(["ceiling", "python-select", "python-threading", "threading"], SpawnKind.TryParseList("ceiling,Python-Select, python-threading,threading", out _));
+        Assert.Null(SpawnKind.TryParseList("python", out var partial));
+        Assert.Contains("ceiling, python-select, python-threading, redis, garnet", partial, StringComparison.Ordinal);
+        Assert.Null(SpawnKind.TryParseList("ceiling,CEILING", out var ceilingTwice));
+        Assert.Contains("twice", ceilingTwice, StringComparison.Ordinal);
+        Assert.True(SpawnKind.IsReference("python-threading"));
+        Assert.False(SpawnKind.IsReference("threading"));
+        Assert.False(SpawnKind.IsModel("ceiling"));
         Assert.Null(SpawnKind.TryParseList("async,forking", out var unknown));
         Assert.Contains("unknown", unknown, StringComparison.Ordinal);
         Assert.Null(SpawnKind.TryParseList("async,async", out var twice));
