@@ -46,10 +46,10 @@ public static class ReportCharts
         {
             var cell = summaries.Where(s => s.Pipeline == pipeline).ToList();
             var present = targets.Where(t => cell.Any(s => s.Target == t)).ToList();
-            List<ChartSeries> SeriesOf(Func<PointSummary, ChartPoint?> point) => [.. present.Select(t => new ChartSeries(t, ColorOf(t), [.. cell
-                .Where(s => s.Target == t)
-                .Select(point)
-                .OfType<ChartPoint>()]))];
+            // A target with nothing to plot (no CPU reading for a server not started here) gets no line at all.
+            List<ChartSeries> SeriesOf(Func<PointSummary, ChartPoint?> point) => [.. present
+                .Select(t => new ChartSeries(t, ColorOf(t), [.. cell.Where(s => s.Target == t).Select(point).OfType<ChartPoint>()]))
+                .Where(series => series.Points.Count > 0)];
 
             var throughput = SeriesOf(s => new ChartPoint(s.Connections, s.Throughput / 1e3, s.ThroughputMin / 1e3, s.ThroughputMax / 1e3, s.LoadSaturated));
             var latency = SeriesOf(s => new ChartPoint(s.Connections, s.P99Micros * latencyScale, s.P99Min * latencyScale, s.P99Max * latencyScale, s.LoadSaturated));

@@ -54,11 +54,13 @@ internal static class BenchCommand
 
     private static readonly Option<FileInfo> Report = new("--report") { Description = "Write a self-contained HTML report (SVG charts, the table, parameters, machine) to this file." };
 
+    private static readonly Option<DirectoryInfo> Charts = new("--charts") { Description = "Write each chart as a standalone SVG file into this folder (created if missing): throughput-pN.svg, p99-pN.svg, server-cpu-pN.svg per pipeline depth N." };
+
     public static Command Create()
     {
         var command = new Command("bench", "Load a shared-list server (or Redis/Garnet) closed-loop and report throughput, latency percentiles, errors and server CPU per request. It clears the target's list before each point.")
         {
-            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Payload, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report,
+            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Payload, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report, Charts,
         };
         Validate(Spawn, text => SpawnKind.TryParseList(text, out var error) is null ? error : null);
         Validate(Connections, text => NumberList.TryParse(text, "--connections", 1, 60_000, out var error) is null ? error : null);
@@ -179,6 +181,15 @@ internal static class BenchCommand
         {
             using var writer = new StreamWriter(csv.FullName);
             ResultFiles.WriteCsv(writer, report.Points);
+        }
+
+        if (parse.GetValue(Charts) is { } folder)
+        {
+            folder.Create();
+            foreach (var chart in ReportCharts.Build(report.Summaries))
+            {
+                File.WriteAllText(Path.Combine(folder.FullName, chart.FileName), chart.Svg);
+            }
         }
 
         if (parse.GetValue(Report) is { } html)

@@ -9,17 +9,18 @@ public sealed class BenchCliTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     [Fact]
-    public async Task A_spawned_run_writes_every_point_as_json_and_a_report_and_leaves_no_server_behind()
+    public async Task A_spawned_run_writes_every_point_as_json_a_report_and_chart_files_and_leaves_no_server_behind()
     {
         var json = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
         var report = Path.ChangeExtension(json, ".html");
+        var charts = Path.ChangeExtension(json, ".charts");
         var tag = Guid.NewGuid().ToString("N");
         try
         {
             ProcessRun run;
             await using (var bench = CliProcess.Start(
                 new Dictionary<string, string> { ["SHAREDLIST_BENCH_TEST_TAG"] = tag },
-                "bench", "--spawn", "async,select", "--duration", "0.5", "--warmup", "0.2", "--connections", "1,4", "--json", json, "--report", report))
+                "bench", "--spawn", "async,select", "--duration", "0.5", "--warmup", "0.2", "--connections", "1,4", "--json", json, "--report", report, "--charts", charts))
             {
                 run = await bench.RunToEndAsync(string.Empty, Timeout);
             }
@@ -43,6 +44,8 @@ public sealed class BenchCliTests
             var html = await File.ReadAllTextAsync(report);
             Assert.Equal(2, html.Split("<svg", StringSplitOptions.None).Length - 1);
             Assert.Contains("data-target=\"select\"", html, StringComparison.Ordinal);
+            Assert.Equal(["p99-p1.svg", "server-cpu-p1.svg", "throughput-p1.svg"], Directory.GetFiles(charts).Select(Path.GetFileName).Order());
+            Assert.All(Directory.GetFiles(charts), file => Assert.Equal("http://www.w3.org/2000/svg", System.Xml.Linq.XDocument.Load(file).Root!.Name.NamespaceName));
 
             // The spawned servers inherited the tag: none of them may outlive the run.
             Assert.Empty(ProcessesTagged(tag));
@@ -51,6 +54,10 @@ public sealed class BenchCliTests
         {
             File.Delete(json);
             File.Delete(report);
+            if (Directory.Exists(charts))
+            {
+                Directory.Delete(charts, recursive: true);
+            }
         }
     }
 

@@ -48,6 +48,26 @@ public sealed partial class ReportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_chart_files_are_three_standalone_svgs_per_pipeline_and_the_cpu_chart_draws_lower_cpu_lower()
+    {
+        var charts = ReportCharts.Build(Summaries(Targets, [1, 16]));
+
+        Assert.Equal(
+            ["throughput-p1.svg", "p99-p1.svg", "server-cpu-p1.svg", "throughput-p16.svg", "p99-p16.svg", "server-cpu-p16.svg"],
+            charts.Select(c => c.FileName));
+        foreach (var chart in charts)
+        {
+            Assert.Equal(Svg + "svg", XDocument.Parse(chart.Svg).Root!.Name);
+        }
+
+        // Summaries gives garnet less CPU per request than redis, and none for async (not measured): no line.
+        var cpu = XDocument.Parse(charts.First(c => c.Kind == ChartKind.ServerCpu).Svg).Root!;
+        var lines = cpu.Descendants(Svg + "polyline").ToDictionary(l => (string)l.Attribute("data-target")!, Points);
+        Assert.Equal(["redis", "garnet"], lines.Keys);
+        Assert.True(lines["garnet"][0].Y > lines["redis"][0].Y, "less CPU is drawn lower");
+    }
+
+    [Fact]
     public void A_higher_throughput_is_drawn_higher()
     {
         // garnet > redis > async at every connection count, and each grows with connections.
