@@ -27,14 +27,17 @@ internal sealed class SelectClient(Socket socket, ISession session, ConnectionCo
     /// </summary>
     public bool WantsToWrite => _output.HasPending || _sessionHasMore;
 
-    /// <summary>Reads what arrived, runs the session, sends what it can. Returns false to close.</summary>
-    public bool OnReadable()
+    /// <summary>
+    /// Reads what arrived and runs the session. Its replies are sent by <see cref="OnWritable"/>, which the loop
+    /// calls once every ready client has been read, so replies to many clients go out together.
+    /// </summary>
+    public void OnReadable()
     {
         var space = _input.GetReceiveSpace();
         var received = Socket.Receive(space.Array!, space.Offset, space.Count, SocketFlags.None, out var error);
         if (error == SocketError.WouldBlock)
         {
-            return true;
+            return;
         }
 
         if (error != SocketError.Success)
@@ -45,7 +48,6 @@ internal sealed class SelectClient(Socket socket, ISession session, ConnectionCo
         _input.Commit(received);
         _inputCompleted = received == 0;
         RunSession();
-        return OnWritable();
     }
 
     /// <summary>

@@ -26,8 +26,14 @@ public sealed class SelectServer : StreamServer
 {
     private const int AcceptsPerIteration = 64;
 
+    /// <summary>How often connection deadlines are checked when any bound is set (a pass over every client each iteration cost more than the requests did at 500 clients).</summary>
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly WakeUpSocket _wakeUp = new();
     private readonly Dictionary<Socket, SelectClient> _clients = [];
+    private readonly List<SelectClient> _served = [];
+    private readonly bool _sweeps;
+    private long _nextSweep;
     private readonly AcceptBackoff _acceptBackoff;
     private long _acceptPausedUntil;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -41,6 +47,7 @@ public sealed class SelectServer : StreamServer
         : base(endPoint, sessions, RefuseTls(options), logger)
     {
         _acceptBackoff = new AcceptBackoff(Logger);
+        _sweeps = Options.Timeouts.Idle > TimeSpan.Zero || Options.Timeouts.Stall > TimeSpan.Zero;
         ListenSocket.Blocking = false;
     }
 
@@ -107,20 +114,14 @@ public sealed class SelectServer : StreamServer
                     readable.Add(ListenSocket);
                 }
 
-                // Wake up for the nearest connection deadline, or when a paused accept may resume.
-                var wait = _listenerClosed || accepting ? (TimeSpan?)null : TimeSpan.FromMilliseconds(_acceptPausedUntil - Environment.TickCount64);
                 foreach (var client in _clients.Values)
                 {
                     (client.WantsToWrite ? writable : readable).Add(client.Socket);
-                    if (client.Clock.Remaining() is { } remaining && (wait is null || remaining < wait))
-                    {
-                        wait = remaining;
-                    }
                 }
 
                 try
                 {
-                    Socket.Select(readable, writable, null, wait is { } w ? (int)Math.Clamp(w.Ticks / 10, 0, int.MaxValue) : -1);
+                    Socket.Select(readable, writable, null, WaitMicroseconds(accepting));
                 }
                 catch (ObjectDisposedException) when (_stopAccepting)
                 {
@@ -138,12 +139,20 @@ public sealed class SelectServer : StreamServer
                     {
                         AcceptPending();
                     }
-                    else if (_clients.TryGetValue(socket, out var client))
+                    else if (_clients.TryGetValue(socket, out var client) && Serve(client, static c => { c.OnReadable(); return true; }))
                     {
-                        Serve(client, static c => c.OnReadable());
+                        _served.Add(client);
                     }
                 }
 
+                // Replies go out once every ready client was read, as Redis sends them before it sleeps: a client
+                // process with many connections (a load generator, a pool) then wakes once for many replies.
+                foreach (var client in _served)
+                {
+                    Serve(client, static c => c.OnWritable());
+                }
+
+                _served.Clear();
                 foreach (var socket in writable)
                 {
                     if (_clients.TryGetValue(socket, out var client))
@@ -152,7 +161,11 @@ public sealed class SelectServer : StreamServer
                     }
                 }
 
-                CloseExpired();
+                if (_sweeps && Environment.TickCount64 >= _nextSweep)
+                {
+                    _nextSweep = Environment.TickCount64 + (long)SweepInterval.TotalMilliseconds;
+                    CloseExpired();
+                }
             }
         }
         catch (Exception e)
@@ -168,6 +181,18 @@ public sealed class SelectServer : StreamServer
             _wakeUp.Dispose();
             _ended.TrySetResult();
         }
+    }
+
+    // Until the next deadline sweep (when bounds are set) or the end of an accept pause; forever when neither applies.
+    private int WaitMicroseconds(bool accepting)
+    {
+        var until = _sweeps ? _nextSweep : long.MaxValue;
+        if (!_listenerClosed && !accepting)
+        {
+            until = Math.Min(until, _acceptPausedUntil);
+        }
+
+        return until == long.MaxValue ? -1 : (int)Math.Clamp((until - Environment.TickCount64) * 1000, 0, int.MaxValue);
     }
 
     private void AcceptPending()
@@ -217,7 +242,8 @@ public sealed class SelectServer : StreamServer
         _acceptPausedUntil = Environment.TickCount64 + (long)AcceptBackoff.Pause.TotalMilliseconds;
     }
 
-    private void Serve(SelectClient client, Func<SelectClient, bool> step)
+    // True when the client is still open afterwards.
+    private bool Serve(SelectClient client, Func<SelectClient, bool> step)
     {
         bool keepOpen;
         try
@@ -234,6 +260,8 @@ public sealed class SelectServer : StreamServer
         {
             Close(client);
         }
+
+        return keepOpen;
     }
 
     private void CloseExpired()
