@@ -1,0 +1,67 @@
+using System.Globalization;
+using SharedList.Bench.Targets;
+
+namespace SharedList.Bench.Memory;
+
+/// <summary>
+/// What <c>sharedlist bench --memory</c> was asked to do: the servers to start, how many idle connections and
+/// items to measure them with, the repeats and the pinning.
+/// </summary>
+public sealed record MemoryPlan
+{
+    /// <summary>Default of <see cref="IdleConnections"/>.</summary>
+    public const int DefaultIdleConnections = 10_000;
+
+    /// <summary>Default of <see cref="Items"/>.</summary>
+    public const int DefaultItems = 1_000_000;
+
+    /// <summary>Connections each server is given beyond <see cref="IdleConnections"/>: the warm-up's and the filler's.</summary>
+    public const int SpareConnections = 100;
+
+    /// <summary>Servers to start (<see cref="SpawnKind.All"/>).</summary>
+    public IReadOnlyList<string> Spawn { get; init; } = [];
+
+    /// <summary>Idle connections to open; 0 skips that measurement.</summary>
+    public int IdleConnections { get; init; } = DefaultIdleConnections;
+
+    /// <summary>Items to append; 0 skips that measurement.</summary>
+    public int Items { get; init; } = DefaultItems;
+
+    public int PayloadBytes { get; init; } = 16;
+
+    /// <summary>Rounds over the targets, interleaved.</summary>
+    public int Repeat { get; init; } = 1;
+
+    /// <summary>Pin spawned servers to core 1 and this process to core 0 with taskset.</summary>
+    public bool PinCpu { get; init; }
+
+    /// <summary>The RESP list key.</summary>
+    public string Key { get; init; } = "sharedlist:bench";
+
+    /// <summary>How to start <c>sharedlist serve</c>: normally this very program.</summary>
+    public ProgramCommand? Self { get; init; }
+
+    /// <summary>How long a spawned server may take to be ready.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long to wait for a server's memory to stop changing before taking the last reading anyway.</summary>
+    public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long opening the idle connections, their requests, or the appends may take.</summary>
+    public TimeSpan StepTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The plan as (name, value) pairs, option names as on the command line.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Describe()
+    {
+        static KeyValuePair<string, string> Pair(string name, FormattableString value) => new(name, value.ToString(CultureInfo.InvariantCulture));
+        return
+        [
+            Pair("--spawn", $"{string.Join(", ", Spawn)}"),
+            Pair("--idle-connections", $"{IdleConnections:N0}"),
+            Pair("--items", $"{Items:N0}"),
+            Pair("--payload", $"{PayloadBytes} bytes"),
+            Pair("--repeat", $"{Repeat}"),
+            Pair("--cpu", $"{(PinCpu ? "servers on core 1, load on core 0" : "off")}"),
+        ];
+    }
+}
