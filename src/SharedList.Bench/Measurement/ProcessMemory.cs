@@ -10,14 +10,11 @@ namespace SharedList.Bench.Measurement;
 public static class ProcessMemory
 {
     /// <summary>How often <see cref="SettleAsync"/> reads.</summary>
-    public static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>Consecutive readings that must agree (within <see cref="SettleTolerance"/>) for the memory to count as settled.</summary>
-    public const int SettleReadings = 5;
+    public static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// How far apart the last <see cref="SettleReadings"/> readings may be, in bytes: a few pages of jitter (a
-    /// timer, a log line) must not hold the wait up; growth that goes on over a second must.
+    /// How far apart the readings of the settle window may be, in bytes: a few pages of jitter (a timer, a log
+    /// line) must not hold the wait up; growth or shrinking that goes on must.
     /// </summary>
     public const long SettleTolerance = 256 * 1024;
 
@@ -38,24 +35,25 @@ public static class ProcessMemory
     public static MemoryReading? ReadSelf() => Read(Environment.ProcessId);
 
     /// <summary>
-    /// Reads every <see cref="SettleInterval"/> until the last <see cref="SettleReadings"/> readings lie within
-    /// <see cref="SettleTolerance"/> of each other, or <paramref name="timeout"/> passes; returns the last
-    /// reading and whether it settled. Throws <see cref="InvalidOperationException"/> when the process is gone.
+    /// Reads every <see cref="SettleInterval"/> until the readings of the last <paramref name="window"/> lie
+    /// within <see cref="SettleTolerance"/> of each other, or <paramref name="timeout"/> passes; returns the
+    /// last reading and whether it settled. Throws <see cref="InvalidOperationException"/> when the process is gone.
     /// </summary>
-    public static async Task<(MemoryReading Reading, bool Settled)> SettleAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<(MemoryReading Reading, bool Settled)> SettleAsync(int pid, TimeSpan window, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var readings = (int)Math.Ceiling(window / SettleInterval) + 1;
         var started = Stopwatch.GetTimestamp();
         var recent = new Queue<long>();
         while (true)
         {
             var reading = Read(pid) ?? throw new InvalidOperationException($"the memory of process {pid} cannot be read: has it exited?");
             recent.Enqueue(reading.RssBytes);
-            if (recent.Count > SettleReadings)
+            if (recent.Count > readings)
             {
                 recent.Dequeue();
             }
 
-            if (recent.Count == SettleReadings && recent.Max() - recent.Min() <= SettleTolerance)
+            if (recent.Count == readings && recent.Max() - recent.Min() <= SettleTolerance)
             {
                 return (reading, true);
             }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SharedList.Bench.Targets;
 
 namespace SharedList.Bench.Memory;
@@ -44,24 +43,16 @@ public sealed record MemoryPlan
     /// <summary>How long a spawned server may take to be ready.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long to wait for a server's memory to stop changing before taking the last reading anyway.</summary>
-    public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a server's memory must stay unchanged before it is read. Long enough to see through a plateau:
+    /// Redis frees an idle client's query buffer only once it has been idle for 2 s, and jemalloc returns the
+    /// pages over the following seconds.
+    /// </summary>
+    public TimeSpan SettleWindow { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long to wait for a server's memory to settle before taking the last reading anyway: at least a minute, and 6 windows.</summary>
+    public TimeSpan SettleTimeout => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(1).Ticks, SettleWindow.Ticks * 6));
 
     /// <summary>How long opening the idle connections, their requests, or the appends may take.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>The plan as (name, value) pairs, option names as on the command line.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Describe()
-    {
-        static KeyValuePair<string, string> Pair(string name, FormattableString value) => new(name, value.ToString(CultureInfo.InvariantCulture));
-        return
-        [
-            Pair("--spawn", $"{string.Join(", ", Spawn)}"),
-            Pair("--idle-connections", $"{IdleConnections:N0}"),
-            Pair("--items", $"{Items:N0}"),
-            Pair("--payload", $"{PayloadBytes} bytes"),
-            Pair("--repeat", $"{Repeat}"),
-            Pair("--cpu", $"{(PinCpu ? "servers on core 1, load on core 0" : "off")}"),
-        ];
-    }
 }

@@ -202,7 +202,7 @@ public static class MemorySession
         public async Task<MemoryReading> SettleAsync(int pid, string when)
         {
             Report($"waiting for the memory to settle {when}");
-            var (reading, settled) = await ProcessMemory.SettleAsync(pid, plan.SettleTimeout, cancellationToken).ConfigureAwait(false);
+            var (reading, settled) = await ProcessMemory.SettleAsync(pid, plan.SettleWindow, plan.SettleTimeout, cancellationToken).ConfigureAwait(false);
             if (!settled)
             {
                 Unsettled.Add(when);

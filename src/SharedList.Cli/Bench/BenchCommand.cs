@@ -63,16 +63,18 @@ internal static class BenchCommand
 
     private static readonly Option<int> Items = new("--items") { Description = "With --memory: items of --payload bytes to append; 0 skips.", DefaultValueFactory = _ => MemoryPlan.DefaultItems };
 
+    private static readonly Option<double> Settle = new("--settle") { Description = "With --memory: seconds a server's memory must stay unchanged (within 256 KB) before it is read.", DefaultValueFactory = _ => new MemoryPlan().SettleWindow.TotalSeconds };
+
     // What only the throughput matrix uses: refused with --memory rather than silently ignored.
     private static readonly Option[] ThroughputOnly = [Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Mix, Engine, Threads, Report];
 
-    private static readonly Option[] MemoryOnly = [IdleConnections, Items];
+    private static readonly Option[] MemoryOnly = [IdleConnections, Items, Settle];
 
     public static Command Create()
     {
         var command = new Command("bench", "Load a shared-list server (or Redis/Garnet) closed-loop and report throughput, latency percentiles, errors and server CPU per request. It clears the target's list before each point. With --memory: what idle connections and items cost each spawned server in memory.")
         {
-            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Payload, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report, Memory, IdleConnections, Items,
+            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Payload, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report, Memory, IdleConnections, Items, Settle,
         };
         Validate(Spawn, text => SpawnKind.TryParseList(text, out var error) is null ? error : null);
         Validate(Connections, text => NumberList.TryParse(text, "--connections", 1, 60_000, out var error) is null ? error : null);
@@ -86,6 +88,7 @@ internal static class BenchCommand
         Range(Port, 1, 65_535);
         Range(IdleConnections, 0, 1_000_000);
         Range(Items, 0, 1_000_000_000);
+        Range(Settle, 0.25, 600);
         command.Validators.Add(ValidateMode);
         command.SetAction((parse, _) => RunAsync(parse));
         return command;
@@ -220,6 +223,7 @@ internal static class BenchCommand
             Repeat = parse.GetValue(Repeat),
             PinCpu = parse.GetValue(Cpu),
             Key = parse.GetValue(Key)!,
+            SettleWindow = TimeSpan.FromSeconds(parse.GetValue(Settle)),
         };
 
         using var stop = new CancellationTokenSource();
