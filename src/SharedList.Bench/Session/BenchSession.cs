@@ -88,7 +88,8 @@ public static class BenchSession
         return BenchPoint.From(target.Name, options, repeat, result);
     }
 
-    private static int? Pin(Action<string> note)
+    /// <summary>Pins this process to <see cref="LoadCore"/> and returns <see cref="ServerCore"/> for the servers; null (with a note) when it cannot.</summary>
+    internal static int? Pin(Action<string> note)
     {
         if (CpuAffinity.TasksetPath is null)
         {
@@ -125,7 +126,7 @@ public static class BenchSession
             if (SpawnKind.IsModel(name))
             {
                 var self = plan.Self ?? ProgramCommand.Self();
-                var (server, target) = await SpawnedServer.StartModelAsync(self, name, serverCore, plan.StartTimeout, cancellationToken).ConfigureAwait(false);
+                var (server, target) = await SpawnedServer.StartModelAsync(self, name, serverCore, [], plan.StartTimeout, cancellationToken).ConfigureAwait(false);
                 servers.Add(server);
                 targets.Add(target);
                 NoteModelLimits(name, plan, note);
@@ -156,7 +157,7 @@ public static class BenchSession
                 continue;
             }
 
-            var (resp, respTarget) = await SpawnedServer.StartRespAsync(name, program, serverCore, plan.StartTimeout, cancellationToken).ConfigureAwait(false);
+            var (resp, respTarget) = await SpawnedServer.StartRespAsync(name, program, serverCore, [], plan.StartTimeout, cancellationToken).ConfigureAwait(false);
             servers.Add(resp);
             targets.Add(respTarget);
         }

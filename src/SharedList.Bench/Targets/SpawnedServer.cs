@@ -63,13 +63,15 @@ public sealed partial class SpawnedServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts <c>serve --model <paramref name="model"/> --port 0</c> and waits for its readiness line.
+    /// Starts <c>serve --model <paramref name="model"/> --port 0</c>, followed by <paramref name="options"/>
+    /// (e.g. <c>--max-connections</c>), and waits for its readiness line.
     /// Throws <see cref="InvalidOperationException"/> with the server's output when it does not come.
     /// </summary>
-    public static Task<(SpawnedServer Server, BenchTarget Target)> StartModelAsync(ProgramCommand self, string model, int? core, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<(SpawnedServer Server, BenchTarget Target)> StartModelAsync(ProgramCommand self, string model, int? core, IReadOnlyList<string> options, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return StartLineAsync(model, $"sharedlist serve --model {model}", self.FileName, [.. self.Prefix, "serve", "--model", model, "--host", "127.0.0.1", "--port", "0"], core, timeout, cancellationToken);
+        ArgumentNullException.ThrowIfNull(options);
+        return StartLineAsync(model, $"sharedlist serve --model {model}", self.FileName, [.. self.Prefix, "serve", "--model", model, "--host", "127.0.0.1", "--port", "0", .. options], core, timeout, cancellationToken);
     }
 
     /// <summary>
@@ -87,15 +89,17 @@ public sealed partial class SpawnedServer : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>redis-server</c> or <c>garnet-server</c> (<paramref name="program"/>) on a free loopback port,
-    /// with no persistence, and waits until it accepts a connection.
+    /// with no persistence and <paramref name="options"/> after ours (e.g. <c>--maxclients</c>), and waits until
+    /// it accepts a connection.
     /// </summary>
-    public static async Task<(SpawnedServer Server, BenchTarget Target)> StartRespAsync(string kind, string program, int? core, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<(SpawnedServer Server, BenchTarget Target)> StartRespAsync(string kind, string program, int? core, IReadOnlyList<string> options, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var port = FreePort();
         var portText = port.ToString(CultureInfo.InvariantCulture);
         string[] arguments = kind == SpawnKind.Redis
-            ? ["--port", portText, "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no"]
-            : ["--port", portText, "--bind", "127.0.0.1"];
+            ? ["--port", portText, "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no", .. options]
+            : ["--port", portText, "--bind", "127.0.0.1", .. options];
         var server = Start(kind, program, arguments, core);
         try
         {

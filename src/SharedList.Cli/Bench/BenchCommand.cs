@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using SharedList.Bench.Load;
+using SharedList.Bench.Memory;
 using SharedList.Bench.Results;
 using SharedList.Bench.Session;
 using SharedList.Bench.Targets;
@@ -12,7 +14,8 @@ namespace SharedList.Cli.Bench;
 /// <summary>
 /// <c>sharedlist bench</c>: closed-loop load against a running server (<c>--host/--port</c>) or against servers
 /// it starts (<c>--spawn</c>), a results table on stdout, progress and notes on stderr, every point in
-/// <c>--json</c>/<c>--csv</c>, an HTML report with charts in <c>--report</c>. Method and options: bench/README.md.
+/// <c>--json</c>/<c>--csv</c>, an HTML report with charts in <c>--report</c>. With <c>--memory</c>, what idle
+/// connections and items cost each spawned server in resident memory instead. Method and options: bench/README.md.
 /// </summary>
 internal static class BenchCommand
 {
@@ -56,11 +59,24 @@ internal static class BenchCommand
 
     private static readonly Option<DirectoryInfo> Charts = new("--charts") { Description = "Write each chart as a standalone SVG file into this folder (created if missing): throughput-pN.svg, p99-pN.svg, server-cpu-pN.svg per pipeline depth N." };
 
+    private static readonly Option<bool> Memory = new("--memory") { Description = "Measure memory instead of throughput: the resident memory each spawned server gains per idle connection and per item (needs --spawn)." };
+
+    private static readonly Option<int> IdleConnections = new("--idle-connections") { Description = "With --memory: connections to open and leave idle after one request each; 0 skips.", DefaultValueFactory = _ => MemoryPlan.DefaultIdleConnections };
+
+    private static readonly Option<int> Items = new("--items") { Description = "With --memory: items of --payload bytes to append; 0 skips.", DefaultValueFactory = _ => MemoryPlan.DefaultItems };
+
+    private static readonly Option<double> Settle = new("--settle") { Description = "With --memory: seconds a server's memory must stay unchanged (within 256 KB) before it is read.", DefaultValueFactory = _ => new MemoryPlan().SettleWindow.TotalSeconds };
+
+    // What only the throughput matrix uses: refused with --memory rather than silently ignored.
+    private static readonly Option[] ThroughputOnly = [Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Mix, Engine, Threads, Report, Charts];
+
+    private static readonly Option[] MemoryOnly = [IdleConnections, Items, Settle];
+
     public static Command Create()
     {
-        var command = new Command("bench", "Load a shared-list server (or Redis/Garnet) closed-loop and report throughput, latency percentiles, errors and server CPU per request. It clears the target's list before each point.")
+        var command = new Command("bench", "Load a shared-list server (or Redis/Garnet) closed-loop and report throughput, latency percentiles, errors and server CPU per request. It clears the target's list before each point. With --memory: what idle connections and items cost each spawned server in memory.")
         {
-            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Payload, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report, Charts,
+            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Payload, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report, Charts, Memory, IdleConnections, Items, Settle,
         };
         Validate(Spawn, text => SpawnKind.TryParseList(text, out var error) is null ? error : null);
         Validate(Connections, text => NumberList.TryParse(text, "--connections", 1, 60_000, out var error) is null ? error : null);
@@ -72,8 +88,41 @@ internal static class BenchCommand
         Range(Repeat, 1, 1_000);
         Range(Threads, 0, 1_024);
         Range(Port, 1, 65_535);
+        Range(IdleConnections, 0, 1_000_000);
+        Range(Items, 0, 1_000_000_000);
+        Range(Settle, 0.25, 600);
+        command.Validators.Add(ValidateMode);
         command.SetAction((parse, _) => RunAsync(parse));
         return command;
+    }
+
+    private static void ValidateMode(CommandResult result)
+    {
+        static bool Given(CommandResult result, Option option) => result.GetResult(option) is { Implicit: false };
+        if (!result.GetValue(Memory))
+        {
+            foreach (var option in MemoryOnly.Where(o => Given(result, o)))
+            {
+                result.AddError($"{option.Name} needs --memory.");
+            }
+
+            return;
+        }
+
+        if (!Given(result, Spawn))
+        {
+            result.AddError("--memory measures servers it starts: add --spawn, e.g. --memory --spawn async,redis.");
+        }
+
+        foreach (var option in ThroughputOnly.Where(o => Given(result, o)))
+        {
+            result.AddError($"{option.Name} is for throughput runs, not --memory.");
+        }
+
+        if (Given(result, IdleConnections) && result.GetValue(IdleConnections) == 0 && Given(result, Items) && result.GetValue(Items) == 0)
+        {
+            result.AddError("--idle-connections 0 and --items 0 leave --memory nothing to measure.");
+        }
     }
 
     private static void Validate(Option<string> option, Func<string?, string?> check) => option.Validators.Add(result =>
@@ -102,6 +151,11 @@ internal static class BenchCommand
 
     private static async Task<int> RunAsync(ParseResult parse)
     {
+        if (parse.GetValue(Memory))
+        {
+            return await RunMemoryAsync(parse).ConfigureAwait(false);
+        }
+
         var plan = new BenchPlan
         {
             Spawn = parse.GetValue(Spawn) is { } spawn ? SpawnKind.TryParseList(spawn, out _)! : [],
@@ -158,6 +212,62 @@ internal static class BenchCommand
         ResultsTable.Write(report);
         WriteFiles(parse, plan, report);
         return 0;
+    }
+
+    private static async Task<int> RunMemoryAsync(ParseResult parse)
+    {
+        var plan = new MemoryPlan
+        {
+            Spawn = SpawnKind.TryParseList(parse.GetValue(Spawn), out _)!,
+            IdleConnections = parse.GetValue(IdleConnections),
+            Items = parse.GetValue(Items),
+            PayloadBytes = parse.GetValue(Payload),
+            Repeat = parse.GetValue(Repeat),
+            PinCpu = parse.GetValue(Cpu),
+            Key = parse.GetValue(Key)!,
+            SettleWindow = TimeSpan.FromSeconds(parse.GetValue(Settle)),
+        };
+
+        using var stop = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Cancel(context, stop));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Cancel(context, stop));
+        var observer = new MemoryProgress();
+        MemoryReport report;
+        try
+        {
+            report = await observer.RunAsync(token => MemorySession.RunAsync(plan, observer, token), stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            report = new MemoryReport(observer.Points, [.. observer.Notes, "interrupted: only the targets measured before the interruption"]);
+            WriteMemoryFiles(parse, report);
+            await Console.Error.WriteLineAsync("interrupted").ConfigureAwait(false);
+            return 130;
+        }
+        catch (Exception e) when (e is InvalidOperationException or SocketException or TimeoutException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        MemoryTable.Write(report, plan);
+        WriteMemoryFiles(parse, report);
+        return 0;
+    }
+
+    private static void WriteMemoryFiles(ParseResult parse, MemoryReport report)
+    {
+        if (parse.GetValue(Json) is { } json)
+        {
+            using var stream = File.Create(json.FullName);
+            ResultFiles.WriteJson(stream, report.Points, report.Notes);
+        }
+
+        if (parse.GetValue(Csv) is { } csv)
+        {
+            using var writer = new StreamWriter(csv.FullName);
+            ResultFiles.WriteCsv(writer, report.Points);
+        }
     }
 
     private static void Cancel(PosixSignalContext context, CancellationTokenSource stop)

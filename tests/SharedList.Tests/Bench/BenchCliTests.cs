@@ -145,7 +145,8 @@ public sealed class BenchCliTests
         Assert.Contains(message, run.Error, StringComparison.Ordinal);
     }
 
-    private static List<int> ProcessesTagged(string tag)
+    /// <summary>Processes whose environment holds <paramref name="tag"/>: the children of a run started with it.</summary>
+    internal static List<int> ProcessesTagged(string tag)
     {
         var found = new List<int>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))

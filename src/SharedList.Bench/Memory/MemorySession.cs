@@ -1,0 +1,236 @@
+using System.Globalization;
+using SharedList.Bench.Measurement;
+using SharedList.Bench.Session;
+using SharedList.Bench.Targets;
+using SharedList.Stores;
+
+namespace SharedList.Bench.Memory;
+
+/// <summary>
+/// Runs a <see cref="MemoryPlan"/>: for each round, each target in turn (A B C A B C …), measures what idle
+/// connections and then items cost a freshly started server, as the growth of its resident memory. Every
+/// server it starts is killed before the next starts, and before it returns or throws, cancellation included.
+/// </summary>
+public static class MemorySession
+{
+    // Descriptors this process needs besides the idle connections: the runtime's own, the servers' pipes, the filler.
+    private const int SpareDescriptors = 64;
+
+    // Connections of the warm-up: enough to run every path a connection takes once, and the server's first few
+    // buffers, so one-time costs (JIT, pools) land in the baseline, not on the measured connections.
+    private const int WarmUpConnections = 8;
+
+    /// <summary>
+    /// Runs the plan. Throws <see cref="InvalidOperationException"/> before starting anything when this process
+    /// cannot open that many connections, and <see cref="OperationCanceledException"/> when cancelled.
+    /// </summary>
+    public static async Task<MemoryReport> RunAsync(MemoryPlan plan, IMemoryObserver observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(observer);
+        CheckDescriptors(plan.IdleConnections);
+        var notes = new List<string>();
+        void Note(string message)
+        {
+            notes.Add(message);
+            observer.Note(message);
+        }
+
+        var serverCore = plan.PinCpu ? BenchSession.Pin(Note) : null;
+        var targets = FindTargets(plan, Note);
+        var points = new List<MemoryPoint>();
+        var total = plan.Repeat * targets.Count;
+        for (var repeat = 1; repeat <= plan.Repeat; repeat++)
+        {
+            foreach (var (name, program) in targets)
+            {
+                observer.PointStarting(points.Count, total, name, repeat);
+                var point = new MemoryPoint { Target = name, Repeat = repeat, PayloadBytes = plan.PayloadBytes, IdleConnections = 0, Items = 0 };
+                var step = new Step(plan, name, program, serverCore, observer, cancellationToken);
+                if (plan.IdleConnections > 0 && ServesManyAtOnce(name))
+                {
+                    point = await MeasureConnectionsAsync(step, point).ConfigureAwait(false);
+                }
+
+                if (plan.Items > 0)
+                {
+                    point = await MeasureItemsAsync(step, point).ConfigureAwait(false);
+                }
+
+                foreach (var unsettled in step.Unsettled)
+                {
+                    Note($"{name} (round {repeat}): the memory had not settled after {plan.SettleTimeout.TotalSeconds:0} s ({unsettled}); the last reading was taken");
+                }
+
+                point = point with { Settled = step.Unsettled.Count == 0 };
+                points.Add(point);
+                observer.PointDone(point);
+            }
+        }
+
+        return new MemoryReport(points, notes);
+    }
+
+    /// <summary>
+    /// Throws <see cref="InvalidOperationException"/> when this process may not open <paramref name="connections"/>
+    /// more sockets (its open-files limit, which a spawned server inherits too).
+    /// </summary>
+    public static void CheckDescriptors(int connections)
+    {
+        if (ProcessMemory.OpenFilesLimit() is not { } limit)
+        {
+            return;
+        }
+
+        var needed = (long)connections + (ProcessMemory.OpenFiles() ?? 0) + SpareDescriptors;
+        if (needed > limit)
+        {
+            throw new InvalidOperationException(
+                $"--idle-connections {connections:N0} needs about {needed:N0} open files, but this process may open only {limit:N0} (ulimit -Hn); " +
+                $"ask for fewer, or raise the hard limit (ulimit -Hn as root, or nofile in /etc/security/limits.conf)");
+        }
+    }
+
+    private static async Task<MemoryPoint> MeasureConnectionsAsync(Step step, MemoryPoint point)
+    {
+        var plan = step.Plan;
+        var count = plan.IdleConnections;
+        await using var server = await step.StartAsync().ConfigureAwait(false);
+        var baseline = await step.SettleAsync(server.Pid, "with no connection").ConfigureAwait(false);
+
+        step.Report($"opening {count:N0} connections");
+        using var connections = await step.WithinStepTimeoutAsync(token => IdleConnections.OpenAsync(server.Target, count, token), $"opening {count:N0} connections").ConfigureAwait(false);
+        var connected = await step.SettleAsync(server.Pid, $"after {count:N0} connects").ConfigureAwait(false);
+
+        step.Report($"one request on each of {count:N0} connections");
+        await step.WithinStepTimeoutAsync(async token => { await connections.RequestOnceAsync(plan.Key, token).ConfigureAwait(false); return true; }, $"one request on each of {count:N0} connections").ConfigureAwait(false);
+        var idle = await step.SettleAsync(server.Pid, $"after {count:N0} requests").ConfigureAwait(false);
+        return point with { IdleConnections = count, Baseline = baseline, Connected = connected, Idle = idle };
+    }
+
+    private static async Task<MemoryPoint> MeasureItemsAsync(Step step, MemoryPoint point)
+    {
+        var plan = step.Plan;
+        await using var server = await step.StartAsync().ConfigureAwait(false);
+        var baseline = await step.SettleAsync(server.Pid, "with an empty list").ConfigureAwait(false);
+
+        step.Report($"appending {plan.Items:N0} items of {plan.PayloadBytes} bytes");
+        await step.WithinStepTimeoutAsync(async token => { await ListFiller.FillAsync(server.Target, plan.Items, plan.PayloadBytes, plan.Key, token).ConfigureAwait(false); return true; }, $"appending {plan.Items:N0} items").ConfigureAwait(false);
+        var filled = await step.SettleAsync(server.Pid, $"after {plan.Items:N0} items").ConfigureAwait(false);
+        return point with { Items = plan.Items, ItemsBaseline = baseline, Filled = filled };
+    }
+
+    // The sequential model serves one connection at a time and the pool model --workers: the rest wait unserved,
+    // so their idle connections cost nothing but say nothing either.
+    private static bool ServesManyAtOnce(string name) => name is not ("sequential" or "pool");
+
+    private static List<(string Name, string? Program)> FindTargets(MemoryPlan plan, Action<string> note)
+    {
+        var targets = new List<(string, string?)>();
+        foreach (var name in plan.Spawn)
+        {
+            if (SpawnKind.IsModel(name))
+            {
+                if (plan.IdleConnections > 0 && !ServesManyAtOnce(name))
+                {
+                    note($"{name}: idle connections not measured, it serves {(name == "sequential" ? "one connection" : "--workers connections")} at a time and leaves the others waiting");
+                }
+
+                targets.Add((name, null));
+            }
+            else if (SpawnedServer.FindProgram(name) is { } program)
+            {
+                targets.Add((name, program));
+            }
+            else
+            {
+                note(name == SpawnKind.Redis
+                    ? "redis: skipped, redis-server is not installed (apt-get install redis-server)"
+                    : "garnet: skipped, garnet-server is not installed (dotnet tool install -g garnet-server)");
+            }
+        }
+
+        return targets.Count > 0 ? targets : throw new InvalidOperationException("no target could be started");
+    }
+
+    /// <summary>One target's measurement: how to start its server, read its memory, bound its steps, and what did not settle.</summary>
+    private sealed class Step(MemoryPlan plan, string name, string? program, int? core, IMemoryObserver observer, CancellationToken cancellationToken)
+    {
+        public MemoryPlan Plan => plan;
+
+        public List<string> Unsettled { get; } = [];
+
+        public void Report(string description) => observer.Step(description);
+
+        /// <summary>A fresh server, given room for the connections and items, warmed up by a few connections.</summary>
+        public async Task<StartedServer> StartAsync()
+        {
+            Report("starting the server");
+            var connections = (plan.IdleConnections + MemoryPlan.SpareConnections).ToString(CultureInfo.InvariantCulture);
+            (SpawnedServer Server, BenchTarget Target) started;
+            if (program is null)
+            {
+                List<string> options = ["--max-connections", connections];
+                if (plan.Items > InMemoryListStore.DefaultMaxItems)
+                {
+                    options.AddRange(["--max-items", plan.Items.ToString(CultureInfo.InvariantCulture)]);
+                }
+
+                started = await SpawnedServer.StartModelAsync(plan.Self ?? ProgramCommand.Self(), name, core, options, plan.StartTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                string[] options = name == SpawnKind.Redis ? ["--maxclients", connections] : [];
+                started = await SpawnedServer.StartRespAsync(name, program, core, options, plan.StartTimeout, cancellationToken).ConfigureAwait(false);
+            }
+
+            var server = new StartedServer(started.Server, started.Target);
+            try
+            {
+                Report("warming up");
+                using var warmUp = await IdleConnections.OpenAsync(server.Target, WarmUpConnections, cancellationToken).ConfigureAwait(false);
+                await warmUp.RequestOnceAsync(plan.Key, cancellationToken).ConfigureAwait(false);
+                return server;
+            }
+            catch
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        public async Task<MemoryReading> SettleAsync(int pid, string when)
+        {
+            Report($"waiting for the memory to settle {when}");
+            var (reading, settled) = await ProcessMemory.SettleAsync(pid, plan.SettleWindow, plan.SettleTimeout, cancellationToken).ConfigureAwait(false);
+            if (!settled)
+            {
+                Unsettled.Add(when);
+            }
+
+            return reading;
+        }
+
+        public async Task<T> WithinStepTimeoutAsync<T>(Func<CancellationToken, Task<T>> step, string what)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(plan.StepTimeout);
+            try
+            {
+                return await step(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{name}: {what} took longer than {plan.StepTimeout.TotalSeconds:0} s");
+            }
+        }
+    }
+
+    /// <summary>A spawned server and where it listens; killed on dispose.</summary>
+    private sealed record StartedServer(SpawnedServer Server, BenchTarget Target) : IAsyncDisposable
+    {
+        public int Pid => Server.Pid;
+
+        public ValueTask DisposeAsync() => Server.DisposeAsync();
+    }
+}
