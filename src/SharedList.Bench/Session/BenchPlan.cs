@@ -32,6 +32,12 @@ public sealed record BenchPlan
 
     public int PayloadBytes { get; init; } = 16;
 
+    /// <summary>
+    /// Items of <see cref="PayloadBytes"/> appended after the list is cleared and before the warm-up of every
+    /// point, so <c>LIST</c> (or <c>LRANGE</c>) is measured on a list of this size. Default 0.
+    /// </summary>
+    public long Prefill { get; init; }
+
     public RequestMix Mix { get; init; } = RequestMix.AppendsOnly;
 
     /// <summary>Rounds over the whole matrix; every target is measured once per point per round.</summary>
@@ -66,6 +72,7 @@ public sealed record BenchPlan
             Pair("--duration", $"{Duration.TotalSeconds} s"),
             Pair("--warmup", $"{Warmup.TotalSeconds} s"),
             Pair("--payload", $"{PayloadBytes} bytes"),
+            Pair("--prefill", $"{Prefill} items"),
             Pair("--mix", $"{Mix}"),
             Pair("--repeat", $"{Repeat}"),
             Pair("--cpu", $"{(PinCpu ? "servers on core 1, load on core 0" : "off")}"),

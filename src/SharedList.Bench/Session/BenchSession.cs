@@ -1,4 +1,5 @@
 using SharedList.Bench.Load;
+using SharedList.Bench.Memory;
 using SharedList.Bench.Measurement;
 using SharedList.Bench.Results;
 using SharedList.Bench.Targets;
@@ -72,6 +73,11 @@ public static class BenchSession
     private static async Task<BenchPoint> RunPointAsync(BenchPlan plan, BenchTarget target, int connections, int pipeline, int repeat, IBenchObserver observer, CancellationToken cancellationToken)
     {
         await ListReset.ClearAsync(target, plan.Key, ClearTimeout, cancellationToken).ConfigureAwait(false);
+        if (plan.Prefill > 0)
+        {
+            await ListFiller.FillAsync(target, plan.Prefill, plan.PayloadBytes, plan.Key, cancellationToken).ConfigureAwait(false);
+        }
+
         var options = new LoadOptions
         {
             EndPoint = target.EndPoint,

@@ -39,6 +39,8 @@ internal static class BenchCommand
 
     private static readonly Option<int> Payload = new("--payload") { Description = "Bytes of each appended item.", DefaultValueFactory = _ => Defaults.PayloadBytes };
 
+    private static readonly Option<int> Prefill = new("--prefill") { Description = "Items of --payload bytes appended after each point's clear and before its warm-up, so LIST is measured on a list that size (e.g. --prefill 100000 --mix list=100).", DefaultValueFactory = _ => 0 };
+
     private static readonly Option<string> Mix = new("--mix") { Description = "Percent of each request kind: append=100, or e.g. append=90,list=10 (LIST / LRANGE key 0 -1).", DefaultValueFactory = _ => RequestMix.AppendsOnly.ToString() };
 
     private static readonly Option<int> Repeat = new("--repeat", "-r") { Description = "Rounds over the whole matrix, targets interleaved; the table shows medians and spread.", DefaultValueFactory = _ => 1 };
@@ -68,7 +70,7 @@ internal static class BenchCommand
     private static readonly Option<double> Settle = new("--settle") { Description = "With --memory: seconds a server's memory must stay unchanged (within 256 KB) before it is read.", DefaultValueFactory = _ => new MemoryPlan().SettleWindow.TotalSeconds };
 
     // What only the throughput matrix uses: refused with --memory rather than silently ignored.
-    private static readonly Option[] ThroughputOnly = [Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Mix, Engine, Threads, Report, Charts];
+    private static readonly Option[] ThroughputOnly = [Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Prefill, Mix, Engine, Threads, Report, Charts];
 
     private static readonly Option[] MemoryOnly = [IdleConnections, Items, Settle];
 
@@ -76,7 +78,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Load a shared-list server (or Redis/Garnet) closed-loop and report throughput, latency percentiles, errors and server CPU per request. It clears the target's list before each point. With --memory: what idle connections and items cost each spawned server in memory.")
         {
-            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Payload, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report, Charts, Memory, IdleConnections, Items, Settle,
+            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Payload, Prefill, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report, Charts, Memory, IdleConnections, Items, Settle,
         };
         Validate(Spawn, text => SpawnKind.TryParseList(text, out var error) is null ? error : null);
         Validate(Connections, text => NumberList.TryParse(text, "--connections", 1, 60_000, out var error) is null ? error : null);
@@ -85,6 +87,7 @@ internal static class BenchCommand
         Range(Duration, 0.01, 86_400);
         Range(Warmup, 0, 86_400);
         Range(Payload, 0, 60_000);
+        Range(Prefill, 0, 10_000_000);
         Range(Repeat, 1, 1_000);
         Range(Threads, 0, 1_024);
         Range(Port, 1, 65_535);
@@ -165,6 +168,7 @@ internal static class BenchCommand
             Duration = TimeSpan.FromSeconds(parse.GetValue(Duration)),
             Warmup = TimeSpan.FromSeconds(parse.GetValue(Warmup)),
             PayloadBytes = parse.GetValue(Payload),
+            Prefill = parse.GetValue(Prefill),
             Mix = RequestMix.TryParse(parse.GetValue(Mix), out _)!,
             Repeat = parse.GetValue(Repeat),
             PinCpu = parse.GetValue(Cpu),
