@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SharedList.Protocol;
 
@@ -65,10 +69,111 @@ internal static class CompactListBody
     /// takes something.
     /// </summary>
     /// <param name="source">A stretch of a body: any cut between two bytes of it is fine.</param>
-    /// <param name="destination">Where the rendered bytes go.</param>
+    /// <param name="destination">Where the rendered bytes go. Bytes past <paramref name="written"/> may be overwritten.</param>
     /// <param name="written">How many bytes were written.</param>
     /// <returns>How many bytes of <paramref name="source"/> were used.</returns>
     public static int Expand(ReadOnlySpan<byte> source, Span<byte> destination, out int written)
+    {
+        var read = 0;
+        written = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ExpandVector256(source, destination, ref read, ref written);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            ExpandVector128(source, destination, ref read, ref written);
+        }
+
+        read += ExpandScalar(source[read..], destination[written..], out var tail);
+        written += tail;
+        return read;
+    }
+
+    // A LIST reply's cost is this loop: items are short, so it finds one marker per vector or so. Each step
+    // stores a whole vector (the bytes past the marker are overwritten by the next step), then the marker's
+    // expansion as one 4-byte store, so it needs a vector plus MaxExpansion bytes of room.
+    private static void ExpandVector256(ReadOnlySpan<byte> source, Span<byte> destination, ref int read, ref int written)
+    {
+        var width = (nuint)Vector256<byte>.Count;
+        if ((nuint)source.Length < width || (nuint)destination.Length < width + MaxExpansion)
+        {
+            return;
+        }
+
+        ref var from = ref MemoryMarshal.GetReference(source);
+        ref var to = ref MemoryMarshal.GetReference(destination);
+        var lastRead = (nuint)source.Length - width;
+        var lastWrite = (nuint)destination.Length - width - MaxExpansion;
+        var markerBound = Vector256.Create((byte)(LastMarker + 1));
+        var r = (nuint)read;
+        var w = (nuint)written;
+        while (r <= lastRead && w <= lastWrite)
+        {
+            var vector = Vector256.LoadUnsafe(ref from, r);
+            var markers = Vector256.LessThan(vector, markerBound).ExtractMostSignificantBits();
+            vector.StoreUnsafe(ref to, w);
+            if (markers == 0)
+            {
+                r += width;
+                w += width;
+                continue;
+            }
+
+            var run = (nuint)BitOperations.TrailingZeroCount(markers);
+            var marker = Unsafe.Add(ref from, r + run);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, w + run), ExpansionWord(marker));
+            r += run + 1;
+            w += run + ExpansionLengths[marker];
+        }
+
+        read = (int)r;
+        written = (int)w;
+    }
+
+    private static void ExpandVector128(ReadOnlySpan<byte> source, Span<byte> destination, ref int read, ref int written)
+    {
+        var width = (nuint)Vector128<byte>.Count;
+        if ((nuint)source.Length < width || (nuint)destination.Length < width + MaxExpansion)
+        {
+            return;
+        }
+
+        ref var from = ref MemoryMarshal.GetReference(source);
+        ref var to = ref MemoryMarshal.GetReference(destination);
+        var lastRead = (nuint)source.Length - width;
+        var lastWrite = (nuint)destination.Length - width - MaxExpansion;
+        var markerBound = Vector128.Create((byte)(LastMarker + 1));
+        var r = (nuint)read;
+        var w = (nuint)written;
+        while (r <= lastRead && w <= lastWrite)
+        {
+            var vector = Vector128.LoadUnsafe(ref from, r);
+            var markers = Vector128.LessThan(vector, markerBound).ExtractMostSignificantBits();
+            vector.StoreUnsafe(ref to, w);
+            if (markers == 0)
+            {
+                r += width;
+                w += width;
+                continue;
+            }
+
+            var run = (nuint)BitOperations.TrailingZeroCount(markers);
+            var marker = Unsafe.Add(ref from, r + run);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, w + run), ExpansionWord(marker));
+            r += run + 1;
+            w += run + ExpansionLengths[marker];
+        }
+
+        read = (int)r;
+        written = (int)w;
+    }
+
+    // The marker's expansion as 4 bytes (a 1-byte one padded), for one unaligned store.
+    private static uint ExpansionWord(byte marker) =>
+        Unsafe.ReadUnaligned<uint>(ref MemoryMarshal.GetReference(Expansions.Slice(marker * MaxExpansion, MaxExpansion)));
+
+    private static int ExpandScalar(ReadOnlySpan<byte> source, Span<byte> destination, out int written)
     {
         var read = 0;
         written = 0;
