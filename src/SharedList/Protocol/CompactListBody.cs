@@ -72,15 +72,19 @@ internal static class CompactListBody
     /// <param name="destination">Where the rendered bytes go. Bytes past <paramref name="written"/> may be overwritten.</param>
     /// <param name="written">How many bytes were written.</param>
     /// <returns>How many bytes of <paramref name="source"/> were used.</returns>
-    public static int Expand(ReadOnlySpan<byte> source, Span<byte> destination, out int written)
+    public static int Expand(ReadOnlySpan<byte> source, Span<byte> destination, out int written) =>
+        Expand(source, destination, out written, Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0);
+
+    /// <summary>As <see cref="Expand(ReadOnlySpan{byte}, Span{byte}, out int)"/> with vectors of <paramref name="vectorBits"/> bits (256, 128, or 0 for none), so each path can be tested on any machine.</summary>
+    internal static int Expand(ReadOnlySpan<byte> source, Span<byte> destination, out int written, int vectorBits)
     {
         var read = 0;
         written = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (vectorBits == 256)
         {
             ExpandVector256(source, destination, ref read, ref written);
         }
-        else if (Vector128.IsHardwareAccelerated)
+        else if (vectorBits == 128)
         {
             ExpandVector128(source, destination, ref read, ref written);
         }
@@ -90,21 +94,24 @@ internal static class CompactListBody
         return read;
     }
 
-    // A LIST reply's cost is this loop: items are short, so it finds one marker per vector or so. Each step
-    // stores a whole vector (the bytes past the marker are overwritten by the next step), then the marker's
-    // expansion as one 4-byte store, so it needs a vector plus MaxExpansion bytes of room.
+    // A LIST reply's cost is this loop. Each step takes one vector of source: it stores it whole, then for each
+    // marker in it (found by bit scanning, not by searching again) the marker's expansion as one 4-byte store
+    // and, right after it, a whole vector of the bytes that follow the marker. Each store overwrites the tail
+    // of the one before, and the next step's first store the last one's. Nothing waits on a load it just
+    // issued, so the markers of a vector are expanded in parallel. A step reads up to two vectors past its
+    // start and writes up to (MaxExpansion + 1) vectors past its output start.
     private static void ExpandVector256(ReadOnlySpan<byte> source, Span<byte> destination, ref int read, ref int written)
     {
         var width = (nuint)Vector256<byte>.Count;
-        if ((nuint)source.Length < width || (nuint)destination.Length < width + MaxExpansion)
+        if ((nuint)source.Length < 2 * width || (nuint)destination.Length < (MaxExpansion + 1) * width)
         {
             return;
         }
 
         ref var from = ref MemoryMarshal.GetReference(source);
         ref var to = ref MemoryMarshal.GetReference(destination);
-        var lastRead = (nuint)source.Length - width;
-        var lastWrite = (nuint)destination.Length - width - MaxExpansion;
+        var lastRead = (nuint)source.Length - (2 * width);
+        var lastWrite = (nuint)destination.Length - ((MaxExpansion + 1) * width);
         var markerBound = Vector256.Create((byte)(LastMarker + 1));
         var r = (nuint)read;
         var w = (nuint)written;
@@ -113,36 +120,38 @@ internal static class CompactListBody
             var vector = Vector256.LoadUnsafe(ref from, r);
             var markers = Vector256.LessThan(vector, markerBound).ExtractMostSignificantBits();
             vector.StoreUnsafe(ref to, w);
-            if (markers == 0)
+            var shift = (nuint)0;
+            while (markers != 0)
             {
-                r += width;
-                w += width;
-                continue;
+                var at = (nuint)BitOperations.TrailingZeroCount(markers);
+                var marker = Unsafe.Add(ref from, r + at);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, w + at + shift), ExpansionWord(marker));
+                shift += ExtraLength(marker);
+                Vector256.LoadUnsafe(ref from, r + at + 1).StoreUnsafe(ref to, w + at + 1 + shift);
+                markers &= markers - 1;
             }
 
-            var run = (nuint)BitOperations.TrailingZeroCount(markers);
-            var marker = Unsafe.Add(ref from, r + run);
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, w + run), ExpansionWord(marker));
-            r += run + 1;
-            w += run + ExpansionLengths[marker];
+            r += width;
+            w += width + shift;
         }
 
         read = (int)r;
         written = (int)w;
     }
 
+    // The same with 16-byte vectors, for machines without 32-byte ones (Arm64).
     private static void ExpandVector128(ReadOnlySpan<byte> source, Span<byte> destination, ref int read, ref int written)
     {
         var width = (nuint)Vector128<byte>.Count;
-        if ((nuint)source.Length < width || (nuint)destination.Length < width + MaxExpansion)
+        if ((nuint)source.Length < 2 * width || (nuint)destination.Length < (MaxExpansion + 1) * width)
         {
             return;
         }
 
         ref var from = ref MemoryMarshal.GetReference(source);
         ref var to = ref MemoryMarshal.GetReference(destination);
-        var lastRead = (nuint)source.Length - width;
-        var lastWrite = (nuint)destination.Length - width - MaxExpansion;
+        var lastRead = (nuint)source.Length - (2 * width);
+        var lastWrite = (nuint)destination.Length - ((MaxExpansion + 1) * width);
         var markerBound = Vector128.Create((byte)(LastMarker + 1));
         var r = (nuint)read;
         var w = (nuint)written;
@@ -151,23 +160,27 @@ internal static class CompactListBody
             var vector = Vector128.LoadUnsafe(ref from, r);
             var markers = Vector128.LessThan(vector, markerBound).ExtractMostSignificantBits();
             vector.StoreUnsafe(ref to, w);
-            if (markers == 0)
+            var shift = (nuint)0;
+            while (markers != 0)
             {
-                r += width;
-                w += width;
-                continue;
+                var at = (nuint)BitOperations.TrailingZeroCount(markers);
+                var marker = Unsafe.Add(ref from, r + at);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, w + at + shift), ExpansionWord(marker));
+                shift += ExtraLength(marker);
+                Vector128.LoadUnsafe(ref from, r + at + 1).StoreUnsafe(ref to, w + at + 1 + shift);
+                markers &= markers - 1;
             }
 
-            var run = (nuint)BitOperations.TrailingZeroCount(markers);
-            var marker = Unsafe.Add(ref from, r + run);
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, w + run), ExpansionWord(marker));
-            r += run + 1;
-            w += run + ExpansionLengths[marker];
+            r += width;
+            w += width + shift;
         }
 
         read = (int)r;
         written = (int)w;
     }
+
+    // How much longer than the marker its expansion is: 0 for a first item's (markers 0 and 1), 3 for the rest.
+    private static nuint ExtraLength(byte marker) => (nuint)((marker + 6) >> 3) * 3;
 
     // The marker's expansion as 4 bytes (a 1-byte one padded), for one unaligned store.
     private static uint ExpansionWord(byte marker) =>

@@ -22,7 +22,18 @@ public class CompactListBodyTests
     }
 
     [Property(MaxTest = 300)]
-    public bool Expanding_in_pieces_writes_the_same_bytes(int seed, byte[] cutChoices, byte[] roomChoices)
+    public bool Expanding_in_pieces_writes_the_same_bytes_with_32_byte_vectors(int seed, byte[] cutChoices, byte[] roomChoices) =>
+        ExpandsInPieces(seed, cutChoices, roomChoices, vectorBits: 256);
+
+    [Property(MaxTest = 300)]
+    public bool Expanding_in_pieces_writes_the_same_bytes_with_16_byte_vectors(int seed, byte[] cutChoices, byte[] roomChoices) =>
+        ExpandsInPieces(seed, cutChoices, roomChoices, vectorBits: 128);
+
+    [Property(MaxTest = 300)]
+    public bool Expanding_in_pieces_writes_the_same_bytes_without_vectors(int seed, byte[] cutChoices, byte[] roomChoices) =>
+        ExpandsInPieces(seed, cutChoices, roomChoices, vectorBits: 0);
+
+    private static bool ExpandsInPieces(int seed, byte[] cutChoices, byte[] roomChoices, int vectorBits)
     {
         var random = new Random(seed);
         var items = Enumerable.Range(0, random.Next(0, 40)).Select(_ => random.Next(4) == 0 ? new string('x', random.Next(20, 90)) : Unicode14Strings.Next(random)).ToArray();
@@ -30,17 +41,17 @@ public class CompactListBodyTests
         var whole = Expanded(body, body.Length, body.Length * 4);
 
         // The source cut anywhere, into destinations of any size from the least that always takes something
-        // to more than a vector's width: the vector and scalar paths both meet both edges.
+        // to more than the vector loops need: the vector and scalar paths both meet both edges.
         var output = new List<byte>();
         var source = body.AsSpan();
         var cuts = new Queue<byte>(cutChoices);
         var rooms = new Queue<byte>(roomChoices);
         for (var steps = 0; !source.IsEmpty && steps <= 4 * body.Length; steps++)
         {
-            var take = cuts.TryDequeue(out var cut) ? Math.Min(source.Length, 1 + (cut % 80)) : source.Length;
-            var room = rooms.TryDequeue(out var r) ? CompactListBody.MaxExpansion + (r % 80) : 64;
+            var take = cuts.TryDequeue(out var cut) ? Math.Min(source.Length, 1 + cut) : source.Length;
+            var room = rooms.TryDequeue(out var r) ? CompactListBody.MaxExpansion + r : 200;
             var destination = new byte[room];
-            var read = CompactListBody.Expand(source[..take], destination, out var written);
+            var read = CompactListBody.Expand(source[..take], destination, out var written, vectorBits);
             if (read == 0 && written == 0)
             {
                 return false;
