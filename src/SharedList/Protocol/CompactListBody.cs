@@ -43,19 +43,32 @@ internal static class CompactListBody
     /// <returns>The item's quote, to pass as <paramref name="previousQuote"/> for the next one and to close the body.</returns>
     public static byte WriteItem(ReadOnlySpan<byte> utf8Item, byte previousQuote, IBufferWriter<byte> output)
     {
-        var quote = PythonListRenderer.ChooseQuote(utf8Item);
-        var marker = (byte)(previousQuote switch
+        ArgumentNullException.ThrowIfNull(output);
+        if (PythonListRenderer.IsPlain(utf8Item))
         {
-            0 => 0,
-            (byte)'\'' => 2,
-            _ => 4,
-        } + (quote == '"' ? 1 : 0));
-        var span = output.GetSpan(1);
-        span[0] = marker;
+            // The common case, and an append's whole cost: one scan, one copy.
+            var length = utf8Item.Length + 1;
+            var span = output.GetSpan(length);
+            span[0] = Marker(previousQuote, (byte)'\'');
+            utf8Item.CopyTo(span[1..]);
+            output.Advance(length);
+            return (byte)'\'';
+        }
+
+        var quote = PythonListRenderer.ChooseQuote(utf8Item);
+        var markerSpan = output.GetSpan(1);
+        markerSpan[0] = Marker(previousQuote, quote);
         output.Advance(1);
         PythonListRenderer.WriteReprContent(utf8Item, quote, output);
         return quote;
     }
+
+    private static byte Marker(byte previousQuote, byte quote) => (byte)(previousQuote switch
+    {
+        0 => 0,
+        (byte)'\'' => 2,
+        _ => 4,
+    } + (quote == '"' ? 1 : 0));
 
     /// <summary>How many bytes <c>str(list)</c> takes for a body of <paramref name="compactLength"/> bytes holding <paramref name="count"/> items.</summary>
     public static long RenderedLength(long compactLength, int count) =>

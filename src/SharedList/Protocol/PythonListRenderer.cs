@@ -122,6 +122,13 @@ public static class PythonListRenderer
         WriteAscii(output, (char)quote);
     }
 
+    /// <summary>
+    /// Whether <c>repr</c> copies the text unchanged between single quotes: it is all printable ASCII, with no
+    /// quote and no backslash. Most list items are; for them <c>repr</c> is a copy.
+    /// </summary>
+    /// <param name="utf8">The text, as UTF-8.</param>
+    public static bool IsPlain(ReadOnlySpan<byte> utf8) => utf8.IndexOfAnyExcept(PlainAsciiBytes) < 0;
+
     /// <summary>The quote <c>repr</c> puts around the text: <c>"</c> when that spares escaping (the text has a <c>'</c> and no <c>"</c>), else <c>'</c>.</summary>
     /// <param name="utf8">The text, as UTF-8.</param>
     public static byte ChooseQuote(ReadOnlySpan<byte> utf8) =>

@@ -154,7 +154,10 @@ internal sealed class ChunkedBuffer : IBufferWriter<byte>
             _chunks = grown;
         }
 
-        _chunks[_chunkCount] = new byte[ChunkSize(_chunkCount)];
+        // On the pinned object heap: chunks live as long as the list, and the GC would otherwise copy each one
+        // up through the generations (that doubled the cost of an append). Uninitialized: no byte is published
+        // before it is written.
+        _chunks[_chunkCount] = GC.AllocateUninitializedArray<byte>(ChunkSize(_chunkCount), pinned: true);
         _chunkCount++;
         _tailUsed = 0;
     }

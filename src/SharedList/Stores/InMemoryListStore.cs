@@ -24,8 +24,8 @@ public sealed class InMemoryListStore : IListStore
     public const int DefaultMaxItems = 10_000_000;
 
     /// <summary>
-    /// The largest chunk: 64 KiB, so a long list wastes at most that much at its tail, and chunks stay below
-    /// the large-object heap's threshold (85,000 bytes), where the GC would not compact them.
+    /// The largest chunk: 64 KiB, so a long list wastes at most that much at its tail, and a new chunk is
+    /// needed only every few thousand short items.
     /// </summary>
     internal const int DefaultMaxChunkBytes = 64 * 1024;
 
