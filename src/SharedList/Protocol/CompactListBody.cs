@@ -36,6 +36,9 @@ internal static class CompactListBody
 
     private static ReadOnlySpan<byte> ExpansionLengths => [1, 1, 4, 4, 4, 4];
 
+    // How much longer than its marker each expansion is.
+    private static ReadOnlySpan<byte> ExtraLengths => [0, 0, 3, 3, 3, 3];
+
     /// <summary>Writes one item of the body.</summary>
     /// <param name="utf8Item">The item as UTF-8; invalid sequences are read as by <see cref="PythonListRenderer.WriteRepr(ReadOnlySpan{byte}, IBufferWriter{byte})"/>.</param>
     /// <param name="previousQuote">The closing quote of the body's last item, or 0 when the body is empty.</param>
@@ -107,24 +110,26 @@ internal static class CompactListBody
         return read;
     }
 
-    // A LIST reply's cost is this loop. Each step takes one vector of source: it stores it whole, then for each
-    // marker in it (found by bit scanning, not by searching again) the marker's expansion as one 4-byte store
+    // A LIST reply's cost is this loop. Each step takes one vector of source and stores it whole; then, for each
+    // marker in it (found by bit scanning, not by searching again), the marker's expansion as one 4-byte store
     // and, right after it, a whole vector of the bytes that follow the marker. Each store overwrites the tail
-    // of the one before, and the next step's first store the last one's. Nothing waits on a load it just
-    // issued, so the markers of a vector are expanded in parallel. A step reads up to two vectors past its
-    // start and writes up to (MaxExpansion + 1) vectors past its output start.
+    // of the one before, and the next step's first store the last one's. No load waits on a store, and the
+    // markers' table lookups need no bounds checks (a marker byte is below 6 by construction). A step reads up
+    // to two vectors and a byte past its start, and writes up to (MaxExpansion + 1) vectors past its output start.
     private static void ExpandVector256(ReadOnlySpan<byte> source, Span<byte> destination, ref int read, ref int written)
     {
-        var width = (nuint)Vector256<byte>.Count;
-        if ((nuint)source.Length < 2 * width || (nuint)destination.Length < (MaxExpansion + 1) * width)
+        const int Width = 32;
+        if (source.Length <= 2 * Width || destination.Length < (MaxExpansion + 1) * Width)
         {
             return;
         }
 
         ref var from = ref MemoryMarshal.GetReference(source);
         ref var to = ref MemoryMarshal.GetReference(destination);
-        var lastRead = (nuint)source.Length - (2 * width);
-        var lastWrite = (nuint)destination.Length - ((MaxExpansion + 1) * width);
+        ref var expansions = ref MemoryMarshal.GetReference(Expansions);
+        ref var extraLengths = ref MemoryMarshal.GetReference(ExtraLengths);
+        var lastRead = (nuint)(source.Length - (2 * Width) - 1);
+        var lastWrite = (nuint)(destination.Length - ((MaxExpansion + 1) * Width));
         var markerBound = Vector256.Create((byte)(LastMarker + 1));
         var r = (nuint)read;
         var w = (nuint)written;
@@ -137,15 +142,17 @@ internal static class CompactListBody
             while (markers != 0)
             {
                 var at = (nuint)BitOperations.TrailingZeroCount(markers);
-                var marker = Unsafe.Add(ref from, r + at);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, w + at + shift), ExpansionWord(marker));
-                shift += ExtraLength(marker);
+                var marker = (nuint)Unsafe.Add(ref from, r + at);
+                Unsafe.WriteUnaligned(
+                    ref Unsafe.Add(ref to, w + at + shift),
+                    Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref expansions, marker * MaxExpansion)));
+                shift += Unsafe.Add(ref extraLengths, marker);
                 Vector256.LoadUnsafe(ref from, r + at + 1).StoreUnsafe(ref to, w + at + 1 + shift);
                 markers &= markers - 1;
             }
 
-            r += width;
-            w += width + shift;
+            r += Width;
+            w += Width + shift;
         }
 
         read = (int)r;
@@ -155,16 +162,18 @@ internal static class CompactListBody
     // The same with 16-byte vectors, for machines without 32-byte ones (Arm64).
     private static void ExpandVector128(ReadOnlySpan<byte> source, Span<byte> destination, ref int read, ref int written)
     {
-        var width = (nuint)Vector128<byte>.Count;
-        if ((nuint)source.Length < 2 * width || (nuint)destination.Length < (MaxExpansion + 1) * width)
+        const int Width = 16;
+        if (source.Length <= 2 * Width || destination.Length < (MaxExpansion + 1) * Width)
         {
             return;
         }
 
         ref var from = ref MemoryMarshal.GetReference(source);
         ref var to = ref MemoryMarshal.GetReference(destination);
-        var lastRead = (nuint)source.Length - (2 * width);
-        var lastWrite = (nuint)destination.Length - ((MaxExpansion + 1) * width);
+        ref var expansions = ref MemoryMarshal.GetReference(Expansions);
+        ref var extraLengths = ref MemoryMarshal.GetReference(ExtraLengths);
+        var lastRead = (nuint)(source.Length - (2 * Width) - 1);
+        var lastWrite = (nuint)(destination.Length - ((MaxExpansion + 1) * Width));
         var markerBound = Vector128.Create((byte)(LastMarker + 1));
         var r = (nuint)read;
         var w = (nuint)written;
@@ -177,27 +186,22 @@ internal static class CompactListBody
             while (markers != 0)
             {
                 var at = (nuint)BitOperations.TrailingZeroCount(markers);
-                var marker = Unsafe.Add(ref from, r + at);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, w + at + shift), ExpansionWord(marker));
-                shift += ExtraLength(marker);
+                var marker = (nuint)Unsafe.Add(ref from, r + at);
+                Unsafe.WriteUnaligned(
+                    ref Unsafe.Add(ref to, w + at + shift),
+                    Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref expansions, marker * MaxExpansion)));
+                shift += Unsafe.Add(ref extraLengths, marker);
                 Vector128.LoadUnsafe(ref from, r + at + 1).StoreUnsafe(ref to, w + at + 1 + shift);
                 markers &= markers - 1;
             }
 
-            r += width;
-            w += width + shift;
+            r += Width;
+            w += Width + shift;
         }
 
         read = (int)r;
         written = (int)w;
     }
-
-    // How much longer than the marker its expansion is: 0 for a first item's (markers 0 and 1), 3 for the rest.
-    private static nuint ExtraLength(byte marker) => (nuint)((marker + 6) >> 3) * 3;
-
-    // The marker's expansion as 4 bytes (a 1-byte one padded), for one unaligned store.
-    private static uint ExpansionWord(byte marker) =>
-        Unsafe.ReadUnaligned<uint>(ref MemoryMarshal.GetReference(Expansions.Slice(marker * MaxExpansion, MaxExpansion)));
 
     private static int ExpandScalar(ReadOnlySpan<byte> source, Span<byte> destination, out int written)
     {
