@@ -78,8 +78,13 @@ public class InMemoryListStoreTests
         var items = new List<string>();
         for (var i = 0; i < 400; i++)
         {
-            // Mostly short, some long enough to span many small chunks.
-            var item = random.Next(20) == 0 ? string.Concat(Enumerable.Range(0, 30).Select(_ => Unicode14Strings.Next(random))) : Unicode14Strings.Next(random);
+            // Mostly short, some long enough to span many small chunks, escaped or plain (the fast path).
+            var item = random.Next(20) switch
+            {
+                0 => string.Concat(Enumerable.Range(0, 30).Select(_ => Unicode14Strings.Next(random))),
+                1 => new string((char)random.Next('a', 'z' + 1), random.Next(1, 300)),
+                _ => Unicode14Strings.Next(random),
+            };
             items.Add(item);
             Assert.True(store.TryAppend(item));
             if (i % 37 == 0)
