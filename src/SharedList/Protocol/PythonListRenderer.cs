@@ -136,7 +136,7 @@ public static class PythonListRenderer
 
     /// <summary>Writes what <c>repr(text)</c> puts between its quotes, escaped for <paramref name="quote"/>.</summary>
     /// <param name="utf8">The text, as UTF-8; invalid sequences are read as in <see cref="WriteRepr(ReadOnlySpan{byte}, IBufferWriter{byte})"/>.</param>
-    /// <param name="quote">The quote from <see cref="ChooseQuote"/>: the one character escaped besides the backslash.</param>
+    /// <param name="quote">The quote from <see cref="ChooseQuote"/>, which is escaped inside (the other quote is not).</param>
     /// <param name="output">Where the bytes go.</param>
     public static void WriteReprContent(ReadOnlySpan<byte> utf8, byte quote, IBufferWriter<byte> output)
     {
