@@ -13,7 +13,8 @@ namespace SharedList.Protocol;
 /// Unicode tables, CPython's from its own <c>unicodedata</c>: a code point assigned in a newer Unicode version
 /// than the running CPython knows is unassigned (Cn) there, so CPython escapes it and we may not (or the other
 /// way round). Every code point assigned in both versions renders the same.
-/// Output is UTF-8, written straight into the caller's buffer: no intermediate string per item.
+/// Output is UTF-8, written straight into the caller's buffer: no intermediate string per item. Items may be
+/// given as strings or as UTF-8; both paths write the same bytes for the same text.
 /// </remarks>
 public static class PythonListRenderer
 {
@@ -22,6 +23,7 @@ public static class PythonListRenderer
     // Characters repr() copies unchanged whatever the quote: printable ASCII except both quotes and the
     // backslash. Runs of these are copied in bulk; anything else takes the per-character path.
     private static readonly SearchValues<char> PlainAscii = SearchValues.Create(PlainAsciiCharacters());
+    private static readonly SearchValues<byte> PlainAsciiBytes = SearchValues.Create(Encoding.ASCII.GetBytes(PlainAsciiCharacters()));
 
     /// <summary>Writes <c>str(items)</c> as UTF-8.</summary>
     /// <param name="items">The list, in order.</param>
@@ -105,6 +107,57 @@ public static class PythonListRenderer
         }
 
         WriteAscii(output, quote);
+    }
+
+    /// <summary>Writes <c>repr(text)</c> as UTF-8, for text given as UTF-8.</summary>
+    /// <param name="utf8">The text. Invalid sequences are read as U+FFFD each, as <see cref="Encoding.UTF8"/> decodes them,
+    /// so the output is always that of <see cref="WriteRepr(ReadOnlySpan{char}, IBufferWriter{byte})"/> on the decoded string.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public static void WriteRepr(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var quote = ChooseQuote(utf8);
+        WriteAscii(output, (char)quote);
+        WriteReprContent(utf8, quote, output);
+        WriteAscii(output, (char)quote);
+    }
+
+    /// <summary>
+    /// Whether <c>repr</c> copies the text unchanged between single quotes: it is all printable ASCII, with no
+    /// quote and no backslash. Most list items are; for them <c>repr</c> is a copy.
+    /// </summary>
+    /// <param name="utf8">The text, as UTF-8.</param>
+    public static bool IsPlain(ReadOnlySpan<byte> utf8) => utf8.IndexOfAnyExcept(PlainAsciiBytes) < 0;
+
+    /// <summary>The quote <c>repr</c> puts around the text: <c>"</c> when that spares escaping (the text has a <c>'</c> and no <c>"</c>), else <c>'</c>.</summary>
+    /// <param name="utf8">The text, as UTF-8.</param>
+    public static byte ChooseQuote(ReadOnlySpan<byte> utf8) =>
+        utf8.Contains((byte)'\'') && !utf8.Contains((byte)'"') ? (byte)'"' : (byte)'\'';
+
+    /// <summary>Writes what <c>repr(text)</c> puts between its quotes, escaped for <paramref name="quote"/>.</summary>
+    /// <param name="utf8">The text, as UTF-8; invalid sequences are read as in <see cref="WriteRepr(ReadOnlySpan{byte}, IBufferWriter{byte})"/>.</param>
+    /// <param name="quote">The quote from <see cref="ChooseQuote"/>, which is escaped inside (the other quote is not).</param>
+    /// <param name="output">Where the bytes go.</param>
+    public static void WriteReprContent(ReadOnlySpan<byte> utf8, byte quote, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        while (!utf8.IsEmpty)
+        {
+            // Most items are mostly plain ASCII, copied as they are: one vectorized search per run.
+            var plain = utf8.IndexOfAnyExcept(PlainAsciiBytes);
+            if (plain != 0)
+            {
+                var run = plain < 0 ? utf8 : utf8[..plain];
+                output.Write(run);
+                utf8 = utf8[run.Length..];
+                continue;
+            }
+
+            // Invalid UTF-8 decodes to U+FFFD over the same bytes Encoding.UTF8 replaces, so both paths agree.
+            _ = Rune.DecodeFromUtf8(utf8, out var rune, out var consumed);
+            WriteCharacter(rune, (char)quote, output);
+            utf8 = utf8[consumed..];
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using SharedList.Protocol;
+using SharedList.Stores;
 
 namespace SharedList.Service;
 
@@ -10,44 +11,30 @@ namespace SharedList.Service;
 /// </summary>
 internal sealed class ListReplyInProgress
 {
-    private ReadOnlyMemory<string> _items;
-    private int _next = -1;
+    private ListSnapshotReader _reader;
 
     /// <summary>True between <see cref="Begin"/> and the call of <see cref="WriteSome"/> that finishes the reply.</summary>
     public bool IsActive { get; private set; }
 
-    public void Begin(ReadOnlyMemory<string> snapshot)
+    public void Begin(ListSnapshot snapshot)
     {
-        _items = snapshot;
-        _next = -1;
+        _reader = new ListSnapshotReader(snapshot);
         IsActive = true;
     }
 
-    /// <summary>Writes the reply until <paramref name="output"/> has <paramref name="budget"/> bytes or the reply ends.</summary>
+    /// <summary>Writes the reply until <paramref name="output"/> has about <paramref name="budget"/> bytes or the reply ends.</summary>
     /// <returns>True when the whole reply, terminator included, has been written.</returns>
     public bool WriteSome(CountingBufferWriter output, long budget, Framing framing)
     {
-        var items = _items.Span;
-        if (_next < 0)
+        if (!_reader.WriteSome(output, budget - output.Written))
         {
-            PythonListRenderer.WriteOpening(output);
-            _next = 0;
+            return false;
         }
 
-        while (_next < items.Length)
-        {
-            if (output.Written >= budget)
-            {
-                return false;
-            }
-
-            PythonListRenderer.WriteItem(items[_next], first: _next == 0, output);
-            _next++;
-        }
-
-        PythonListRenderer.WriteClosing(output);
         Replies.WriteTerminator(output, framing);
-        _items = default;
+
+        // Drops the snapshot, so its chunks can be collected once the store has moved on (a CLEAR).
+        _reader = default;
         IsActive = false;
         return true;
     }

@@ -193,7 +193,7 @@ internal sealed class SharedListSession : ISession
                 _listReply.Begin(_store.Snapshot());
                 break;
             case Command.List:
-                PythonListRenderer.Render(_store.Snapshot().Span, output);
+                _store.Snapshot().WriteTo(output);
                 Replies.WriteTerminator(output, Framing);
                 break;
             case Command.Clear:
@@ -201,7 +201,7 @@ internal sealed class SharedListSession : ISession
                 Replies.Write(output, Replies.ListCleared, Framing);
                 break;
             default:
-                Replies.Write(output, _store.TryAppend(Encoding.UTF8.GetString(message)) ? Replies.Ack : Replies.ListFull, Framing);
+                Replies.Write(output, _store.TryAppend(message) ? Replies.Ack : Replies.ListFull, Framing);
                 break;
         }
 
@@ -262,6 +262,6 @@ internal sealed class SharedListSession : ISession
             _connection.Id,
             _connection.RemoteEndPoint,
             Encoding.UTF8.GetString(message),
-            PythonListRenderer.RenderToString(_store.Snapshot().Span));
+            _store.Snapshot().ToString());
     }
 }

@@ -4,7 +4,7 @@ namespace SharedList.Stores;
 /// <remarks>
 /// Threading: every member may be called concurrently from any number of connections. Implementations are
 /// linearizable: a <see cref="TryAppend"/> that returned before a <see cref="Snapshot"/> began is in that
-/// snapshot, and no item is lost or duplicated. Items are valid text (invalid UTF-8 never reaches a store).
+/// snapshot, and no item is lost or duplicated.
 /// </remarks>
 public interface IListStore
 {
@@ -15,14 +15,16 @@ public interface IListStore
     int MaxItems { get; }
 
     /// <summary>Adds an item at the end of the list, unless the list already holds <see cref="MaxItems"/>.</summary>
-    /// <param name="item">The item, already decoded.</param>
+    /// <param name="utf8Item">The item as UTF-8, which the session has already validated. Should an invalid
+    /// sequence reach a store anyway, it is kept as U+FFFD, as <see cref="System.Text.Encoding.UTF8"/> decodes it.</param>
     /// <returns>False when the list is full and nothing was stored.</returns>
-    bool TryAppend(string item);
+    bool TryAppend(ReadOnlySpan<byte> utf8Item);
 
     /// <summary>Empties the list.</summary>
     void Clear();
 
     /// <summary>The list as it is at one instant, for <c>LIST</c>.</summary>
-    /// <returns>Items in order. Later appends and clears never change a snapshot already taken.</returns>
-    ReadOnlyMemory<string> Snapshot();
+    /// <returns>The items in order, ready to be written as <c>str(list)</c>. Later appends and clears never change
+    /// a snapshot already taken.</returns>
+    ListSnapshot Snapshot();
 }

@@ -1,11 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using SharedList.Protocol;
+using SharedList.Stores;
 using SharedList.Tests.Support;
 
 namespace SharedList.Tests.Protocol;
 
-/// <summary>Compares the renderer with the real thing: CPython's <c>str(list)</c> on the same lists, byte for byte.</summary>
+/// <summary>Compares the renderer, and the store's copy of what it rendered, with the real thing: CPython's <c>str(list)</c> on the same lists, byte for byte.</summary>
 public class PythonListRendererCPythonTests
 {
     // One JSON-encoded str(list) per line: json.dumps escapes to ASCII, so no item can break the line framing.
@@ -45,6 +46,12 @@ public class PythonListRendererCPythonTests
             {
                 mismatches.Add($"list {i}: python {expected[i]} ours {ours} code points {CodePoints(lists[i])}");
             }
+
+            var stored = RenderThroughStore(lists[i]);
+            if (stored != expected[i])
+            {
+                mismatches.Add($"list {i} through the store: python {expected[i]} ours {stored} code points {CodePoints(lists[i])}");
+            }
         }
 
         Assert.True(mismatches.Count == 0, string.Join('\n', mismatches.Take(10)));
@@ -55,6 +62,18 @@ public class PythonListRendererCPythonTests
         var writer = new System.Buffers.ArrayBufferWriter<byte>();
         PythonListRenderer.Render(items, writer);
         return writer.WrittenSpan.ToArray();
+    }
+
+    // The server's path: each item arrives as UTF-8, is kept in the store's compact form, and is copied out.
+    private static string RenderThroughStore(string[] items)
+    {
+        var store = new InMemoryListStore();
+        foreach (var item in items)
+        {
+            store.TryAppend(Encoding.UTF8.GetBytes(item));
+        }
+
+        return store.Snapshot().ToString();
     }
 
     private static async Task<List<string>> RenderWithCPythonAsync(List<string[]> lists)

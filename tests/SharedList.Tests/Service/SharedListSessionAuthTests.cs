@@ -26,7 +26,7 @@ public class SharedListSessionAuthTests
         Assert.Equal(SessionStatus.Continue, status);
         Assert.Equal(string.Concat(Enumerable.Repeat("ERR authentication required\n", 6)), reply);
         Assert.Equal("ERR authentication required\n", invalidUtf8.Reply);
-        Assert.Equal(["kept"], store.Snapshot().ToArray());
+        Assert.Equal(ListStoreExtensions.Str("kept"), store.Snapshot().ToString());
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public class SharedListSessionAuthTests
 
         Assert.Equal(SessionStatus.Continue, status);
         Assert.Equal("ERR invalid password\nERR authentication required\nOK\nAck\n", reply);
-        Assert.Equal(["item"], store.Snapshot().ToArray());
+        Assert.Equal(ListStoreExtensions.Str("item"), store.Snapshot().ToString());
     }
 
     [Fact]

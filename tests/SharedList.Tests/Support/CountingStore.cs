@@ -13,11 +13,11 @@ internal sealed class CountingStore : IListStore
 
     public int MaxItems => _inner.MaxItems;
 
-    public bool TryAppend(string item) => _inner.TryAppend(item);
+    public bool TryAppend(ReadOnlySpan<byte> utf8Item) => _inner.TryAppend(utf8Item);
 
     public void Clear() => _inner.Clear();
 
-    public ReadOnlyMemory<string> Snapshot()
+    public ListSnapshot Snapshot()
     {
         Snapshots++;
         return _inner.Snapshot();

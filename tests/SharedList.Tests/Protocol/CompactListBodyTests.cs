@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Text;
+using FsCheck.Xunit;
+using SharedList.Protocol;
+
+namespace SharedList.Tests.Protocol;
+
+/// <summary>The store's compact form of a list body must expand to exactly what the renderer writes, however it is cut.</summary>
+public class CompactListBodyTests
+{
+    [Fact]
+    public void Each_marker_expands_to_the_quotes_and_separator_between_two_items()
+    {
+        string[][] lists = [[], ["a"], ["it's"], ["a", "b"], ["a", "it's"], ["it's", "a"], ["it's", "it's"], ["", "\"", "'", "'\""]];
+        foreach (var items in lists)
+        {
+            var (body, lastQuote) = Compact(items);
+
+            Assert.Equal(PythonListRenderer.RenderToString(items), Encoding.UTF8.GetString(Rendered(body, lastQuote)));
+            Assert.Equal(Encoding.UTF8.GetByteCount(PythonListRenderer.RenderToString(items)), CompactListBody.RenderedLength(body.Length, items.Length));
+        }
+    }
+
+    [Property(MaxTest = 300)]
+    public bool Expanding_in_pieces_writes_the_same_bytes_with_32_byte_vectors(int seed, byte[] cutChoices, byte[] roomChoices) =>
+        ExpandsInPieces(seed, cutChoices, roomChoices, vectorBits: 256);
+
+    [Property(MaxTest = 300)]
+    public bool Expanding_in_pieces_writes_the_same_bytes_with_16_byte_vectors(int seed, byte[] cutChoices, byte[] roomChoices) =>
+        ExpandsInPieces(seed, cutChoices, roomChoices, vectorBits: 128);
+
+    [Property(MaxTest = 300)]
+    public bool Expanding_in_pieces_writes_the_same_bytes_without_vectors(int seed, byte[] cutChoices, byte[] roomChoices) =>
+        ExpandsInPieces(seed, cutChoices, roomChoices, vectorBits: 0);
+
+    private static bool ExpandsInPieces(int seed, byte[] cutChoices, byte[] roomChoices, int vectorBits)
+    {
+        var random = new Random(seed);
+        var items = Enumerable.Range(0, random.Next(0, 40)).Select(_ => random.Next(4) == 0 ? new string('x', random.Next(20, 90)) : Unicode14Strings.Next(random)).ToArray();
+        var (body, lastQuote) = Compact(items);
+        var whole = Expanded(body, body.Length, body.Length * 4);
+
+        // The source cut anywhere, into destinations of any size from the least that always takes something
+        // to more than the vector loops need: the vector and scalar paths both meet both edges.
+        var output = new List<byte>();
+        var source = body.AsSpan();
+        var cuts = new Queue<byte>(cutChoices);
+        var rooms = new Queue<byte>(roomChoices);
+        for (var steps = 0; !source.IsEmpty && steps <= 4 * body.Length; steps++)
+        {
+            var take = cuts.TryDequeue(out var cut) ? Math.Min(source.Length, 1 + cut) : source.Length;
+            var room = rooms.TryDequeue(out var r) ? CompactListBody.MaxExpansion + r : 200;
+            var destination = new byte[room];
+            var read = CompactListBody.Expand(source[..take], destination, out var written, vectorBits);
+            if (read == 0 && written == 0)
+            {
+                return false;
+            }
+
+            output.AddRange(destination.AsSpan(0, written).ToArray());
+            source = source[read..];
+        }
+
+        return source.IsEmpty && output.SequenceEqual(whole);
+    }
+
+    private static (byte[] Body, byte LastQuote) Compact(string[] items)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        byte quote = 0;
+        foreach (var item in items)
+        {
+            quote = CompactListBody.WriteItem(Encoding.UTF8.GetBytes(item), quote, body);
+        }
+
+        return (body.WrittenSpan.ToArray(), quote);
+    }
+
+    private static byte[] Expanded(byte[] body, int take, int room)
+    {
+        var destination = new byte[room + CompactListBody.MaxExpansion];
+        var read = CompactListBody.Expand(body.AsSpan(0, take), destination, out var written);
+        Assert.Equal(take, read);
+        return destination[..written];
+    }
+
+    private static byte[] Rendered(byte[] body, byte lastQuote)
+    {
+        var closing = new byte[2];
+        var closingLength = CompactListBody.WriteClosing(lastQuote, closing);
+        return [(byte)'[', .. Expanded(body, body.Length, body.Length * 4), .. closing[..closingLength]];
+    }
+}
