@@ -3,6 +3,7 @@ using SharedList.Bench.Results;
 using SharedList.Bench.Session;
 using SharedList.Hosting;
 using SharedList.Tests.Models;
+using SharedList.Tests.Support;
 
 namespace SharedList.Tests.Bench;
 
