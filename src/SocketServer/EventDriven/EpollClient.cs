@@ -16,7 +16,13 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
     // Read once: the loop alone closes the socket, so the descriptor stays this connection's while it is served.
     private readonly int _fd = (int)socket.Handle;
 
+    // An unfinished message up to this size is kept in a pooled array and received after in the loop's buffer,
+    // leaving most of that buffer for new bytes; a longer one gets an InputBuffer of its own.
+    private const int MaxPooledRemainder = 16 * 1024;
+
     private InputBuffer? _input;
+    private byte[]? _remainder;
+    private int _remainderLength;
     private OutputBuffer? _pending;
     private bool _inputCompleted;
     private bool _closeWhenFlushed;
@@ -48,32 +54,17 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
     /// </summary>
     public bool WantsToWrite => _pending is not null || _sessionHasMore;
 
+    private bool HasUnconsumedInput => _input is not null || _remainder is not null;
+
     /// <summary>
     /// Reads what arrived and runs the session. Its replies stay in the loop's reply buffer until the loop calls
     /// <see cref="FlushReplies"/>, after every ready connection of this round has been served.
     /// </summary>
     public void OnReadable(EpollBuffers shared)
     {
-        if (_input is null)
+        if (_input is not null)
         {
-            // The common case: no unfinished message, so receive into the loop's buffer and keep only a remainder.
-            var received = Receive(shared.Receive);
-            if (received < 0)
-            {
-                return;
-            }
-
-            _inputCompleted = received == 0;
-            var data = new ReadOnlySequence<byte>(shared.Receive, 0, received);
-            RunSession(ref data, shared.Output);
-            if (!data.IsEmpty)
-            {
-                _input = new InputBuffer();
-                _input.Append(data);
-            }
-        }
-        else
-        {
+            // A long message in progress: it grows in a buffer of its own until the session consumes it.
             var space = _input.GetReceiveSpace();
             var received = Receive(space);
             if (received < 0)
@@ -84,8 +75,28 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
             _input.Commit(received);
             _inputCompleted = received == 0;
             RunBufferedSession(shared.Output);
+            return;
         }
+
+        // The common case: receive into the loop's buffer, after the remainder of the last receive if any.
+        var buffer = shared.Receive;
+        var kept = _remainderLength;
+        _remainder?.AsSpan(0, kept).CopyTo(buffer);
+        var count = Receive(buffer.AsSpan(kept));
+        if (count < 0)
+        {
+            return;
+        }
+
+        ReturnRemainder();
+        _inputCompleted = count == 0;
+        var data = new ReadOnlySequence<byte>(buffer, 0, kept + count);
+        RunSession(ref data, shared.Output);
+        KeepRemainder(data);
     }
+
+    /// <summary>Gives back what the connection borrowed; called once it is closed.</summary>
+    public void Release() => ReturnRemainder();
 
     /// <summary>
     /// Sends pending replies; once all are sent, lets the session write its next chunk (one per round, so one
@@ -111,19 +122,29 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
             }
 
             _pending = null;
-            Clock.Update(inFlight: _input is not null || _sessionHasMore, progressed);
+            Clock.Update(inFlight: HasUnconsumedInput || _sessionHasMore, progressed);
         }
 
         if (_sessionHasMore)
         {
-            if (_input is null)
+            if (_input is not null)
             {
-                var nothing = ReadOnlySequence<byte>.Empty;
-                RunSession(ref nothing, shared.Output);
+                RunBufferedSession(shared.Output);
+            }
+            else if (_remainder is { } remainder)
+            {
+                // The session still has messages to answer in the remainder: run it there, keep what it leaves.
+                var data = new ReadOnlySequence<byte>(remainder, 0, _remainderLength);
+                _remainder = null;
+                _remainderLength = 0;
+                RunSession(ref data, shared.Output);
+                KeepRemainder(data);
+                ArrayPool<byte>.Shared.Return(remainder);
             }
             else
             {
-                RunBufferedSession(shared.Output);
+                var nothing = ReadOnlySequence<byte>.Empty;
+                RunSession(ref nothing, shared.Output);
             }
         }
     }
@@ -162,7 +183,7 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
             progressed = sent > 0;
         }
 
-        Clock.Update(inFlight: _input is not null || WantsToWrite, progressed);
+        Clock.Update(inFlight: HasUnconsumedInput || WantsToWrite, progressed);
         return WantsToWrite || !(_closeWhenFlushed || _inputCompleted);
     }
 
@@ -185,6 +206,37 @@ internal sealed class EpollClient(Socket socket, int slot, ISession session, Con
 
         ThrowOnError(error);
         return received;
+    }
+
+    // Keeps the bytes the session left (an unfinished message): a small remainder in a pooled array, so the
+    // steady state allocates nothing; a long one in an InputBuffer of its own that grows with it.
+    private void KeepRemainder(in ReadOnlySequence<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        if (data.Length > MaxPooledRemainder)
+        {
+            _input = new InputBuffer();
+            _input.Append(data);
+            return;
+        }
+
+        _remainderLength = (int)data.Length;
+        _remainder = ArrayPool<byte>.Shared.Rent(_remainderLength);
+        data.CopyTo(_remainder);
+    }
+
+    private void ReturnRemainder()
+    {
+        if (_remainder is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_remainder);
+            _remainder = null;
+            _remainderLength = 0;
+        }
     }
 
     private void RunBufferedSession(ArrayBufferWriter<byte> output)

@@ -407,6 +407,7 @@ public sealed unsafe class EpollServer : StreamServer
         }
 
         _clients[client.Slot] = null;
+        client.Release();
         _freeSlots.Push(client.Slot);
         _clientCount--;
         Release(client.Socket, client.Connection);
