@@ -13,7 +13,7 @@ public static class HtmlReport
 {
     /// <summary>Series colours, one per target in order of appearance: distinct, and none used elsewhere on the page.</summary>
     public static readonly IReadOnlyList<string> Palette =
-        ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
+        ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#393b79", "#7f7f7f", "#000000"];
 
     private const string Style = """
         body { font-family: sans-serif; margin: 16px; color: #222222; }

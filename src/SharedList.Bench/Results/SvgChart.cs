@@ -24,6 +24,29 @@ public static class SvgChart
     private const double LegendRow = 20;
     private const double MinLabelGap = 30;
 
+    // No text metrics without a browser: about 7 px per character at 12 px is wide enough for a legend entry.
+    private static double LegendWidth(ChartSeries line) => 34 + (7 * line.Name.Length) + 16;
+
+    // The rows the legend takes, laid out as Render lays it out.
+    private static int LegendRows(IReadOnlyList<ChartSeries> series)
+    {
+        var rows = 1;
+        var left = Left;
+        foreach (var line in series)
+        {
+            var width = LegendWidth(line);
+            if (left > Left && left + width > Width - Right)
+            {
+                left = Left;
+                rows++;
+            }
+
+            left += width;
+        }
+
+        return rows;
+    }
+
     /// <summary>The chart; <paramref name="logY"/> is honoured only when every y (and spread) is positive.</summary>
     public static string Render(string title, string xLabel, string yLabel, IReadOnlyList<ChartSeries> series, bool logY = false)
     {
@@ -34,10 +57,12 @@ public static class SvgChart
         var x = Axis.ForX(xs, Left, Width - Right);
         var y = logY && ys.Count > 0 && ys.All(v => v > 0) ? Axis.Log(ys, PlotBottom, Top) : Axis.Linear(ys, PlotBottom, Top);
 
+        // Taller than Height when the legend needs more than two rows (many targets), so none is cut off.
+        var height = Math.Max(Height, (int)Math.Ceiling(LegendTop + ((LegendRows(series) - 1) * LegendRow) + 16));
         var svg = new StringBuilder();
-        svg.Append(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" font-family=\"sans-serif\" font-size=\"12\">"));
+        svg.Append(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" role=\"img\" font-family=\"sans-serif\" font-size=\"12\">"));
         svg.Append("<title>").Append(HtmlReport.Escape(title)).Append("</title>");
-        svg.Append(Invariant($"<rect x=\"0\" y=\"0\" width=\"{Width}\" height=\"{Height}\" fill=\"#ffffff\"/>"));
+        svg.Append(Invariant($"<rect x=\"0\" y=\"0\" width=\"{Width}\" height=\"{height}\" fill=\"#ffffff\"/>"));
         svg.Append(Invariant($"<text x=\"{Width / 2}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">")).Append(HtmlReport.Escape(title)).Append("</text>");
 
         // Grid and y ticks first, so the series are drawn over them.
@@ -106,8 +131,7 @@ public static class SvgChart
         double left = Left, top = LegendTop;
         foreach (var line in series)
         {
-            // No text metrics without a browser: about 7 px per character at 12 px is wide enough for a legend.
-            var width = 34 + (7 * line.Name.Length) + 16;
+            var width = LegendWidth(line);
             if (left > Left && left + width > Width - Right)
             {
                 left = Left;

@@ -68,6 +68,20 @@ public sealed partial class ReportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Ten_targets_get_ten_colours_and_a_legend_that_fits_inside_the_chart()
+    {
+        string[] many = ["epoll", "async", "select", "threading", "redis", "garnet", "ceiling", "python-select", "python-threading", "pool"];
+
+        var chart = XDocument.Parse(ReportCharts.Build(Summaries(many, [1]))[0].Svg).Root!;
+
+        var height = double.Parse((string)chart.Attribute("height")!, CultureInfo.InvariantCulture);
+        var legend = chart.Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == "legend");
+        Assert.Equal(many, legend.Elements(Svg + "text").Select(t => t.Value));
+        Assert.All(legend.Elements(Svg + "text"), t => Assert.True(double.Parse((string)t.Attribute("y")!, CultureInfo.InvariantCulture) < height, $"{t.Value} is below the chart"));
+        Assert.Equal(many.Length, chart.Descendants(Svg + "polyline").Select(l => (string?)l.Attribute("stroke") ?? (string?)l.Parent!.Attribute("stroke")).Distinct().Count());
+    }
+
+    [Fact]
     public void A_higher_throughput_is_drawn_higher()
     {
         // garnet > redis > async at every connection count, and each grows with connections.
