@@ -286,42 +286,9 @@ public sealed unsafe class EpollServer : StreamServer
 
     private void AcceptPending()
     {
-        for (var i = 0; i < AcceptsPerIteration; i++)
+        if (AcceptQueued(AcceptsPerIteration, _acceptBackoff, Watch) is { } failure)
         {
-            Socket accepted;
-            try
-            {
-                accepted = ListenSocket.Accept();
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
-            {
-                return;
-            }
-            catch (Exception e) when (_stopAccepting && e is ObjectDisposedException or SocketException)
-            {
-                // The listener was closed by StopAccepting while this loop found it ready.
-                return;
-            }
-            catch (SocketException e)
-            {
-                BackOff(e);
-                return;
-            }
-
-            if (DescriptorReserve.IsReserved(accepted))
-            {
-                Internal.Connections.Reject(accepted, Options.RejectionReply.Span);
-                BackOff(DescriptorReserve.Exhausted());
-                return;
-            }
-
-            _acceptBackoff.Succeeded();
-            accepted.Blocking = false;
-            accepted.NoDelay = true;
-            if (Admit(accepted) is { } connection)
-            {
-                Watch(accepted, connection);
-            }
+            BackOff(failure);
         }
     }
 

@@ -145,6 +145,52 @@ public abstract class StreamServer : IServer
         return new ConnectionContext(id, remote, accepted.LocalEndPoint!, TransportKind.Stream);
     }
 
+    /// <summary>
+    /// For the single-threaded loops (select, epoll): accepts what the non-blocking listener has queued, at most
+    /// <paramref name="limit"/>, admits each and hands it, non-blocking, to <paramref name="serve"/>.
+    /// </summary>
+    /// <returns>The failure that should pause accepting (out of descriptors, say), or null.</returns>
+    private protected SocketException? AcceptQueued(int limit, AcceptBackoff backoff, Action<Socket, ConnectionContext> serve)
+    {
+        for (var i = 0; i < limit; i++)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = ListenSocket.Accept();
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+            {
+                return null;
+            }
+            catch (Exception e) when (IsStopping && e is ObjectDisposedException or SocketException)
+            {
+                // The listener was closed by StopAccepting while the loop found it ready.
+                return null;
+            }
+            catch (SocketException e)
+            {
+                return e;
+            }
+
+            if (DescriptorReserve.IsReserved(accepted))
+            {
+                Internal.Connections.Reject(accepted, Options.RejectionReply.Span);
+                return DescriptorReserve.Exhausted();
+            }
+
+            backoff.Succeeded();
+            accepted.Blocking = false;
+            accepted.NoDelay = true;
+            if (Admit(accepted) is { } connection)
+            {
+                serve(accepted, connection);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Closes an admitted connection and forgets it.</summary>
     private protected void Release(Socket socket, ConnectionContext connection)
     {
