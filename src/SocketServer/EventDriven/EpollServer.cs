@@ -19,17 +19,14 @@ namespace SocketServer.EventDriven;
 /// <para>Back-pressure: a client whose replies are not yet sent is not read from until they are, so a
 /// client that stops reading holds up only itself. One long reply is written a budget per event, taking
 /// turns with other clients.</para>
-/// <para>Timeouts are checked by a sweep every <see cref="SweepInterval"/>, as Redis's cron does, so a
+/// <para>Timeouts are checked by a sweep every <see cref="LoopServer.SweepInterval"/>, as Redis's cron does, so a
 /// deadline is met within that much.</para>
 /// <para>Linux only; no TLS, for the reason <see cref="SelectServer"/> gives.</para>
 /// <para>Threading: all sessions run on the loop's thread; <see cref="IServer.StopAsync"/> may be called
 /// from any thread and reaches the loop through a wake-up socket.</para>
 /// </remarks>
-public sealed unsafe class EpollServer : StreamServer
+public sealed unsafe class EpollServer : LoopServer
 {
-    /// <summary>How often connection deadlines are checked when any bound is set.</summary>
-    public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
-
     private const int AcceptsPerIteration = 64;
     private const int MaxEvents = 512;
     private const ulong WakeUpData = ulong.MaxValue;
@@ -38,36 +35,26 @@ public sealed unsafe class EpollServer : StreamServer
     // Replies held for the end of a round are sent early past this, bounding the shared buffer.
     private const int FlushThreshold = 1024 * 1024;
 
-    private readonly WakeUpSocket _wakeUp = new();
-    private readonly AcceptBackoff _acceptBackoff;
-    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stack<int> _freeSlots = new();
     private readonly List<EpollClient> _served = [];
     private readonly int _epoll;
-    private readonly bool _sweeps;
     private EpollClient?[] _clients = new EpollClient?[64];
     private int _slotsUsed;
     private int _clientCount;
     private long _acceptPausedUntil;
-    private long _nextSweep;
-    private volatile bool _stopAccepting;
     private bool _listenerClosed;
     private bool _listenerWatched;
-    private Thread? _thread;
 
     /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
     /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> asks for TLS, which this loop cannot offer.</exception>
     public EpollServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options = null, ILogger? logger = null)
-        : base(endPoint, sessions, Refuse(options), logger)
+        : base(endPoint, sessions, Refuse(options), logger, "epoll-loop")
     {
-        _acceptBackoff = new AcceptBackoff(Logger);
-        _sweeps = Options.Timeouts.Idle > TimeSpan.Zero || Options.Timeouts.Stall > TimeSpan.Zero;
         try
         {
-            ListenSocket.Blocking = false;
             _epoll = Epoll.Create();
-            Epoll.Add(_epoll, (int)_wakeUp.Socket.Handle, Epoll.In, WakeUpData);
+            Epoll.Add(_epoll, (int)WakeUp.Socket.Handle, Epoll.In, WakeUpData);
             Epoll.Add(_epoll, (int)ListenSocket.Handle, Epoll.In, ListenerData);
             _listenerWatched = true;
         }
@@ -75,37 +62,6 @@ public sealed unsafe class EpollServer : StreamServer
         {
             Dispose();
             throw;
-        }
-    }
-
-    /// <inheritdoc />
-    protected override void OnStart()
-    {
-        _thread = new Thread(Run) { IsBackground = true, Name = "epoll-loop" };
-        _thread.Start();
-    }
-
-    /// <inheritdoc />
-    protected override void StopAccepting()
-    {
-        _stopAccepting = true;
-        _wakeUp.Wake();
-
-        // Closed here, as SelectServer does, so connections are refused once StopAsync returns. A closed
-        // descriptor leaves the epoll set by itself; the loop then sees the flag and stops accepting.
-        ListenSocket.Dispose();
-    }
-
-    /// <inheritdoc />
-    protected override Task WhenServingEndedAsync() => _thread is null ? Task.CompletedTask : _ended.Task;
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing && _thread is null)
-        {
-            ReleaseLoopResources();
         }
     }
 
@@ -121,7 +77,7 @@ public sealed unsafe class EpollServer : StreamServer
             : throw new ArgumentException("EpollServer cannot serve TLS: its loop does non-blocking socket I/O and .NET has no non-blocking TLS; use AsyncServer.", nameof(options));
     }
 
-    private void Run()
+    private protected override void Run()
     {
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * Epoll.EventSize));
         var shared = new EpollBuffers();
@@ -129,7 +85,7 @@ public sealed unsafe class EpollServer : StreamServer
         {
             while (true)
             {
-                if (_stopAccepting)
+                if (StopRequested)
                 {
                     _listenerClosed = true;
                 }
@@ -146,7 +102,7 @@ public sealed unsafe class EpollServer : StreamServer
                     var data = Epoll.DataAt(events, i);
                     if (data == WakeUpData)
                     {
-                        _wakeUp.Drain();
+                        WakeUp.Drain();
                     }
                     else if (data == ListenerData)
                     {
@@ -160,9 +116,8 @@ public sealed unsafe class EpollServer : StreamServer
 
                 FlushReplies(shared);
 
-                if (_sweeps && Environment.TickCount64 >= _nextSweep)
+                if (SweepDue())
                 {
-                    _nextSweep = Environment.TickCount64 + (long)SweepInterval.TotalMilliseconds;
                     CloseExpired();
                 }
             }
@@ -181,14 +136,13 @@ public sealed unsafe class EpollServer : StreamServer
         finally
         {
             NativeMemory.Free(events);
-            ReleaseLoopResources();
-            _ended.TrySetResult();
         }
     }
 
-    private void ReleaseLoopResources()
+    /// <inheritdoc />
+    private protected override void ReleaseLoopResources()
     {
-        _wakeUp.Dispose();
+        base.ReleaseLoopResources();
         if (_epoll > 0)
         {
             Epoll.Close(_epoll);
@@ -200,9 +154,9 @@ public sealed unsafe class EpollServer : StreamServer
     {
         var now = Environment.TickCount64;
         var until = long.MaxValue;
-        if (_sweeps)
+        if (Sweeps)
         {
-            until = _nextSweep;
+            until = NextSweep;
         }
 
         if (!_listenerWatched && !_listenerClosed)
@@ -286,7 +240,7 @@ public sealed unsafe class EpollServer : StreamServer
 
     private void AcceptPending()
     {
-        if (AcceptQueued(AcceptsPerIteration, _acceptBackoff, Watch) is { } failure)
+        if (AcceptQueued(AcceptsPerIteration, AcceptBackoff, Watch) is { } failure)
         {
             BackOff(failure);
         }
@@ -317,7 +271,7 @@ public sealed unsafe class EpollServer : StreamServer
 
     private void BackOff(SocketException failure)
     {
-        _acceptBackoff.Failed(failure);
+        AcceptBackoff.Failed(failure);
         _acceptPausedUntil = Environment.TickCount64 + (long)AcceptBackoff.Pause.TotalMilliseconds;
 
         // Level-triggered: a listener left in the set would wake the loop at once, again and again.
@@ -326,7 +280,7 @@ public sealed unsafe class EpollServer : StreamServer
         {
             Epoll.Delete(_epoll, (int)ListenSocket.Handle);
         }
-        catch (ObjectDisposedException) when (_stopAccepting)
+        catch (ObjectDisposedException) when (StopRequested)
         {
             // Closed by StopAccepting meanwhile, which removed it from the set.
         }
@@ -344,7 +298,7 @@ public sealed unsafe class EpollServer : StreamServer
             Epoll.Add(_epoll, (int)ListenSocket.Handle, Epoll.In, ListenerData);
             _listenerWatched = true;
         }
-        catch (ObjectDisposedException) when (_stopAccepting)
+        catch (ObjectDisposedException) when (StopRequested)
         {
             // Stopped during the pause: nothing to resume.
         }

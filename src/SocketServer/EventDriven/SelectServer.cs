@@ -22,72 +22,27 @@ namespace SocketServer.EventDriven;
 /// <para>Threading: all sessions run on the loop's thread; <see cref="IServer.StopAsync"/> may be called
 /// from any thread and reaches the loop through the wake-up socket, never by polling.</para>
 /// </remarks>
-public sealed class SelectServer : StreamServer
+public sealed class SelectServer : LoopServer
 {
     private const int AcceptsPerIteration = 64;
 
-    /// <summary>How often connection deadlines are checked when any bound is set (a pass over every client each iteration cost more than the requests did at 500 clients).</summary>
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
-
-    private readonly WakeUpSocket _wakeUp = new();
     private readonly Dictionary<Socket, SelectClient> _clients = [];
     private readonly List<SelectClient> _served = [];
-    private readonly bool _sweeps;
-    private long _nextSweep;
-    private readonly AcceptBackoff _acceptBackoff;
     private long _acceptPausedUntil;
-    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile bool _stopAccepting;
     private bool _listenerClosed;
-    private Thread? _thread;
 
     /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
     /// <exception cref="ArgumentException"><paramref name="options"/> asks for TLS, which this loop cannot offer.</exception>
     public SelectServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options = null, ILogger? logger = null)
-        : base(endPoint, sessions, RefuseTls(options), logger)
+        : base(endPoint, sessions, RefuseTls(options), logger, "select-loop")
     {
-        _acceptBackoff = new AcceptBackoff(Logger);
-        _sweeps = Options.Timeouts.Idle > TimeSpan.Zero || Options.Timeouts.Stall > TimeSpan.Zero;
-        ListenSocket.Blocking = false;
-    }
-
-    /// <inheritdoc />
-    protected override void OnStart()
-    {
-        _thread = new Thread(Run) { IsBackground = true, Name = "select-loop" };
-        _thread.Start();
-    }
-
-    /// <inheritdoc />
-    protected override void StopAccepting()
-    {
-        _stopAccepting = true;
-        _wakeUp.Wake();
-
-        // Closed here, not by the loop, so connections are refused once StopAsync returns rather than one loop
-        // iteration later. Disposing a socket another thread selects on is safe in .NET: it unblocks the select
-        // and waits for it; the loop then sees the listener disposed (below) and stops watching it.
-        ListenSocket.Dispose();
-    }
-
-    /// <inheritdoc />
-    protected override Task WhenServingEndedAsync() => _thread is null ? Task.CompletedTask : _ended.Task;
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing && _thread is null)
-        {
-            _wakeUp.Dispose();
-        }
     }
 
     private static StreamServerOptions? RefuseTls(StreamServerOptions? options) => options?.Tls is null
         ? options
         : throw new ArgumentException("SelectServer cannot serve TLS: its loop does non-blocking socket I/O and .NET has no non-blocking TLS; use AsyncServer.", nameof(options));
 
-    private void Run()
+    private protected override void Run()
     {
         var readable = new List<Socket>();
         var writable = new List<Socket>();
@@ -95,7 +50,7 @@ public sealed class SelectServer : StreamServer
         {
             while (true)
             {
-                if (_stopAccepting && !_listenerClosed)
+                if (StopRequested && !_listenerClosed)
                 {
                     _listenerClosed = true;
                 }
@@ -107,7 +62,7 @@ public sealed class SelectServer : StreamServer
 
                 readable.Clear();
                 writable.Clear();
-                readable.Add(_wakeUp.Socket);
+                readable.Add(WakeUp.Socket);
                 var accepting = !_listenerClosed && Environment.TickCount64 >= _acceptPausedUntil;
                 if (accepting)
                 {
@@ -123,7 +78,7 @@ public sealed class SelectServer : StreamServer
                 {
                     Socket.Select(readable, writable, null, WaitMicroseconds(accepting));
                 }
-                catch (ObjectDisposedException) when (_stopAccepting)
+                catch (ObjectDisposedException) when (StopRequested)
                 {
                     // StopAccepting closed the listener between the check above and the select: look again.
                     continue;
@@ -131,9 +86,9 @@ public sealed class SelectServer : StreamServer
 
                 foreach (var socket in readable)
                 {
-                    if (socket == _wakeUp.Socket)
+                    if (socket == WakeUp.Socket)
                     {
-                        _wakeUp.Drain();
+                        WakeUp.Drain();
                     }
                     else if (socket == ListenSocket)
                     {
@@ -161,9 +116,8 @@ public sealed class SelectServer : StreamServer
                     }
                 }
 
-                if (_sweeps && Environment.TickCount64 >= _nextSweep)
+                if (SweepDue())
                 {
-                    _nextSweep = Environment.TickCount64 + (long)SweepInterval.TotalMilliseconds;
                     CloseExpired();
                 }
             }
@@ -176,17 +130,12 @@ public sealed class SelectServer : StreamServer
                 Close(client);
             }
         }
-        finally
-        {
-            _wakeUp.Dispose();
-            _ended.TrySetResult();
-        }
     }
 
     // Until the next deadline sweep (when bounds are set) or the end of an accept pause; forever when neither applies.
     private int WaitMicroseconds(bool accepting)
     {
-        var until = _sweeps ? _nextSweep : long.MaxValue;
+        var until = Sweeps ? NextSweep : long.MaxValue;
         if (!_listenerClosed && !accepting)
         {
             until = Math.Min(until, _acceptPausedUntil);
@@ -197,7 +146,7 @@ public sealed class SelectServer : StreamServer
 
     private void AcceptPending()
     {
-        if (AcceptQueued(AcceptsPerIteration, _acceptBackoff, Watch) is { } failure)
+        if (AcceptQueued(AcceptsPerIteration, AcceptBackoff, Watch) is { } failure)
         {
             BackOff(failure);
         }
@@ -208,7 +157,7 @@ public sealed class SelectServer : StreamServer
 
     private void BackOff(SocketException failure)
     {
-        _acceptBackoff.Failed(failure);
+        AcceptBackoff.Failed(failure);
         _acceptPausedUntil = Environment.TickCount64 + (long)AcceptBackoff.Pause.TotalMilliseconds;
     }
 
