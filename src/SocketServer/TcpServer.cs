@@ -90,12 +90,7 @@ public class TcpServer : BaseServer
 
     private protected override ServerRequest? GetRequest()
     {
-        Socket accepted;
-        try
-        {
-            accepted = Socket.Accept();
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+        if (BlockingAccept.TryAccept(Socket) is not { } accepted)
         {
             return null;
         }
@@ -107,7 +102,6 @@ public class TcpServer : BaseServer
             throw DescriptorReserve.Exhausted();
         }
 
-        accepted.Blocking = true;
         var id = _connections.Add(accepted);
         var client = accepted.RemoteEndPoint!;
         Logger.LogInformation("Client {Client} connected (connection {ConnectionId})", client, id);

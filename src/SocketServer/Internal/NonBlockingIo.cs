@@ -59,11 +59,16 @@ internal static unsafe partial class NonBlockingIo
         }
     }
 
-    // Linux errno values; the ones a connected TCP socket can report, the rest as a generic error.
-    private static SocketError ToSocketError(int errno) => errno switch
+    /// <summary>
+    /// A Linux errno as a <see cref="SocketError"/>: the ones a connected or listening TCP socket can report,
+    /// the rest as a generic error.
+    /// </summary>
+    public static SocketError ToSocketError(int errno) => errno switch
     {
         4 => SocketError.Interrupted,
         11 => SocketError.WouldBlock,
+        12 or 105 => SocketError.NoBufferSpaceAvailable,
+        23 or 24 => SocketError.TooManyOpenSockets,
         32 => SocketError.Shutdown,
         101 => SocketError.NetworkUnreachable,
         103 => SocketError.ConnectionAborted,

@@ -1,10 +1,11 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using SocketServer.Tests.Support;
 
 namespace SocketServer.Tests.PythonApi;
 
 /// <summary>The threading options of <see cref="ThreadingTcpServer"/> and the bound of <see cref="ThreadPoolTcpServer"/>.</summary>
-public sealed class ThreadingAndPoolTests
+public sealed partial class ThreadingAndPoolTests
 {
     private static readonly IPEndPoint Loopback = ServerFactory.AnyLoopbackPort;
 
@@ -74,6 +75,25 @@ public sealed class ThreadingAndPoolTests
     }
 
     [Fact]
+    public async Task AHandlersSocketBlocksInTheKernelNotInTheRuntimesEventLoop()
+    {
+        // The listener is non-blocking and .NET passes that on to what it accepts; a "blocking" socket whose
+        // descriptor is non-blocking waits through the runtime's epoll thread, two wake-ups per message.
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // Descriptor flags are read with Linux's fcntl; elsewhere the server uses Socket.Accept as is.
+        }
+
+        var flags = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var server = new ThreadingTcpServer(Loopback, () => new DescriptorFlagsHandler(flags));
+        server.Start();
+        using var client = await TestClient.ConnectAsync(server.ServerAddress);
+
+        Assert.Equal("ih", await client.RoundTripAsync("hi"));
+        Assert.Equal(0, await flags.Task.WaitAsync(TestClient.Timeout) & DescriptorFlagsHandler.NonBlocking);
+    }
+
+    [Fact]
     public async Task APoolNeverRunsMoreHandlersAtOnceThanItHasWorkers()
     {
         const int Workers = 3;
@@ -129,6 +149,17 @@ public sealed class ThreadingAndPoolTests
     private sealed class ThreadReportingHandler(TaskCompletionSource<bool> background) : LineHandler
     {
         public override void Setup() => background.TrySetResult(Thread.CurrentThread.IsBackground);
+    }
+
+    private sealed partial class DescriptorFlagsHandler(TaskCompletionSource<int> flags) : LineHandler
+    {
+        public const int NonBlocking = 0x800; // O_NONBLOCK
+        private const int GetStatusFlags = 3; // F_GETFL
+
+        public override void Setup() => flags.TrySetResult(fcntl((int)Request.Handle, GetStatusFlags));
+
+        [LibraryImport("libc")]
+        private static partial int fcntl(int fd, int command);
     }
 
     private sealed class CountingHandler(Action onSetup, Action onFinish) : LineHandler
