@@ -26,6 +26,8 @@ internal sealed class AsyncEngine : LoadEngine
 
     public override long Completed => _loops.Sum(l => l.Connection.Stats.Completed);
 
+    public override long RampedUp => _loops.Sum(l => l.Connection.Stats.RampedUp);
+
     public override LoadStats Stats
     {
         get

@@ -39,6 +39,8 @@ internal sealed class EpollEngine : LoadEngine
 
     public override long Completed => _stats.Sum(s => s.Completed);
 
+    public override long RampedUp => _stats.Sum(s => s.RampedUp);
+
     public override LoadStats Stats
     {
         get

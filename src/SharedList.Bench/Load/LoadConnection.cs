@@ -19,6 +19,7 @@ internal sealed class LoadConnection
     private int _batch;
     private int _replies;
     private long _sentAt;
+    private bool _rampedUp;
 
     public LoadConnection(int index, Socket socket, RequestPlan plan, ReplyScanner scanner, LoadStats stats, LoadControl control)
     {
@@ -116,6 +117,7 @@ internal sealed class LoadConnection
                 InFlight = false;
                 _batch = _plan.Next(_batch);
                 completed = true;
+                EndRampUp();
             }
         }
 
@@ -126,7 +128,17 @@ internal sealed class LoadConnection
     public void Fail()
     {
         Stats.Disconnects++;
+        EndRampUp();
         Abandon();
+    }
+
+    private void EndRampUp()
+    {
+        if (!_rampedUp)
+        {
+            _rampedUp = true;
+            Stats.RampedUp++;
+        }
     }
 
     /// <summary>Gives up on the batch in flight (the drain timed out): its missing replies count as unanswered.</summary>

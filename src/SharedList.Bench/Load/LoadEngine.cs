@@ -37,6 +37,9 @@ public abstract class LoadEngine : IDisposable
     /// <summary>Replies so far, every phase; read while the run goes on, for progress.</summary>
     public abstract long Completed { get; }
 
+    /// <summary>Connections answered at least once, or failed, so far; read while the run goes on.</summary>
+    public abstract long RampedUp { get; }
+
     /// <summary>The merged counts; complete once <see cref="Finished"/> has.</summary>
     public abstract LoadStats Stats { get; }
 

@@ -35,6 +35,12 @@ public sealed record LoadOptions
     /// <summary>How long connecting may take; connections not up by then count as connect failures. Default 5 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the ramp-up may take: after connecting, the warm-up starts only once every connection has had
+    /// its first reply, or after this long. Default 30 s.
+    /// </summary>
+    public TimeSpan RampUpTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long to wait for the replies in flight once the run is over; the rest count as unanswered. Default 2 s.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -6,7 +6,8 @@ namespace SharedList.Bench.Load;
 /// <param name="ServerCpuSeconds">CPU time the server process used in the window; null when it was not given or could not be read.</param>
 /// <param name="LoadCpuSeconds">CPU time this process used in the window; null when it could not be read.</param>
 /// <param name="LoadCores">Cores this process could use during the run.</param>
-public sealed record LoadResult(LoadStats Stats, double WindowSeconds, double? ServerCpuSeconds, double? LoadCpuSeconds, int LoadCores)
+/// <param name="RampUpSeconds">From connected to every connection's first reply (or the ramp-up timeout).</param>
+public sealed record LoadResult(LoadStats Stats, double WindowSeconds, double? ServerCpuSeconds, double? LoadCpuSeconds, int LoadCores, double RampUpSeconds)
 {
     /// <summary>The share of its usable cores this process's own CPU time is said to mean "saturated".</summary>
     public const double SaturatedPercent = 90;

@@ -4,12 +4,20 @@ using SharedList.Bench.Measurement;
 namespace SharedList.Bench.Load;
 
 /// <summary>
-/// Runs one point, closed loop: connect, warm up, measure, stop sending, drain. The server's CPU time (when its
-/// process id is known) and this process's are read from /proc at both edges of the measured window.
+/// Runs one point, closed loop: connect, ramp up, warm up, measure, stop sending, drain. The server's CPU time
+/// (when its process id is known) and this process's are read from /proc at both edges of the measured window.
 /// </summary>
+/// <remarks>
+/// The ramp-up lasts until every connection has had its first reply. A server that starts a thread per
+/// connection can take seconds to start 500 of them while the first ones are busy (a thread start waits for the
+/// new thread to be scheduled on a saturated core); without the ramp-up, those first replies would land in the
+/// measured window as multi-second latencies of a handful of connections, which says how fast the server
+/// accepts, not how fast it serves. The ramp-up's length is reported on its own.
+/// </remarks>
 public static class LoadRunner
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan RampUpPollInterval = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Runs the point and returns what it measured.</summary>
     /// <param name="options">Where and what to send.</param>
@@ -27,6 +35,7 @@ public static class LoadRunner
         {
             engine.Start();
             await engine.Connected.WaitAsync(options.ConnectTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            var rampUp = await RampUpAsync(engine, options, progress, cancellationToken).ConfigureAwait(false);
             await WaitAsync(engine, LoadPhase.Warmup, warmup, progress, cancellationToken).ConfigureAwait(false);
 
             var server0 = serverPid is { } pid ? ProcessCpu.Seconds(pid) : null;
@@ -43,12 +52,31 @@ public static class LoadRunner
             // guards against an engine that never reports.
             await engine.Finished.WaitAsync(options.DrainTimeout + TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
             progress?.Invoke(LoadPhase.Done, engine.Completed);
-            return new LoadResult(engine.Stats, window, server1 - server0, self1 - self0, CpuAffinity.AllowedCores());
+            return new LoadResult(engine.Stats, window, server1 - server0, self1 - self0, CpuAffinity.AllowedCores(), rampUp.TotalSeconds);
         }
         finally
         {
             control.Phase = LoadPhase.Done;
         }
+    }
+
+    // Waits until every connection that connected has been answered once, or the ramp-up timeout; returns how long that took.
+    private static async Task<TimeSpan> RampUpAsync(LoadEngine engine, LoadOptions options, Action<LoadPhase, long>? progress, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var expected = options.Connections - engine.Stats.ConnectFailures;
+        while (engine.RampedUp < expected && Stopwatch.GetElapsedTime(started) < options.RampUpTimeout && !engine.Finished.IsCompleted)
+        {
+            progress?.Invoke(LoadPhase.Warmup, engine.Completed);
+            await Task.Delay(RampUpPollInterval, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (engine.Finished.IsFaulted)
+        {
+            await engine.Finished.ConfigureAwait(false);
+        }
+
+        return Stopwatch.GetElapsedTime(started);
     }
 
     private static async Task WaitAsync(LoadEngine engine, LoadPhase phase, TimeSpan length, Action<LoadPhase, long>? progress, CancellationToken cancellationToken)

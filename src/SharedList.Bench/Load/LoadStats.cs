@@ -44,9 +44,17 @@ public sealed class LoadStats
     }
 
     /// <summary>Every kind of error: unexpected replies, disconnects, unanswered requests, failed connects.</summary>
+    /// <summary>Connections whose first batch has been answered, or that failed before it was: the runner's ramp-up waits for all of them.</summary>
+    public long RampedUp
+    {
+        get => Volatile.Read(ref _rampedUp);
+        set => Volatile.Write(ref _rampedUp, value);
+    }
+
     public long Errors => Unexpected + Disconnects + Unanswered + ConnectFailures;
 
     private long _completed;
+    private long _rampedUp;
 
     /// <summary>Adds <paramref name="other"/>'s counts and latencies to these.</summary>
     public void Add(LoadStats other)
@@ -62,5 +70,6 @@ public sealed class LoadStats
         Unanswered += other.Unanswered;
         ConnectFailures += other.ConnectFailures;
         Completed += other.Completed;
+        RampedUp += other.RampedUp;
     }
 }

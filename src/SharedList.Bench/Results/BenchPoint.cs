@@ -61,6 +61,9 @@ public sealed record BenchPoint
     /// <summary>True when the load tool itself used ≥ 90 % of its cores: the server may be faster than measured.</summary>
     public required bool LoadSaturated { get; init; }
 
+    /// <summary>Seconds from connected until every connection had its first reply, before the warm-up.</summary>
+    public required double RampUpSeconds { get; init; }
+
     /// <summary>The point from a run's result.</summary>
     public static BenchPoint From(string target, LoadOptions options, int repeat, LoadResult result)
     {
@@ -93,6 +96,7 @@ public sealed record BenchPoint
             LoadCpuPercent = result.LoadCpuPercent,
             LoadCores = result.LoadCores,
             LoadSaturated = result.LoadSaturated,
+            RampUpSeconds = result.RampUpSeconds,
         };
     }
 }

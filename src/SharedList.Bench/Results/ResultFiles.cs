@@ -11,7 +11,7 @@ public static class ResultFiles
     [
         "target", "protocol", "connections", "pipeline", "repeat", "mix", "payload_bytes", "seconds", "requests", "throughput",
         "p50_us", "p90_us", "p99_us", "p999_us", "max_us", "errors", "unexpected_replies", "disconnects", "unanswered",
-        "connect_failures", "server_cpu_us_per_request", "load_cpu_percent", "load_cores", "load_saturated",
+        "connect_failures", "server_cpu_us_per_request", "load_cpu_percent", "load_cores", "load_saturated", "ramp_up_s",
     ];
 
     private static readonly string[] MemoryColumns =
@@ -127,7 +127,7 @@ public static class ResultFiles
     [
         p.Target, p.Protocol.ToString().ToLowerInvariant(), p.Connections, p.Pipeline, p.Repeat, p.Mix, p.PayloadBytes, p.Seconds, p.Requests, p.Throughput,
         p.P50Micros, p.P90Micros, p.P99Micros, p.P999Micros, p.MaxMicros, p.Errors, p.UnexpectedReplies, p.Disconnects, p.Unanswered,
-        p.ConnectFailures, p.ServerCpuMicrosPerRequest, p.LoadCpuPercent, p.LoadCores, p.LoadSaturated,
+        p.ConnectFailures, p.ServerCpuMicrosPerRequest, p.LoadCpuPercent, p.LoadCores, p.LoadSaturated, p.RampUpSeconds,
     ];
 
     private static object?[] Values(MemoryPoint p) =>

@@ -73,12 +73,110 @@ public sealed class LoadEngineTests
         using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         silent.Listen(16);
-        var options = new LoadOptions { EndPoint = silent.LocalEndPoint!, Connections = 3, Pipeline = 5, Engine = engine, DrainTimeout = TimeSpan.FromSeconds(0.2) };
+        var options = new LoadOptions
+        {
+            EndPoint = silent.LocalEndPoint!, Connections = 3, Pipeline = 5, Engine = engine,
+            DrainTimeout = TimeSpan.FromSeconds(0.2), RampUpTimeout = TimeSpan.FromSeconds(0.2),
+        };
 
         var result = await LoadRunner.RunAsync(options, TimeSpan.Zero, TimeSpan.FromSeconds(0.1));
 
+        Assert.InRange(result.RampUpSeconds, 0.2, 10);
         Assert.Equal(0, result.Stats.Measured);
         Assert.Equal(15, result.Stats.Unanswered);
         Assert.Equal(15, result.Stats.Errors);
+    }
+
+    [Theory]
+    [InlineData(LoadEngineKind.Epoll)]
+    [InlineData(LoadEngineKind.Async)]
+    public async Task The_warm_up_starts_once_every_connection_has_its_first_reply_so_a_late_one_is_not_measured(LoadEngineKind engine)
+    {
+        var lateBy = TimeSpan.FromSeconds(0.5);
+        using var server = new AckServer(startLastConnectionAfter: lateBy, connections: 3);
+        var options = new LoadOptions { EndPoint = server.EndPoint, Connections = 3, Pipeline = 1, Engine = engine };
+
+        var result = await LoadRunner.RunAsync(options, TimeSpan.Zero, TimeSpan.FromSeconds(0.2));
+
+        Assert.Equal(0, result.Stats.Errors);
+        Assert.True(result.Stats.Measured > 0, "no reply in the measured window");
+        Assert.InRange(result.RampUpSeconds, lateBy.TotalSeconds * 0.9, 10);
+        Assert.True(result.Stats.Latency.Max < lateBy.TotalMilliseconds * 1e6, $"max latency {result.Stats.Latency.Max / 1e6} ms includes the late start");
+    }
+
+    // Answers every line with "Ack"; the last of the expected connections only after a delay, as a thread-per-
+    // connection server does when its thread is slow to start.
+    private sealed class AckServer : IDisposable
+    {
+        private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        private readonly List<Socket> _accepted = [];
+
+        public AckServer(TimeSpan startLastConnectionAfter, int connections)
+        {
+            _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _listener.Listen(connections);
+            _ = Task.Run(async () =>
+            {
+                for (var i = 0; i < connections; i++)
+                {
+                    var socket = await AcceptAsync();
+                    var delay = i == connections - 1 ? startLastConnectionAfter : TimeSpan.Zero;
+                    _ = Task.Run(async () =>
+                    {
+                        await Task.Delay(delay);
+                        Answer(socket);
+                    });
+                }
+            });
+        }
+
+        public EndPoint EndPoint => _listener.LocalEndPoint!;
+
+        public void Dispose()
+        {
+            _listener.Dispose();
+            lock (_accepted)
+            {
+                foreach (var socket in _accepted)
+                {
+                    socket.Dispose();
+                }
+            }
+        }
+
+        private async Task<Socket> AcceptAsync()
+        {
+            var socket = await _listener.AcceptAsync();
+            lock (_accepted)
+            {
+                _accepted.Add(socket);
+            }
+
+            return socket;
+        }
+
+        private static void Answer(Socket socket)
+        {
+            var buffer = new byte[4096];
+            var acks = new byte[4 * buffer.Length];
+            try
+            {
+                int received;
+                while ((received = socket.Receive(buffer)) > 0)
+                {
+                    var lines = buffer.AsSpan(0, received).Count((byte)'\n');
+                    for (var i = 0; i < lines; i++)
+                    {
+                        "Ack\n"u8.CopyTo(acks.AsSpan(4 * i));
+                    }
+
+                    socket.Send(acks.AsSpan(0, 4 * lines));
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // The test is over and closed the connection.
+            }
+        }
     }
 }
