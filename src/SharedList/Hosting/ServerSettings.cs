@@ -24,8 +24,8 @@ public sealed record ServerSettings
     /// <summary>Where to listen. Default 127.0.0.1:9999, the seed's <c>localhost</c> on IPv4.</summary>
     public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 9999);
 
-    /// <summary>Listen backlog. Default 128.</summary>
-    public int Backlog { get; init; } = 128;
+    /// <summary>Listen backlog. Default 511, as Redis and nginx: a burst of 500 connections fits while a thread-per-connection server is still starting threads.</summary>
+    public int Backlog { get; init; } = 511;
 
     /// <summary>Worker threads of <see cref="ServerModel.Pool"/>. Default 16.</summary>
     public int Workers { get; init; } = 16;
