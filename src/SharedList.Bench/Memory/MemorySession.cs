@@ -122,7 +122,11 @@ public static class MemorySession
         step.Report($"appending {plan.Items:N0} items of {plan.PayloadBytes} bytes");
         await step.WithinStepTimeoutAsync(async token => { await ListFiller.FillAsync(server.Target, plan.Items, plan.PayloadBytes, plan.Key, token).ConfigureAwait(false); return true; }, $"appending {plan.Items:N0} items").ConfigureAwait(false);
         var filled = await step.SettleAsync(server.Pid, $"after {plan.Items:N0} items").ConfigureAwait(false);
-        return point with { Items = plan.Items, ItemsBaseline = baseline, Filled = filled };
+
+        step.Report($"appending {plan.Items:N0} more items");
+        await step.WithinStepTimeoutAsync(async token => { await ListFiller.FillAsync(server.Target, plan.Items, plan.PayloadBytes, plan.Key, token).ConfigureAwait(false); return true; }, $"appending {plan.Items:N0} more items").ConfigureAwait(false);
+        var doubled = await step.SettleAsync(server.Pid, $"after {2L * plan.Items:N0} items").ConfigureAwait(false);
+        return point with { Items = plan.Items, ItemsBaseline = baseline, Filled = filled, Doubled = doubled };
     }
 
     // The sequential model serves one connection at a time and the pool model --workers: the rest wait unserved,
@@ -176,9 +180,9 @@ public static class MemorySession
             if (program is null)
             {
                 List<string> options = ["--max-connections", connections];
-                if (plan.Items > InMemoryListStore.DefaultMaxItems)
+                if (2L * plan.Items > InMemoryListStore.DefaultMaxItems)
                 {
-                    options.AddRange(["--max-items", plan.Items.ToString(CultureInfo.InvariantCulture)]);
+                    options.AddRange(["--max-items", (2L * plan.Items).ToString(CultureInfo.InvariantCulture)]);
                 }
 
                 started = await SpawnedServer.StartModelAsync(plan.Self ?? ProgramCommand.Self(), name, core, options, plan.StartTimeout, cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,7 @@ public static class ResultFiles
         "target", "repeat", "payload_bytes", "idle_connections", "items",
         "baseline_rss", "baseline_anon", "connected_rss", "connected_anon", "idle_rss", "idle_anon",
         "bytes_per_connection", "bytes_per_idle_connection",
-        "items_baseline_rss", "items_baseline_anon", "filled_rss", "filled_anon", "bytes_per_item", "list_bytes", "settled",
+        "items_baseline_rss", "items_baseline_anon", "filled_rss", "filled_anon", "doubled_rss", "doubled_anon", "bytes_per_item", "list_bytes", "settled",
     ];
 
     /// <summary>
@@ -135,7 +135,7 @@ public static class ResultFiles
         p.Target, p.Repeat, p.PayloadBytes, p.IdleConnections, p.Items,
         p.Baseline?.RssBytes, p.Baseline?.AnonBytes, p.Connected?.RssBytes, p.Connected?.AnonBytes, p.Idle?.RssBytes, p.Idle?.AnonBytes,
         p.BytesPerConnection, p.BytesPerIdleConnection,
-        p.ItemsBaseline?.RssBytes, p.ItemsBaseline?.AnonBytes, p.Filled?.RssBytes, p.Filled?.AnonBytes, p.BytesPerItem, p.ListBytes, p.Settled,
+        p.ItemsBaseline?.RssBytes, p.ItemsBaseline?.AnonBytes, p.Filled?.RssBytes, p.Filled?.AnonBytes, p.Doubled?.RssBytes, p.Doubled?.AnonBytes, p.BytesPerItem, p.ListBytes, p.Settled,
     ];
 
     private static string Field(object? value)

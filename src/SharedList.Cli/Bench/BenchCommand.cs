@@ -65,7 +65,7 @@ internal static class BenchCommand
 
     private static readonly Option<int> IdleConnections = new("--idle-connections") { Description = "With --memory: connections to open and leave idle after one request each; 0 skips.", DefaultValueFactory = _ => MemoryPlan.DefaultIdleConnections };
 
-    private static readonly Option<int> Items = new("--items") { Description = "With --memory: items of --payload bytes to append; 0 skips.", DefaultValueFactory = _ => MemoryPlan.DefaultItems };
+    private static readonly Option<int> Items = new("--items") { Description = "With --memory: items of --payload bytes to append, then as many again (B/item is read over the second batch); 0 skips.", DefaultValueFactory = _ => MemoryPlan.DefaultItems };
 
     private static readonly Option<double> Settle = new("--settle") { Description = "With --memory: seconds a server's memory must stay unchanged (within 256 KB) before it is read.", DefaultValueFactory = _ => new MemoryPlan().SettleWindow.TotalSeconds };
 

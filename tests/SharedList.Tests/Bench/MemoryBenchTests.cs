@@ -81,7 +81,7 @@ public sealed class MemoryBenchTests
     [Fact]
     public void Summaries_take_medians_and_spreads_of_what_was_measured_only()
     {
-        static MemoryPoint Point(int repeat, long idle, long filled) => new()
+        static MemoryPoint Point(int repeat, long idle, long filled, long doubledGrowth) => new()
         {
             Target = "t",
             Repeat = repeat,
@@ -93,16 +93,17 @@ public sealed class MemoryBenchTests
             Idle = new MemoryReading(idle, null),
             ItemsBaseline = new MemoryReading(2_000_000, null),
             Filled = new MemoryReading(filled, null),
+            Doubled = new MemoryReading(filled + doubledGrowth, null),
         };
 
-        var summary = Assert.Single(MemorySummary.Summarize([Point(1, 1_100_000, 2_050_000), Point(2, 1_300_000, 2_010_000), Point(3, 1_200_000, 2_020_000)]));
+        var summary = Assert.Single(MemorySummary.Summarize([Point(1, 1_100_000, 2_050_000, 17_000), Point(2, 1_300_000, 2_010_000, 18_000), Point(3, 1_200_000, 2_020_000, 16_000)]));
         Assert.Equal(3, summary.Repeats);
         Assert.Equal(500, summary.BytesPerConnection);
         Assert.Equal(2000, summary.BytesPerIdleConnection);
         Assert.Equal(1000, summary.BytesPerIdleConnectionMin);
         Assert.Equal(3000, summary.BytesPerIdleConnectionMax);
-        Assert.Equal(20, summary.BytesPerItem);
-        Assert.Equal(20_000, summary.ListBytes);
+        Assert.Equal(17, summary.BytesPerItem); // over the second batch of appends
+        Assert.Equal(20_000, summary.ListBytes); // the first batch's growth
 
         var itemsOnly = Assert.Single(MemorySummary.Summarize([new MemoryPoint { Target = "s", Repeat = 1, PayloadBytes = 16, IdleConnections = 0, Items = 10, ItemsBaseline = new(100, null), Filled = new(300, null) }]));
         Assert.Null(itemsOnly.BytesPerIdleConnection);
@@ -142,7 +143,7 @@ public sealed class MemoryBenchTests
             ProcessRun run;
             await using (var bench = CliProcess.Start(
                 new Dictionary<string, string> { ["SHAREDLIST_BENCH_TEST_TAG"] = tag },
-                "bench", "--memory", "--spawn", "async", "--idle-connections", "200", "--items", "20000", "--settle", "1", "--json", json, "--csv", csv))
+                "bench", "--memory", "--spawn", "async", "--idle-connections", "200", "--items", "100000", "--settle", "1", "--json", json, "--csv", csv))
             {
                 run = await bench.RunToEndAsync(string.Empty, Timeout);
             }
@@ -155,8 +156,8 @@ public sealed class MemoryBenchTests
             var point = Assert.Single(document.RootElement.GetProperty("points").EnumerateArray());
             Assert.Equal("async", point.GetProperty("target").GetString());
             Assert.Equal(200, point.GetProperty("idle_connections").GetInt32());
-            Assert.Equal(20_000, point.GetProperty("items").GetInt32());
-            foreach (var name in new[] { "baseline_rss", "connected_rss", "idle_rss", "items_baseline_rss", "filled_rss", "baseline_anon" })
+            Assert.Equal(100_000, point.GetProperty("items").GetInt32());
+            foreach (var name in new[] { "baseline_rss", "connected_rss", "idle_rss", "items_baseline_rss", "filled_rss", "doubled_rss", "baseline_anon" })
             {
                 Assert.True(point.GetProperty(name).GetInt64() > 1024 * 1024, $"{name} = {point.GetProperty(name)}");
             }
@@ -167,6 +168,12 @@ public sealed class MemoryBenchTests
             Assert.Equal(
                 point.GetProperty("filled_rss").GetInt64() - point.GetProperty("items_baseline_rss").GetInt64(),
                 point.GetProperty("list_bytes").GetInt64());
+
+            // Per item is read over the second batch of appends, once the server is warm.
+            Assert.Equal(
+                (point.GetProperty("doubled_rss").GetInt64() - point.GetProperty("filled_rss").GetInt64()) / 100_000.0,
+                point.GetProperty("bytes_per_item").GetDouble(),
+                precision: 2); // the JSON keeps three decimals
 
             var lines = await File.ReadAllLinesAsync(csv);
             Assert.Equal(2, lines.Length);
