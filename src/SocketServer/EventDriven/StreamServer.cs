@@ -15,6 +15,10 @@ namespace SocketServer.EventDriven;
 public abstract class StreamServer : IServer
 {
     private readonly Lock _lifecycleLock = new();
+
+    // Every connection's local address when the listener is bound to one address: asking each accepted socket
+    // would cost a getsockname and three objects per connection, kept as long as it is open.
+    private readonly EndPoint? _connectionsLocalEndPoint;
     private Task? _stopTask;
     private int _started;
     private bool _stopping;
@@ -30,6 +34,9 @@ public abstract class StreamServer : IServer
         Logger = logger ?? NullLogger.Instance;
         ListenSocket = Listener.Listen(endPoint, Options.AllowReuseAddress, Options.RequestQueueSize);
         LocalEndPoint = ListenSocket.LocalEndPoint!;
+        _connectionsLocalEndPoint = LocalEndPoint is IPEndPoint { Address: var address } && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
+            ? LocalEndPoint
+            : null;
     }
 
     /// <inheritdoc />
@@ -142,7 +149,7 @@ public abstract class StreamServer : IServer
         }
 
         Logger.LogInformation("Client {Client} connected (connection {ConnectionId})", remote, id);
-        return new ConnectionContext(id, remote, accepted.LocalEndPoint!, TransportKind.Stream);
+        return new ConnectionContext(id, remote, _connectionsLocalEndPoint ?? accepted.LocalEndPoint!, TransportKind.Stream);
     }
 
     /// <summary>
