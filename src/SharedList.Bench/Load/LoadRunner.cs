@@ -64,10 +64,16 @@ public static class LoadRunner
     private static async Task<TimeSpan> RampUpAsync(LoadEngine engine, LoadOptions options, Action<LoadPhase, long>? progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var reported = started;
         var expected = options.Connections - engine.Stats.ConnectFailures;
         while (engine.RampedUp < expected && Stopwatch.GetElapsedTime(started) < options.RampUpTimeout && !engine.Finished.IsCompleted)
         {
-            progress?.Invoke(LoadPhase.Warmup, engine.Completed);
+            if (Stopwatch.GetElapsedTime(reported) >= ProgressInterval)
+            {
+                reported = Stopwatch.GetTimestamp();
+                progress?.Invoke(LoadPhase.Warmup, engine.Completed);
+            }
+
             await Task.Delay(RampUpPollInterval, cancellationToken).ConfigureAwait(false);
         }
 
