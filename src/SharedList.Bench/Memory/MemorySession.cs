@@ -119,14 +119,16 @@ public static class MemorySession
         await using var server = await step.StartAsync().ConfigureAwait(false);
         var baseline = await step.SettleAsync(server.Pid, "with an empty list").ConfigureAwait(false);
 
-        step.Report($"appending {plan.Items:N0} items of {plan.PayloadBytes} bytes");
-        await step.WithinStepTimeoutAsync(async token => { await ListFiller.FillAsync(server.Target, plan.Items, plan.PayloadBytes, plan.Key, token).ConfigureAwait(false); return true; }, $"appending {plan.Items:N0} items").ConfigureAwait(false);
-        var filled = await step.SettleAsync(server.Pid, $"after {plan.Items:N0} items").ConfigureAwait(false);
-
-        step.Report($"appending {plan.Items:N0} more items");
-        await step.WithinStepTimeoutAsync(async token => { await ListFiller.FillAsync(server.Target, plan.Items, plan.PayloadBytes, plan.Key, token).ConfigureAwait(false); return true; }, $"appending {plan.Items:N0} more items").ConfigureAwait(false);
-        var doubled = await step.SettleAsync(server.Pid, $"after {2L * plan.Items:N0} items").ConfigureAwait(false);
+        var filled = await AppendAndSettleAsync($"{plan.Items:N0} items of {plan.PayloadBytes} bytes", $"after {plan.Items:N0} items").ConfigureAwait(false);
+        var doubled = await AppendAndSettleAsync($"{plan.Items:N0} more items", $"after {2L * plan.Items:N0} items").ConfigureAwait(false);
         return point with { Items = plan.Items, ItemsBaseline = baseline, Filled = filled, Doubled = doubled };
+
+        async Task<MemoryReading> AppendAndSettleAsync(string what, string when)
+        {
+            step.Report($"appending {what}");
+            await step.WithinStepTimeoutAsync(async token => { await ListFiller.FillAsync(server.Target, plan.Items, plan.PayloadBytes, plan.Key, token).ConfigureAwait(false); return true; }, $"appending {what}").ConfigureAwait(false);
+            return await step.SettleAsync(server.Pid, when).ConfigureAwait(false);
+        }
     }
 
     // The sequential model serves one connection at a time and the pool model --workers: the rest wait unserved,
