@@ -23,9 +23,15 @@ namespace SocketServer.EventDriven;
 /// </remarks>
 public sealed class AsyncServer : StreamServer
 {
+    // Enough for every thread-pool thread to have a few connections mid-message; more are made on demand.
+    private static readonly int SparePipePairs = Environment.ProcessorCount * 16;
+
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly AcceptBackoff _acceptBackoff;
     private readonly DeadlineSweeper? _deadlines;
+
+    // Connections between messages hold no pipes; these are lent to the ones with bytes in flight.
+    private readonly PipePairPool _pipes = new(SparePipePairs);
     private Task _acceptLoop = Task.CompletedTask;
 
     /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
@@ -132,46 +138,45 @@ public sealed class AsyncServer : StreamServer
     {
         // Leave the accept loop at once: the session must not run on the thread that accepts.
         await Task.Yield();
-        if (await OpenStreamAsync(socket, connection).ConfigureAwait(false) is not { } stream)
+        if (await OpenAsync(socket, connection).ConfigureAwait(false) is not { } io)
         {
             return;
         }
 
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
-        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         var clock = new ProgressClock(Options.Timeouts);
         var deadline = _deadlines?.Watch(clock, socket);
+        var clean = false;
         try
         {
             var session = Sessions.CreateSession(connection);
             while (true)
             {
-                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var result = await io.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
                 var received = buffer.Length;
-                var status = session.Process(ref buffer, result.IsCompleted, writer);
+                var status = session.Process(ref buffer, result.IsCompleted, io.Output);
                 while (status == SessionStatus.OutputPending)
                 {
-                    // The read buffer stays valid until AdvanceTo: send this chunk, then let the session go on.
+                    // The read buffer stays valid until it is consumed: send this chunk, then let the session go on.
                     clock.Update(inFlight: true, progressed: buffer.Length < received);
                     received = buffer.Length;
-                    if ((await writer.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                    if (!await io.SendAsync().ConfigureAwait(false))
                     {
                         return;
                     }
 
                     clock.Update(inFlight: true, progressed: true);
-                    status = session.Process(ref buffer, result.IsCompleted, writer);
+                    status = session.Process(ref buffer, result.IsCompleted, io.Output);
                 }
 
                 var unconsumed = buffer.Length;
-                clock.Update(inFlight: unconsumed > 0 || writer.UnflushedBytes > 0, progressed: unconsumed < received);
+                clock.Update(inFlight: unconsumed > 0 || io.UnsentBytes > 0, progressed: unconsumed < received);
 
                 // Consumed up to what the session left; examined everything, so the next read waits for new bytes.
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (writer.UnflushedBytes > 0)
+                io.Consume(buffer);
+                if (io.UnsentBytes > 0)
                 {
-                    if ((await writer.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                    if (!await io.SendAsync().ConfigureAwait(false))
                     {
                         return;
                     }
@@ -181,6 +186,7 @@ public sealed class AsyncServer : StreamServer
 
                 if (status == SessionStatus.Close || result.IsCompleted)
                 {
+                    clean = true;
                     return;
                 }
             }
@@ -203,8 +209,7 @@ public sealed class AsyncServer : StreamServer
             }
 
             deadline?.Dispose();
-            await CompleteQuietlyAsync(reader, writer).ConfigureAwait(false);
-            await ServerTls.CloseAsync(stream).ConfigureAwait(false);
+            await io.CompleteAsync(clean).ConfigureAwait(false);
             Release(socket, connection);
         }
     }
@@ -222,37 +227,24 @@ public sealed class AsyncServer : StreamServer
         }
     }
 
-    /// <summary>The connection as a stream: the socket's, or TLS over it; null when the handshake failed (then released).</summary>
-    private async Task<Stream?> OpenStreamAsync(Socket socket, ConnectionContext connection)
+    /// <summary>The connection's I/O: on its socket, or through TLS; null when the handshake failed (then released).</summary>
+    private async Task<AsyncConnectionIo?> OpenAsync(Socket socket, ConnectionContext connection)
     {
-        var stream = new NetworkStream(socket, ownsSocket: false);
         if (Options.Tls is not { } tls)
         {
-            return stream;
+            return new SocketConnectionIo(socket, _pipes);
         }
 
         try
         {
-            return await ServerTls.AuthenticateAsync(stream, tls).ConfigureAwait(false);
+            var stream = await ServerTls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: false), tls).ConfigureAwait(false);
+            return new StreamConnectionIo(stream);
         }
         catch (TlsHandshakeException e)
         {
             LogConnectionError(connection, e);
             Release(socket, connection);
             return null;
-        }
-    }
-
-    private static async Task CompleteQuietlyAsync(PipeReader reader, PipeWriter writer)
-    {
-        await reader.CompleteAsync().ConfigureAwait(false);
-        try
-        {
-            await writer.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (SocketErrors.IsPeerGone(e))
-        {
-            // Completing flushes; a peer that is gone cannot take the rest.
         }
     }
 }

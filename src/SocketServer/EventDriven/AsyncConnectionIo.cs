@@ -1,0 +1,72 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using SocketServer.Internal;
+using SocketServer.Tls;
+
+namespace SocketServer.EventDriven;
+
+/// <summary>
+/// How <see cref="AsyncServer"/> moves one connection's bytes: what arrived, read as a pipe's buffer, and where
+/// the session's replies wait until <see cref="SendAsync"/>. Plain TCP uses <see cref="SocketConnectionIo"/>;
+/// TLS, <see cref="StreamConnectionIo"/> over the TLS stream.
+/// </summary>
+/// <remarks>Used by one connection's loop, never concurrently.</remarks>
+internal abstract class AsyncConnectionIo
+{
+    /// <summary>Where the session writes replies. Valid between <see cref="ReadAsync"/> and <see cref="Consume"/>.</summary>
+    public abstract IBufferWriter<byte> Output { get; }
+
+    /// <summary>Replies written to <see cref="Output"/> and not yet sent.</summary>
+    public abstract long UnsentBytes { get; }
+
+    /// <summary>Every byte received and not consumed, once at least one new byte arrived or the input ended.</summary>
+    public abstract ValueTask<ReadResult> ReadAsync();
+
+    /// <summary>Keeps <paramref name="unconsumed"/> (the end of the last read's buffer) for the next read.</summary>
+    public abstract void Consume(in ReadOnlySequence<byte> unconsumed);
+
+    /// <summary>Sends what <see cref="Output"/> holds, waiting while the peer does not take it.</summary>
+    /// <returns>False when the peer will take nothing more.</returns>
+    public abstract ValueTask<bool> SendAsync();
+
+    /// <summary>
+    /// Ends the connection's I/O (not the socket). After a clean end (<paramref name="clean"/>) everything
+    /// written was sent; otherwise what is left is dropped.
+    /// </summary>
+    public abstract ValueTask CompleteAsync(bool clean);
+}
+
+/// <summary>A connection served through a stream (TLS): a <see cref="PipeReader"/> and a <see cref="PipeWriter"/> over it.</summary>
+internal sealed class StreamConnectionIo(Stream stream) : AsyncConnectionIo
+{
+    // Zero-byte reads: between messages the reader waits for bytes without holding a buffer.
+    private readonly PipeReader _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
+    private readonly PipeWriter _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+
+    public override IBufferWriter<byte> Output => _writer;
+
+    public override long UnsentBytes => _writer.UnflushedBytes;
+
+    public override ValueTask<ReadResult> ReadAsync() => _reader.ReadAsync();
+
+    public override void Consume(in ReadOnlySequence<byte> unconsumed) => _reader.AdvanceTo(unconsumed.Start, unconsumed.End);
+
+    public override async ValueTask<bool> SendAsync() => !(await _writer.FlushAsync().ConfigureAwait(false)).IsCompleted;
+
+    public override async ValueTask CompleteAsync(bool clean)
+    {
+        await _reader.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            // Completing flushes what is left; the loop has aborted a connection that ended unclean, so this
+            // cannot wait on a client that does not read.
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (SocketErrors.IsPeerGone(e))
+        {
+            // A peer that is gone cannot take the rest.
+        }
+
+        await ServerTls.CloseAsync(stream).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using SocketServer.Internal;
+
+namespace SocketServer.EventDriven;
+
+/// <summary>
+/// A plain TCP connection of <see cref="AsyncServer"/>, straight on its socket: received bytes go into a pipe
+/// the session parses in place, replies into another that is sent from in place.
+/// </summary>
+/// <remarks>
+/// <para>Between messages the connection waits with a zero-byte receive, which lends the socket no buffer,
+/// and gives its pipes back to the pool: an idle connection holds neither buffers nor pipes, only its socket,
+/// session and loop.</para>
+/// <para>Once the socket is known to be readable, bytes are received, and replies sent, with non-blocking
+/// calls; only a send the peer is not taking is awaited. So a request costs the receive and the send, plus
+/// the wait, and no asynchronous machinery when nothing has to wait.</para>
+/// </remarks>
+internal sealed class SocketConnectionIo : AsyncConnectionIo
+{
+    // Room asked of the input pipe per receive; a fresh segment is 4 KB, the pipe's default.
+    private const int MinimumReceive = 512;
+
+    private readonly Socket _socket;
+    private readonly PipePairPool _pool;
+    private PipePair? _pipes;
+    private long _unconsumed;
+
+    // The last receive filled the room it had: more bytes are probably queued, so try again before waiting.
+    private bool _moreQueued;
+
+    public SocketConnectionIo(Socket socket, PipePairPool pool)
+    {
+        _socket = socket;
+        _pool = pool;
+
+        // Receives and sends below must fail with WouldBlock instead of waiting on a thread-pool thread.
+        socket.Blocking = false;
+    }
+
+    public override IBufferWriter<byte> Output => Pipes.Output.Writer;
+
+    public override long UnsentBytes => _pipes?.Output.Writer.UnflushedBytes ?? 0;
+
+    private PipePair Pipes => _pipes ?? throw new InvalidOperationException("No read is in progress.");
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<ReadResult> ReadAsync()
+    {
+        while (true)
+        {
+            if (!_moreQueued)
+            {
+                if (_unconsumed == 0 && _pipes is { } idle)
+                {
+                    _pipes = null;
+                    _pool.Return(idle);
+                }
+
+                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+            }
+
+            _pipes ??= _pool.Rent();
+            var input = _pipes.Input.Writer;
+            var room = input.GetMemory(MinimumReceive);
+            var received = _socket.Receive(room.Span, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                _moreQueued = false;
+                continue;
+            }
+
+            if (error != SocketError.Success)
+            {
+                throw new SocketException((int)error);
+            }
+
+            _moreQueued = received == room.Length;
+            if (received == 0)
+            {
+                await input.CompleteAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                input.Advance(received);
+
+                // Never pauses: the pipe has no writer threshold, and this loop is its only reader.
+                await input.FlushAsync().ConfigureAwait(false);
+            }
+
+            if (!_pipes.Input.Reader.TryRead(out var result))
+            {
+                throw new InvalidOperationException("The input pipe has no data after a receive.");
+            }
+
+            return result;
+        }
+    }
+
+    public override void Consume(in ReadOnlySequence<byte> unconsumed)
+    {
+        Pipes.Input.Reader.AdvanceTo(unconsumed.Start, unconsumed.End);
+        _unconsumed = unconsumed.Length;
+    }
+
+    public override ValueTask<bool> SendAsync()
+    {
+        var output = Pipes.Output;
+        var flushed = output.Writer.FlushAsync();
+        if (!flushed.IsCompletedSuccessfully || !output.Reader.TryRead(out var result))
+        {
+            throw new InvalidOperationException("The output pipe did not take the replies at once.");
+        }
+
+        var pending = result.Buffer;
+        while (!pending.IsEmpty)
+        {
+            var sent = _socket.Send(pending.First.Span, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                return SendWhenWritableAsync(output.Reader, pending);
+            }
+
+            if (error != SocketError.Success)
+            {
+                output.Reader.AdvanceTo(pending.Start);
+                throw new SocketException((int)error);
+            }
+
+            pending = pending.Slice(sent);
+        }
+
+        output.Reader.AdvanceTo(pending.End);
+        return new ValueTask<bool>(true);
+    }
+
+    public override ValueTask CompleteAsync(bool clean)
+    {
+        if (_pipes is { } pipes)
+        {
+            // After a failure a pipe may be mid-read; it is left to the collector rather than lent again.
+            if (clean)
+            {
+                _pool.Return(pipes);
+            }
+            else
+            {
+                _pool.Drop();
+            }
+        }
+
+        _pipes = null;
+        return ValueTask.CompletedTask;
+    }
+
+    // A client that does not read: wait for the socket to take the rest, a segment at a time.
+    private async ValueTask<bool> SendWhenWritableAsync(PipeReader output, ReadOnlySequence<byte> pending)
+    {
+        try
+        {
+            foreach (var segment in pending)
+            {
+                await _socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
+            }
+
+            output.AdvanceTo(pending.End);
+            return true;
+        }
+        catch
+        {
+            output.AdvanceTo(pending.Start);
+            throw;
+        }
+    }
+}

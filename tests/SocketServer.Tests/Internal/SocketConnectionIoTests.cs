@@ -1,0 +1,185 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using SocketServer.EventDriven;
+using SocketServer.Internal;
+using SocketServer.Tests.Support;
+
+namespace SocketServer.Tests.Internal;
+
+public sealed class SocketConnectionIoTests : IAsyncLifetime
+{
+    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private Socket _client = null!;
+    private Socket _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Listen();
+        _client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await _client.ConnectAsync(_listener.LocalEndPoint!);
+        _server = await _listener.AcceptAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        _client.Dispose();
+        _server.Dispose();
+        _listener.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_connection_waiting_between_messages_holds_no_pipes()
+    {
+        var pool = new PipePairPool(capacity: 4);
+        var io = new SocketConnectionIo(_server, pool);
+
+        await _client.SendAsync("abc\n"u8.ToArray());
+        var first = await ReadAsync(io);
+        Assert.Equal("abc\n", Text(first.Buffer));
+        Assert.Equal(1, pool.Lent);
+
+        io.Output.Write("ok\n"u8);
+        io.Consume(first.Buffer.Slice(first.Buffer.End));
+        Assert.True(await io.SendAsync());
+        Assert.Equal("ok\n", await ReceiveAsync(_client, 3));
+
+        var next = io.ReadAsync();
+        Assert.False(next.IsCompleted);
+        Assert.Equal(0, pool.Lent);
+
+        await _client.SendAsync("def\n"u8.ToArray());
+        var second = await next.AsTask().WaitAsync(TestClient.Timeout);
+        Assert.Equal("def\n", Text(second.Buffer));
+        Assert.Equal(1, pool.Lent);
+
+        io.Consume(second.Buffer.Slice(second.Buffer.End));
+        await io.CompleteAsync(clean: true);
+        Assert.Equal(0, pool.Lent);
+    }
+
+    [Fact]
+    public async Task An_unfinished_message_keeps_its_bytes_and_its_pipes_until_the_rest_arrives()
+    {
+        var pool = new PipePairPool(capacity: 4);
+        var io = new SocketConnectionIo(_server, pool);
+
+        await _client.SendAsync("ab"u8.ToArray());
+        var first = await ReadAsync(io);
+        Assert.Equal("ab", Text(first.Buffer));
+        io.Consume(first.Buffer);
+
+        var next = io.ReadAsync();
+        Assert.False(next.IsCompleted);
+        Assert.Equal(1, pool.Lent);
+
+        await _client.SendAsync("c\n"u8.ToArray());
+        var whole = await next.AsTask().WaitAsync(TestClient.Timeout);
+        Assert.Equal("abc\n", Text(whole.Buffer));
+        Assert.False(whole.IsCompleted);
+    }
+
+    [Fact]
+    public async Task The_end_of_the_input_completes_the_read_with_what_is_left()
+    {
+        var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4));
+
+        await _client.SendAsync("tail"u8.ToArray());
+        _client.Shutdown(SocketShutdown.Send);
+
+        // The bytes and the end may come in one read or two; the end must come, after the bytes.
+        var result = await ReadAsync(io);
+        for (var reads = 1; !result.IsCompleted && reads < 10; reads++)
+        {
+            io.Consume(result.Buffer);
+            result = await ReadAsync(io);
+        }
+
+        Assert.True(result.IsCompleted);
+        Assert.Equal("tail", Text(result.Buffer));
+    }
+
+    [Fact]
+    public async Task A_reply_the_socket_cannot_take_at_once_is_sent_as_the_client_reads()
+    {
+        _server.SendBufferSize = 4096;
+        var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4));
+        await _client.SendAsync("big\n"u8.ToArray());
+        var request = await ReadAsync(io);
+
+        const int size = 8 * 1024 * 1024;
+        var reply = new byte[size];
+        for (var i = 0; i < size; i++)
+        {
+            reply[i] = (byte)('a' + (i % 26));
+        }
+
+        io.Output.Write(reply);
+        io.Consume(request.Buffer.Slice(request.Buffer.End));
+        var sending = io.SendAsync();
+        Assert.False(sending.IsCompleted);
+
+        var received = await ReceiveBytesAsync(_client, size);
+        Assert.True(await sending.AsTask().WaitAsync(TestClient.Timeout));
+        Assert.Equal(reply, received);
+        Assert.Equal(0, io.UnsentBytes);
+    }
+
+    [Fact]
+    public void The_pool_lends_a_returned_pair_again_and_keeps_no_more_spares_than_its_capacity()
+    {
+        var pool = new PipePairPool(capacity: 1);
+        var first = pool.Rent();
+        var second = pool.Rent();
+        Assert.Equal(2, pool.Lent);
+
+        pool.Return(first);
+        pool.Return(second);
+        Assert.Equal(0, pool.Lent);
+
+        Assert.Same(first, pool.Rent());
+        Assert.NotSame(second, pool.Rent());
+    }
+
+    [Fact]
+    public async Task A_returned_pair_is_empty()
+    {
+        var pool = new PipePairPool(capacity: 1);
+        var pair = pool.Rent();
+        pair.Input.Writer.Write("left over"u8);
+        await pair.Input.Writer.FlushAsync();
+        pool.Return(pair);
+
+        var again = pool.Rent();
+        Assert.Same(pair, again);
+        again.Input.Writer.Write("x"u8);
+        await again.Input.Writer.FlushAsync();
+        Assert.True(again.Input.Reader.TryRead(out var result));
+        Assert.Equal("x", Text(result.Buffer));
+    }
+
+    private static Task<ReadResult> ReadAsync(SocketConnectionIo io) => io.ReadAsync().AsTask().WaitAsync(TestClient.Timeout);
+
+    private static string Text(ReadOnlySequence<byte> bytes) => Encoding.ASCII.GetString(bytes);
+
+    private static async Task<string> ReceiveAsync(Socket socket, int count) => Encoding.ASCII.GetString(await ReceiveBytesAsync(socket, count));
+
+    private static async Task<byte[]> ReceiveBytesAsync(Socket socket, int count)
+    {
+        var buffer = new byte[count];
+        var received = 0;
+        using var timeout = new CancellationTokenSource(TestClient.Timeout);
+        while (received < count)
+        {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, timeout.Token);
+            Assert.NotEqual(0, n);
+            received += n;
+        }
+
+        return buffer;
+    }
+}
