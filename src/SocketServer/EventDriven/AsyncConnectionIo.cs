@@ -13,14 +13,20 @@ namespace SocketServer.EventDriven;
 /// <remarks>Used by one connection's loop, never concurrently.</remarks>
 internal abstract class AsyncConnectionIo
 {
-    /// <summary>Where the session writes replies. Valid between <see cref="ReadAsync"/> and <see cref="Consume"/>.</summary>
+    /// <summary>Where the session writes replies. Valid between a successful <see cref="TryRead"/> and <see cref="Consume"/>.</summary>
     public abstract IBufferWriter<byte> Output { get; }
 
     /// <summary>Replies written to <see cref="Output"/> and not yet sent.</summary>
     public abstract long UnsentBytes { get; }
 
-    /// <summary>Every byte received and not consumed, once at least one new byte arrived or the input ended.</summary>
-    public abstract ValueTask<ReadResult> ReadAsync();
+    /// <summary>
+    /// Every byte received and not consumed, when at least one new byte arrived or the input ended since the last
+    /// read; false when nothing new is there yet (then <see cref="WaitAsync"/>).
+    /// </summary>
+    public abstract bool TryRead(out ReadResult result);
+
+    /// <summary>Completes when <see cref="TryRead"/> may have something new.</summary>
+    public abstract ValueTask<int> WaitAsync();
 
     /// <summary>Keeps <paramref name="unconsumed"/> (the end of the last read's buffer) for the next read.</summary>
     public abstract void Consume(in ReadOnlySequence<byte> unconsumed);
@@ -47,7 +53,20 @@ internal sealed class StreamConnectionIo(Stream stream) : AsyncConnectionIo
 
     public override long UnsentBytes => _writer.UnflushedBytes;
 
-    public override ValueTask<ReadResult> ReadAsync() => _reader.ReadAsync();
+    private ReadResult? _next;
+
+    public override bool TryRead(out ReadResult result)
+    {
+        result = _next.GetValueOrDefault();
+        _next = null;
+        return result.Buffer.Length > 0 || result.IsCompleted || result.IsCanceled;
+    }
+
+    public override async ValueTask<int> WaitAsync()
+    {
+        _next = await _reader.ReadAsync().ConfigureAwait(false);
+        return 0;
+    }
 
     public override void Consume(in ReadOnlySequence<byte> unconsumed) => _reader.AdvanceTo(unconsumed.Start, unconsumed.End);
 

@@ -13,13 +13,16 @@ namespace SocketServer.EventDriven;
 /// or waiting connection; work runs on the thread pool as bytes arrive. The default model of the service.
 /// </summary>
 /// <remarks>
-/// <para>Per connection, a <see cref="PipeReader"/> hands the session every unconsumed byte and a
-/// <see cref="PipeWriter"/> collects its replies, flushed once per batch of messages (pipelined requests
-/// get one send). Flushing is awaited before reading more, so a client that does not read holds up only itself.</para>
+/// <para>On plain TCP a connection waits for bytes with a zero-byte receive, so between messages it holds no
+/// buffer; while it has bytes in flight it borrows an input and an output <see cref="System.IO.Pipelines.Pipe"/>
+/// from a pool shared by the server, receives into the one and parses in place, and sends its batch of replies
+/// from the other, with non-blocking calls when the socket is ready and asynchronous ones only when it is not.
+/// Replies are sent once per batch of messages (pipelined requests get one send), and before more is read,
+/// so a client that does not read holds up only itself.</para>
 /// <para>With <see cref="StreamServerOptions.Tls"/>, each connection first completes the TLS handshake within
-/// <see cref="ServerTlsOptions.HandshakeTimeout"/>, and the pipes run over the TLS stream; a failed handshake
-/// is logged at Debug and the connection closed.</para>
-/// <para>Threading: one connection's session runs on one thread-pool thread at a time.</para>
+/// <see cref="ServerTlsOptions.HandshakeTimeout"/>, and a <see cref="PipeReader"/> and <see cref="PipeWriter"/>
+/// run over the TLS stream; a failed handshake is logged at Debug and the connection closed.</para>
+/// <para>Threading: one connection's session runs on one thread at a time.</para>
 /// </remarks>
 public sealed class AsyncServer : StreamServer
 {
@@ -151,7 +154,12 @@ public sealed class AsyncServer : StreamServer
             var session = Sessions.CreateSession(connection);
             while (true)
             {
-                var result = await io.ReadAsync().ConfigureAwait(false);
+                ReadResult result;
+                while (!io.TryRead(out result))
+                {
+                    await io.WaitAsync().ConfigureAwait(false);
+                }
+
                 var buffer = result.Buffer;
                 var received = buffer.Length;
                 var status = session.Process(ref buffer, result.IsCompleted, io.Output);

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
+using System.Diagnostics;
 using SocketServer.Internal;
 
 namespace SocketServer.EventDriven;
@@ -28,8 +28,8 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
     private PipePair? _pipes;
     private long _unconsumed;
 
-    // The last receive filled the room it had: more bytes are probably queued, so try again before waiting.
-    private bool _moreQueued;
+    // Worth a receive: the wait for bytes completed, or the last receive filled all the room it had.
+    private bool _readable;
 
     public SocketConnectionIo(Socket socket, PipePairPool pool)
     {
@@ -46,57 +46,58 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
 
     private PipePair Pipes => _pipes ?? throw new InvalidOperationException("No read is in progress.");
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<ReadResult> ReadAsync()
+    public override bool TryRead(out ReadResult result)
     {
-        while (true)
+        result = default;
+        if (!_readable)
         {
-            if (!_moreQueued)
-            {
-                if (_unconsumed == 0 && _pipes is { } idle)
-                {
-                    _pipes = null;
-                    _pool.Return(idle);
-                }
-
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-            }
-
-            _pipes ??= _pool.Rent();
-            var input = _pipes.Input.Writer;
-            var room = input.GetMemory(MinimumReceive);
-            var received = _socket.Receive(room.Span, SocketFlags.None, out var error);
-            if (error == SocketError.WouldBlock)
-            {
-                _moreQueued = false;
-                continue;
-            }
-
-            if (error != SocketError.Success)
-            {
-                throw new SocketException((int)error);
-            }
-
-            _moreQueued = received == room.Length;
-            if (received == 0)
-            {
-                await input.CompleteAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                input.Advance(received);
-
-                // Never pauses: the pipe has no writer threshold, and this loop is its only reader.
-                await input.FlushAsync().ConfigureAwait(false);
-            }
-
-            if (!_pipes.Input.Reader.TryRead(out var result))
-            {
-                throw new InvalidOperationException("The input pipe has no data after a receive.");
-            }
-
-            return result;
+            return false;
         }
+
+        _pipes ??= _pool.Rent();
+        var input = _pipes.Input.Writer;
+        var room = input.GetMemory(MinimumReceive);
+        var received = _socket.Receive(room.Span, SocketFlags.None, out var error);
+        if (error == SocketError.WouldBlock)
+        {
+            _readable = false;
+            return false;
+        }
+
+        if (error != SocketError.Success)
+        {
+            throw new SocketException((int)error);
+        }
+
+        // Having filled the room it had, the receive probably left more queued: read again before waiting.
+        _readable = received == room.Length;
+        if (received == 0)
+        {
+            input.Complete();
+        }
+        else
+        {
+            input.Advance(received);
+
+            // The pipe has no writer threshold and this loop is its only reader, so the flush never waits.
+            var flushed = input.FlushAsync();
+            Debug.Assert(flushed.IsCompletedSuccessfully, "the input pipe paused its writer");
+        }
+
+        return _pipes.Input.Reader.TryRead(out result);
+    }
+
+    public override ValueTask<int> WaitAsync()
+    {
+        if (_unconsumed == 0 && _pipes is { } idle)
+        {
+            _pipes = null;
+            _pool.Return(idle);
+        }
+
+        // Readable once this completes: with bytes, at the end of the input, or with an error the receive reports.
+        _readable = true;
+        return _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
     }
 
     public override void Consume(in ReadOnlySequence<byte> unconsumed)
