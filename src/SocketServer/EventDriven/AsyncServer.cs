@@ -35,6 +35,9 @@ public sealed class AsyncServer : StreamServer
 
     // Connections between messages hold no pipes; these are lent to the ones with bytes in flight.
     private readonly PipePairPool _pipes = new(SparePipePairs);
+
+    // Linux, plain TCP: connections wait for bytes in our own epoll instead of .NET's engine (ReadinessReactors says why).
+    private readonly ReadinessReactors? _readiness;
     private Task _acceptLoop = Task.CompletedTask;
 
     /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
@@ -42,6 +45,10 @@ public sealed class AsyncServer : StreamServer
         : base(endPoint, sessions, options, logger)
     {
         _acceptBackoff = new AcceptBackoff(Logger);
+        if (OperatingSystem.IsLinux() && Options.Tls is null)
+        {
+            _readiness = new ReadinessReactors(Logger);
+        }
         if (Options.Timeouts.Idle > TimeSpan.Zero || Options.Timeouts.Stall > TimeSpan.Zero)
         {
             _deadlines = new DeadlineSweeper();
@@ -75,6 +82,7 @@ public sealed class AsyncServer : StreamServer
         {
             _stopAccepting.Dispose();
             _deadlines?.Dispose();
+            _readiness?.Dispose();
         }
     }
 
@@ -240,7 +248,7 @@ public sealed class AsyncServer : StreamServer
     {
         if (Options.Tls is not { } tls)
         {
-            return new SocketConnectionIo(socket, _pipes);
+            return new SocketConnectionIo(socket, _pipes, _readiness?.Watch(socket));
         }
 
         try

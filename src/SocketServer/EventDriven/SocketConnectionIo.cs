@@ -31,10 +31,16 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
     // Worth a receive: the wait for bytes completed, or the last receive filled all the room it had.
     private bool _readable;
 
-    public SocketConnectionIo(Socket socket, PipePairPool pool)
+    private readonly ReadinessWaiter? _readiness;
+
+    /// <param name="socket">The connection.</param>
+    /// <param name="pool">Where pipes are borrowed while bytes are in flight.</param>
+    /// <param name="readiness">Our own epoll registration to wait on (Linux), or null to wait with .NET's zero-byte receive.</param>
+    public SocketConnectionIo(Socket socket, PipePairPool pool, ReadinessWaiter? readiness)
     {
         _socket = socket;
         _pool = pool;
+        _readiness = readiness;
 
         // Receives and sends below must fail with WouldBlock instead of waiting on a thread-pool thread.
         socket.Blocking = false;
@@ -69,8 +75,9 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
             throw new SocketException((int)error);
         }
 
-        // Having filled the room it had, the receive probably left more queued: read again before waiting.
-        _readable = received == room.Length;
+        // Having filled the room it had, the receive probably left more queued: read again before waiting. So
+        // too once the peer half-closed: the end may be queued behind these bytes, and no edge would announce it.
+        _readable = received == room.Length || _readiness is { InputEnding: true };
         if (received == 0)
         {
             input.Complete();
@@ -97,7 +104,7 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
 
         // Readable once this completes: with bytes, at the end of the input, or with an error the receive reports.
         _readable = true;
-        return _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+        return _readiness?.WaitAsync() ?? _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
     }
 
     public override void Consume(in ReadOnlySequence<byte> unconsumed)
@@ -139,6 +146,7 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
 
     public override ValueTask CompleteAsync(bool clean)
     {
+        _readiness?.Dispose();
         if (_pipes is { } pipes)
         {
             // After a failure a pipe may be mid-read; it is left to the collector rather than lent again.

@@ -13,6 +13,7 @@ internal static unsafe partial class Epoll
     public const uint Out = 0x004;
     public const uint Error = 0x008;
     public const uint HangUp = 0x010;
+    public const uint PeerHalfClosed = 0x2000;
 
     private const int CtlAdd = 1;
     private const int CtlDelete = 2;

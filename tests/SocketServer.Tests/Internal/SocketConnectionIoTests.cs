@@ -5,12 +5,14 @@ using System.Net.Sockets;
 using System.Text;
 using SocketServer.EventDriven;
 using SocketServer.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
 using SocketServer.Tests.Support;
 
 namespace SocketServer.Tests.Internal;
 
 public sealed class SocketConnectionIoTests : IAsyncLifetime
 {
+    private readonly ReadinessReactors _reactors = new(NullLogger.Instance);
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     private Socket _client = null!;
     private Socket _server = null!;
@@ -29,14 +31,17 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
         _client.Dispose();
         _server.Dispose();
         _listener.Dispose();
+        _reactors.Dispose();
         return Task.CompletedTask;
     }
 
-    [Fact]
-    public async Task A_connection_waiting_between_messages_holds_no_pipes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_connection_waiting_between_messages_holds_no_pipes(bool ownEpoll)
     {
         var pool = new PipePairPool(capacity: 4);
-        var io = new SocketConnectionIo(_server, pool);
+        var io = Open(pool, ownEpoll);
 
         await _client.SendAsync("abc\n"u8.ToArray());
         var first = await ReadAsync(io);
@@ -64,11 +69,13 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
         Assert.Equal(0, pool.Lent);
     }
 
-    [Fact]
-    public async Task An_unfinished_message_keeps_its_bytes_and_its_pipes_until_the_rest_arrives()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_unfinished_message_keeps_its_bytes_and_its_pipes_until_the_rest_arrives(bool ownEpoll)
     {
         var pool = new PipePairPool(capacity: 4);
-        var io = new SocketConnectionIo(_server, pool);
+        var io = Open(pool, ownEpoll);
 
         await _client.SendAsync("ab"u8.ToArray());
         var first = await ReadAsync(io);
@@ -87,10 +94,12 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
         Assert.False(whole.IsCompleted);
     }
 
-    [Fact]
-    public async Task The_end_of_the_input_completes_the_read_with_what_is_left()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_end_of_the_input_completes_the_read_with_what_is_left(bool ownEpoll)
     {
-        var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4));
+        var io = Open(new PipePairPool(capacity: 4), ownEpoll);
 
         await _client.SendAsync("tail"u8.ToArray());
         _client.Shutdown(SocketShutdown.Send);
@@ -107,11 +116,13 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
         Assert.Equal("tail", Text(result.Buffer));
     }
 
-    [Fact]
-    public async Task A_reply_the_socket_cannot_take_at_once_is_sent_as_the_client_reads()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_reply_the_socket_cannot_take_at_once_is_sent_as_the_client_reads(bool ownEpoll)
     {
         _server.SendBufferSize = 4096;
-        var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4));
+        var io = Open(new PipePairPool(capacity: 4), ownEpoll);
         await _client.SendAsync("big\n"u8.ToArray());
         var request = await ReadAsync(io);
 
@@ -165,6 +176,47 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
         Assert.True(again.Input.Reader.TryRead(out var result));
         Assert.Equal("x", Text(result.Buffer));
     }
+
+    [Fact]
+    public async Task Bytes_that_arrive_before_the_wait_complete_it_at_once()
+    {
+        var readiness = _reactors.Watch(_server);
+        var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4), readiness);
+        Assert.False(await TryReadAfterWaitAsync(io));
+
+        // Edge-triggered: the reactor sees these bytes once, while nobody waits; the next wait must not miss them.
+        await _client.SendAsync("early\n"u8.ToArray());
+        await Eventually.TrueAsync(() => readiness.EdgePending, "the reactor saw the bytes arrive");
+        var wait = io.WaitAsync();
+        Assert.True(wait.IsCompleted);
+        await wait;
+        Assert.True(io.TryRead(out var result));
+        Assert.Equal("early\n", Text(result.Buffer));
+    }
+
+    [Fact]
+    public async Task Stopping_the_reactors_ends_a_connection_still_waiting()
+    {
+        var reactors = new ReadinessReactors(NullLogger.Instance);
+        var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4), reactors.Watch(_server));
+        Assert.False(await TryReadAfterWaitAsync(io));
+        var wait = io.WaitAsync();
+        Assert.False(wait.IsCompleted);
+
+        reactors.Dispose();
+
+        await Assert.ThrowsAsync<SocketException>(() => wait.AsTask().WaitAsync(TestClient.Timeout));
+    }
+
+    // The first wait completes at once (a new registration counts as readable); the receive then finds nothing.
+    private static async Task<bool> TryReadAfterWaitAsync(SocketConnectionIo io)
+    {
+        await io.WaitAsync().AsTask().WaitAsync(TestClient.Timeout);
+        return io.TryRead(out _);
+    }
+
+    private SocketConnectionIo Open(PipePairPool pool, bool ownEpoll) =>
+        new(_server, pool, ownEpoll ? _reactors.Watch(_server) : null);
 
     // What the server's loop does: read, or wait and read again.
     private static async Task<ReadResult> ReadAsync(SocketConnectionIo io)

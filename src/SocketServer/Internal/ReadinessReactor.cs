@@ -1,0 +1,247 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks.Sources;
+using Microsoft.Extensions.Logging;
+
+namespace SocketServer.Internal;
+
+/// <summary>
+/// Threads that wait in epoll for the sockets of <see cref="EventDriven.AsyncServer"/>'s connections to become
+/// readable and resume, on that thread, the connection awaiting it. Linux only.
+/// </summary>
+/// <remarks>
+/// <para>Why not .NET's own socket engine: before waiting, every asynchronous receive first tries the socket
+/// (a zero-byte one peeks a byte), and for a connection that sends one request and waits for the reply that
+/// try always fails, a system call per request on top of the receive and the send. Here a connection tries
+/// once, and on <c>EAGAIN</c> awaits the next edge of an edge-triggered registration, made once per
+/// connection: a request costs its receive, its send and a share of an <c>epoll_wait</c>, as in the epoll
+/// model.</para>
+/// <para>Continuations run inline on a reactor thread, as with .NET's inline socket completions; a session
+/// never blocks. There is one reactor per processor the process may use (as .NET has one socket engine per
+/// processor with inline completions), and connections are spread over them in turn.</para>
+/// </remarks>
+internal sealed class ReadinessReactors : IDisposable
+{
+    private readonly ReadinessReactor[] _reactors;
+    private int _next;
+
+    public ReadinessReactors(ILogger logger)
+    {
+        _reactors = new ReadinessReactor[Environment.ProcessorCount];
+        for (var i = 0; i < _reactors.Length; i++)
+        {
+            _reactors[i] = new ReadinessReactor($"async-epoll-{i}", logger);
+        }
+    }
+
+    /// <summary>Watches <paramref name="socket"/> until the returned waiter is disposed (before the socket is closed).</summary>
+    public ReadinessWaiter Watch(Socket socket)
+    {
+        var reactor = _reactors[(int)((uint)Interlocked.Increment(ref _next) % (uint)_reactors.Length)];
+        return reactor.Watch(socket);
+    }
+
+    public void Dispose()
+    {
+        foreach (var reactor in _reactors)
+        {
+            reactor.Dispose();
+        }
+    }
+}
+
+/// <summary>One epoll instance and the thread waiting on it.</summary>
+internal sealed unsafe class ReadinessReactor : IDisposable
+{
+    private const uint EdgeTriggered = 1u << 31;
+    private const int MaxEvents = 256;
+    private const ulong WakeUpData = 0;
+
+    private readonly int _epoll;
+    private readonly WakeUpSocket _wakeUp = new();
+    private readonly ConcurrentDictionary<ulong, ReadinessWaiter> _waiters = new();
+    private readonly Thread _thread;
+    private readonly ILogger _logger;
+    private long _lastId;
+    private volatile bool _stopping;
+
+    public ReadinessReactor(string name, ILogger logger)
+    {
+        _logger = logger;
+        _epoll = Epoll.Create();
+        Epoll.Add(_epoll, (int)_wakeUp.Socket.Handle, Epoll.In, WakeUpData);
+        _thread = new Thread(Run) { Name = name, IsBackground = true };
+        _thread.Start();
+    }
+
+    public ReadinessWaiter Watch(Socket socket)
+    {
+        var id = (ulong)Interlocked.Increment(ref _lastId);
+        var waiter = new ReadinessWaiter(this, (int)socket.Handle, id);
+        _waiters[id] = waiter;
+        Epoll.Add(_epoll, waiter.Descriptor, Epoll.In | Epoll.PeerHalfClosed | EdgeTriggered, id);
+        return waiter;
+    }
+
+    public void Forget(ReadinessWaiter waiter)
+    {
+        if (_waiters.TryRemove(waiter.Id, out _))
+        {
+            try
+            {
+                Epoll.Delete(_epoll, waiter.Descriptor);
+            }
+            catch (InvalidOperationException)
+            {
+                // The descriptor is closed already, and the kernel dropped it from the set with it.
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _wakeUp.Wake();
+        _thread.Join();
+        Epoll.Close(_epoll);
+        _wakeUp.Dispose();
+    }
+
+    private void Run()
+    {
+        var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * Epoll.EventSize));
+        try
+        {
+            while (!_stopping)
+            {
+                var count = Epoll.Wait(_epoll, events, MaxEvents, -1);
+                for (var i = 0; i < count; i++)
+                {
+                    var id = Epoll.DataAt(events, i);
+                    var ready = Epoll.EventsAt(events, i);
+                    if (id == WakeUpData)
+                    {
+                        _wakeUp.Drain();
+                    }
+                    else if (_waiters.TryGetValue(id, out var waiter))
+                    {
+                        waiter.Signal(ended: (ready & (Epoll.PeerHalfClosed | Epoll.HangUp | Epoll.Error)) != 0);
+                    }
+                }
+            }
+
+            FailAll(new ObjectDisposedException(nameof(ReadinessReactor)));
+        }
+        catch (Exception e)
+        {
+            _logger.LogCritical(e, "An async readiness loop failed; ending its connections");
+            FailAll(e);
+        }
+        finally
+        {
+            NativeMemory.Free(events);
+        }
+    }
+
+    // A connection still waiting here would wait forever: fail its wait, so its loop ends and releases it.
+    private void FailAll(Exception reason)
+    {
+        foreach (var waiter in _waiters.Values)
+        {
+            waiter.Fail(reason);
+        }
+    }
+}
+
+/// <summary>
+/// One connection's readiness: <see cref="WaitAsync"/> completes on the first edge (bytes, the end of input
+/// or an error) since the previous wait.
+/// </summary>
+/// <remarks>One waiting connection loop and the reactor thread; the state is swapped atomically between them.</remarks>
+internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable
+{
+    private const int Quiet = 0;
+    private const int EdgeSeen = 1;
+    private const int Waiting = 2;
+
+    private readonly ReadinessReactor _reactor;
+    private ManualResetValueTaskSourceCore<int> _core;
+
+    // Registered as readable: the connection's first receive must be tried, not awaited.
+    private int _state = EdgeSeen;
+    private volatile bool _inputEnding;
+
+    public ReadinessWaiter(ReadinessReactor reactor, int descriptor, ulong id)
+    {
+        _reactor = reactor;
+        Descriptor = descriptor;
+        Id = id;
+    }
+
+    public int Descriptor { get; }
+
+    public ulong Id { get; }
+
+    /// <summary>True when an edge came and no wait has taken it yet.</summary>
+    public bool EdgePending => Volatile.Read(ref _state) == EdgeSeen;
+
+    /// <summary>Completes once the socket may be readable; at once if an edge came since the last wait.</summary>
+    public ValueTask<int> WaitAsync()
+    {
+        if (Interlocked.CompareExchange(ref _state, Quiet, EdgeSeen) == EdgeSeen)
+        {
+            return new ValueTask<int>(0);
+        }
+
+        _core.Reset();
+        if (Interlocked.CompareExchange(ref _state, Waiting, Quiet) == Quiet)
+        {
+            return new ValueTask<int>(this, _core.Version);
+        }
+
+        // An edge came between the two exchanges.
+        Volatile.Write(ref _state, Quiet);
+        return new ValueTask<int>(0);
+    }
+
+    /// <summary>
+    /// True once the peer half-closed or the connection failed. Such an edge may come with the last bytes, and no
+    /// other edge follows it, so a receive that finds fewer bytes than it had room for must still try again.
+    /// </summary>
+    public bool InputEnding => _inputEnding;
+
+    /// <summary>The reactor saw an edge: resume the waiting connection, inline, or remember it for the next wait.</summary>
+    public void Signal(bool ended)
+    {
+        if (ended)
+        {
+            _inputEnding = true;
+        }
+
+        if (Interlocked.Exchange(ref _state, EdgeSeen) == Waiting)
+        {
+            Volatile.Write(ref _state, Quiet);
+            _core.SetResult(0);
+        }
+    }
+
+    /// <summary>The reactor stopped working: end the wait with its failure.</summary>
+    public void Fail(Exception failure)
+    {
+        if (Interlocked.Exchange(ref _state, EdgeSeen) == Waiting)
+        {
+            _core.SetException(new SocketException((int)SocketError.OperationAborted, failure.Message));
+        }
+    }
+
+    /// <summary>Stops watching the socket. Call before the socket is closed.</summary>
+    public void Dispose() => _reactor.Forget(this);
+
+    int IValueTaskSource<int>.GetResult(short token) => _core.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _core.GetStatus(token);
+
+    void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+}
