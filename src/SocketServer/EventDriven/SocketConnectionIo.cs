@@ -32,6 +32,7 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
     private bool _readable;
 
     private readonly ReadinessWaiter? _readiness;
+    private readonly int _descriptor = -1;
 
     /// <param name="socket">The connection.</param>
     /// <param name="pool">Where pipes are borrowed while bytes are in flight.</param>
@@ -42,8 +43,18 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
         _pool = pool;
         _readiness = readiness;
 
-        // Receives and sends below must fail with WouldBlock instead of waiting on a thread-pool thread.
-        socket.Blocking = false;
+        // Receives and sends below must fail with WouldBlock instead of waiting on a thread-pool thread. With our
+        // own epoll, they go straight to libc on the descriptor, as in the epoll model: nothing but this loop uses
+        // the socket until it is released, and .NET's socket then keeps no state of its own for it.
+        if (readiness is null)
+        {
+            socket.Blocking = false;
+        }
+        else
+        {
+            _descriptor = (int)socket.Handle;
+            NonBlockingIo.MakeNonBlocking(_descriptor);
+        }
     }
 
     public override IBufferWriter<byte> Output => Pipes.Output.Writer;
@@ -63,7 +74,9 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
         _pipes ??= _pool.Rent();
         var input = _pipes.Input.Writer;
         var room = input.GetMemory(MinimumReceive);
-        var received = _socket.Receive(room.Span, SocketFlags.None, out var error);
+        var received = _readiness is null
+            ? _socket.Receive(room.Span, SocketFlags.None, out var error)
+            : NonBlockingIo.Receive(_descriptor, room.Span, out error);
         if (error == SocketError.WouldBlock)
         {
             _readable = false;
@@ -125,7 +138,9 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
         var pending = result.Buffer;
         while (!pending.IsEmpty)
         {
-            var sent = _socket.Send(pending.First.Span, SocketFlags.None, out var error);
+            var sent = _readiness is null
+                ? _socket.Send(pending.First.Span, SocketFlags.None, out var error)
+                : NonBlockingIo.Send(_descriptor, pending.First.Span, out error);
             if (error == SocketError.WouldBlock)
             {
                 return SendWhenWritableAsync(output.Reader, pending);

@@ -59,6 +59,19 @@ internal static unsafe partial class NonBlockingIo
         }
     }
 
+    /// <summary>Sets O_NONBLOCK on <paramref name="fd"/> if it is not set, without giving .NET's socket a say.</summary>
+    public static void MakeNonBlocking(int fd)
+    {
+        const int GetStatusFlags = 3;
+        const int SetStatusFlags = 4;
+        const int NonBlocking = 0x800;
+        var flags = fcntl(fd, GetStatusFlags, 0);
+        if (flags < 0 || ((flags & NonBlocking) == 0 && fcntl(fd, SetStatusFlags, flags | NonBlocking) < 0))
+        {
+            throw new SocketException((int)ToSocketError(Marshal.GetLastPInvokeError()));
+        }
+    }
+
     /// <summary>
     /// A Linux errno as a <see cref="SocketError"/>: the ones a connected or listening TCP socket can report,
     /// the rest as a generic error.
@@ -81,6 +94,9 @@ internal static unsafe partial class NonBlockingIo
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint recv(int fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fcntl(int fd, int command, int argument);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint send(int fd, byte* buffer, nint length, int flags);
