@@ -10,15 +10,17 @@ namespace SocketServer.EventDriven;
 
 /// <summary>
 /// What .NET offers beyond the lab: async sockets with System.IO.Pipelines. No thread is held by an idle
-/// or waiting connection; work runs on the thread pool as bytes arrive. The default model of the service.
+/// or waiting connection; work runs as bytes arrive, on the thread that saw them come (one per processor).
+/// The default model of the service.
 /// </summary>
 /// <remarks>
-/// <para>On plain TCP a connection waits for bytes with a zero-byte receive, so between messages it holds no
-/// buffer; while it has bytes in flight it borrows an input and an output <see cref="System.IO.Pipelines.Pipe"/>
-/// from a pool shared by the server, receives into the one and parses in place, and sends its batch of replies
-/// from the other, with non-blocking calls when the socket is ready and asynchronous ones only when it is not.
-/// Replies are sent once per batch of messages (pipelined requests get one send), and before more is read,
-/// so a client that does not read holds up only itself.</para>
+/// <para>On plain TCP a connection waits for bytes without a buffer: on Linux in our own edge-triggered
+/// epoll (<see cref="Internal.ReadinessReactors"/> says why), elsewhere with a zero-byte receive. While it has
+/// bytes in flight it borrows an input and an output <see cref="System.IO.Pipelines.Pipe"/> from a pool shared
+/// by the server, receives into the one and parses in place, and sends its batch of replies from the other,
+/// with non-blocking calls when the socket is ready and asynchronous ones only when it is not. Replies are
+/// sent once per batch of messages (pipelined requests get one send), and before more is read, so a client
+/// that does not read holds up only itself.</para>
 /// <para>With <see cref="StreamServerOptions.Tls"/>, each connection first completes the TLS handshake within
 /// <see cref="ServerTlsOptions.HandshakeTimeout"/>, and a <see cref="PipeReader"/> and <see cref="PipeWriter"/>
 /// run over the TLS stream; a failed handshake is logged at Debug and the connection closed.</para>

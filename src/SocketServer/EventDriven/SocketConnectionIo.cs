@@ -11,12 +11,13 @@ namespace SocketServer.EventDriven;
 /// the session parses in place, replies into another that is sent from in place.
 /// </summary>
 /// <remarks>
-/// <para>Between messages the connection waits with a zero-byte receive, which lends the socket no buffer,
-/// and gives its pipes back to the pool: an idle connection holds neither buffers nor pipes, only its socket,
-/// session and loop.</para>
+/// <para>Between messages the connection waits without lending the socket a buffer (on Linux for an edge of
+/// our own epoll, <see cref="ReadinessWaiter"/>; elsewhere with a zero-byte receive) and gives its pipes back to
+/// the pool: an idle connection holds neither buffers nor pipes, only its socket, session and loop.</para>
 /// <para>Once the socket is known to be readable, bytes are received, and replies sent, with non-blocking
-/// calls; only a send the peer is not taking is awaited. So a request costs the receive and the send, plus
-/// the wait, and no asynchronous machinery when nothing has to wait.</para>
+/// calls (on Linux straight on the descriptor); only a send the peer is not taking is awaited. So a request
+/// costs the receive and the send, plus its share of the wait, and no asynchronous machinery when nothing
+/// has to wait.</para>
 /// </remarks>
 internal sealed class SocketConnectionIo : AsyncConnectionIo
 {
