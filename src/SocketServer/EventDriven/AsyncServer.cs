@@ -250,7 +250,20 @@ public sealed class AsyncServer : StreamServer
     {
         if (Options.Tls is not { } tls)
         {
-            return new SocketConnectionIo(socket, _pipes, _readiness?.Watch(socket));
+            ReadinessWaiter? readiness = null;
+            try
+            {
+                readiness = _readiness?.Watch(socket);
+                return new SocketConnectionIo(socket, _pipes, readiness);
+            }
+            catch (Exception e) when (e is InvalidOperationException or SocketException)
+            {
+                // epoll refused the descriptor (out of kernel memory or watches), or the socket broke already.
+                readiness?.Dispose();
+                LogConnectionError(connection, e);
+                Release(socket, connection);
+                return null;
+            }
         }
 
         try

@@ -81,6 +81,12 @@ internal sealed unsafe class ReadinessReactor : IDisposable
         var waiter = new ReadinessWaiter(this, (int)socket.Handle, id);
         _waiters[id] = waiter;
         Epoll.Add(_epoll, waiter.Descriptor, Epoll.In | Epoll.PeerHalfClosed | EdgeTriggered, id);
+        if (_stopping)
+        {
+            // Registered as the reactor stops: nothing will ever signal it.
+            waiter.Fail(new ObjectDisposedException(nameof(ReadinessReactor)));
+        }
+
         return waiter;
     }
 
@@ -171,6 +177,7 @@ internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable
     // Registered as readable: the connection's first receive must be tried, not awaited.
     private int _state = EdgeSeen;
     private volatile bool _inputEnding;
+    private volatile SocketException? _failure;
 
     public ReadinessWaiter(ReadinessReactor reactor, int descriptor, ulong id)
     {
@@ -189,6 +196,11 @@ internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable
     /// <summary>Completes once the socket may be readable; at once if an edge came since the last wait.</summary>
     public ValueTask<int> WaitAsync()
     {
+        if (_failure is { } failure)
+        {
+            return ValueTask.FromException<int>(failure);
+        }
+
         if (Interlocked.CompareExchange(ref _state, Quiet, EdgeSeen) == EdgeSeen)
         {
             return new ValueTask<int>(0);
@@ -197,6 +209,12 @@ internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable
         _core.Reset();
         if (Interlocked.CompareExchange(ref _state, Waiting, Quiet) == Quiet)
         {
+            // The reactor may have stopped just before this wait began; then no signal would ever end it.
+            if (_failure is { } late && Interlocked.CompareExchange(ref _state, EdgeSeen, Waiting) == Waiting)
+            {
+                return ValueTask.FromException<int>(late);
+            }
+
             return new ValueTask<int>(this, _core.Version);
         }
 
@@ -229,9 +247,11 @@ internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable
     /// <summary>The reactor stopped working: end the wait with its failure.</summary>
     public void Fail(Exception failure)
     {
+        var aborted = new SocketException((int)SocketError.OperationAborted, failure.Message);
+        _failure = aborted;
         if (Interlocked.Exchange(ref _state, EdgeSeen) == Waiting)
         {
-            _core.SetException(new SocketException((int)SocketError.OperationAborted, failure.Message));
+            _core.SetException(aborted);
         }
     }
 

@@ -206,6 +206,9 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
         reactors.Dispose();
 
         await Assert.ThrowsAsync<SocketException>(() => wait.AsTask().WaitAsync(TestClient.Timeout));
+
+        // And a wait begun afterwards does not wait for a signal that cannot come.
+        await Assert.ThrowsAsync<SocketException>(() => io.WaitAsync().AsTask().WaitAsync(TestClient.Timeout));
     }
 
     // The first wait completes at once (a new registration counts as readable); the receive then finds nothing.
