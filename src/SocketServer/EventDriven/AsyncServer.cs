@@ -258,7 +258,8 @@ public sealed class AsyncServer : StreamServer
             }
             catch (Exception e) when (e is InvalidOperationException or SocketException)
             {
-                // epoll refused the descriptor (out of kernel memory or watches), or the socket broke already.
+                // epoll refused the descriptor (out of kernel memory or watches), the server is being disposed
+                // (ObjectDisposedException), or the socket broke already.
                 readiness?.Dispose();
                 LogConnectionError(connection, e);
                 Release(socket, connection);

@@ -63,8 +63,10 @@ internal sealed unsafe class ReadinessReactor : IDisposable
     private readonly ConcurrentDictionary<ulong, ReadinessWaiter> _waiters = new();
     private readonly Thread _thread;
     private readonly ILogger _logger;
+    private readonly Lock _epollLock = new();
     private long _lastId;
     private volatile bool _stopping;
+    private bool _closed;
 
     public ReadinessReactor(string name, ILogger logger)
     {
@@ -80,7 +82,20 @@ internal sealed unsafe class ReadinessReactor : IDisposable
         var id = (ulong)Interlocked.Increment(ref _lastId);
         var waiter = new ReadinessWaiter(this, (int)socket.Handle, id);
         _waiters[id] = waiter;
-        Epoll.Add(_epoll, waiter.Descriptor, Epoll.In | Epoll.PeerHalfClosed | EdgeTriggered, id);
+        try
+        {
+            lock (_epollLock)
+            {
+                ObjectDisposedException.ThrowIf(_closed, this);
+                Epoll.Add(_epoll, waiter.Descriptor, Epoll.In | Epoll.PeerHalfClosed | EdgeTriggered, id);
+            }
+        }
+        catch
+        {
+            _waiters.TryRemove(id, out _);
+            throw;
+        }
+
         if (_stopping)
         {
             // Registered as the reactor stops: nothing will ever signal it.
@@ -92,8 +107,19 @@ internal sealed unsafe class ReadinessReactor : IDisposable
 
     public void Forget(ReadinessWaiter waiter)
     {
-        if (_waiters.TryRemove(waiter.Id, out _))
+        if (!_waiters.TryRemove(waiter.Id, out _))
         {
+            return;
+        }
+
+        lock (_epollLock)
+        {
+            // Once closed, the epoll descriptor's number may belong to something else: never touch it again.
+            if (_closed)
+            {
+                return;
+            }
+
             try
             {
                 Epoll.Delete(_epoll, waiter.Descriptor);
@@ -110,7 +136,12 @@ internal sealed unsafe class ReadinessReactor : IDisposable
         _stopping = true;
         _wakeUp.Wake();
         _thread.Join();
-        Epoll.Close(_epoll);
+        lock (_epollLock)
+        {
+            _closed = true;
+            Epoll.Close(_epoll);
+        }
+
         _wakeUp.Dispose();
     }
 

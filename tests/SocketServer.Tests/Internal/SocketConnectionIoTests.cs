@@ -209,6 +209,9 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
 
         // And a wait begun afterwards does not wait for a signal that cannot come.
         await Assert.ThrowsAsync<SocketException>(() => io.WaitAsync().AsTask().WaitAsync(TestClient.Timeout));
+
+        // Nor is a new connection registered on an epoll descriptor that is closed, whose number may be reused.
+        Assert.Throws<ObjectDisposedException>(() => reactors.Watch(_client));
     }
 
     // The first wait completes at once (a new registration counts as readable); the receive then finds nothing.
