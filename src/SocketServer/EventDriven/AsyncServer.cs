@@ -28,7 +28,7 @@ namespace SocketServer.EventDriven;
 /// </remarks>
 public sealed class AsyncServer : StreamServer
 {
-    // Enough for every thread-pool thread to have a few connections mid-message; more are made on demand.
+    // Enough for every thread that serves connections to have a few mid-message; more are made on demand.
     private static readonly int SparePipePairs = Environment.ProcessorCount * 16;
 
     private readonly CancellationTokenSource _stopAccepting = new();
@@ -51,6 +51,7 @@ public sealed class AsyncServer : StreamServer
         {
             _readiness = new ReadinessReactors(Logger);
         }
+
         if (Options.Timeouts.Idle > TimeSpan.Zero || Options.Timeouts.Stall > TimeSpan.Zero)
         {
             _deadlines = new DeadlineSweeper();
