@@ -26,7 +26,7 @@ namespace SocketServer.EventDriven;
 /// run over the TLS stream; a failed handshake is logged at Debug and the connection closed.</para>
 /// <para>Threading: one connection's session runs on one thread at a time.</para>
 /// </remarks>
-public sealed class AsyncServer : StreamServer
+public sealed partial class AsyncServer : StreamServer
 {
     // Enough for every thread that serves connections to have a few mid-message; more are made on demand.
     private static readonly int SparePipePairs = Environment.ProcessorCount * 16;
@@ -128,7 +128,7 @@ public sealed class AsyncServer : StreamServer
             accepted.NoDelay = true;
             if (Admit(accepted) is { } connection)
             {
-                _ = ServeAsync(accepted, connection);
+                new Connection(this, accepted, connection).Start();
             }
         }
     }
@@ -148,91 +148,6 @@ public sealed class AsyncServer : StreamServer
         }
     }
 
-    private async Task ServeAsync(Socket socket, ConnectionContext connection)
-    {
-        // Leave the accept loop at once: the session must not run on the thread that accepts.
-        await Task.Yield();
-        if (await OpenAsync(socket, connection).ConfigureAwait(false) is not { } io)
-        {
-            return;
-        }
-
-        var clock = new ProgressClock(Options.Timeouts);
-        var deadline = _deadlines?.Watch(clock, socket);
-        var clean = false;
-        try
-        {
-            var session = Sessions.CreateSession(connection);
-            while (true)
-            {
-                ReadResult result;
-                while (!io.TryRead(out result))
-                {
-                    await io.WaitAsync().ConfigureAwait(false);
-                }
-
-                var buffer = result.Buffer;
-                var received = buffer.Length;
-                var status = session.Process(ref buffer, result.IsCompleted, io.Output);
-                while (status == SessionStatus.OutputPending)
-                {
-                    // The read buffer stays valid until it is consumed: send this chunk, then let the session go on.
-                    clock.Update(inFlight: true, progressed: buffer.Length < received);
-                    received = buffer.Length;
-                    if (!await io.SendAsync().ConfigureAwait(false))
-                    {
-                        return;
-                    }
-
-                    clock.Update(inFlight: true, progressed: true);
-                    status = session.Process(ref buffer, result.IsCompleted, io.Output);
-                }
-
-                var unconsumed = buffer.Length;
-                clock.Update(inFlight: unconsumed > 0 || io.UnsentBytes > 0, progressed: unconsumed < received);
-
-                // Consumed up to what the session left; examined everything, so the next read waits for new bytes.
-                io.Consume(buffer);
-                if (io.UnsentBytes > 0)
-                {
-                    if (!await io.SendAsync().ConfigureAwait(false))
-                    {
-                        return;
-                    }
-
-                    clock.Update(inFlight: unconsumed > 0, progressed: true);
-                }
-
-                if (status == SessionStatus.Close || result.IsCompleted)
-                {
-                    clean = true;
-                    return;
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            if (deadline is not { Expired: true })
-            {
-                LogConnectionError(connection, e);
-            }
-
-            Abort(socket);
-        }
-        finally
-        {
-            // The sweeper ended the connection by shutting its socket down: say why, not that the peer left.
-            if (deadline is { Expired: true })
-            {
-                LogConnectionTimeout(connection, clock);
-            }
-
-            deadline?.Dispose();
-            await io.CompleteAsync(clean).ConfigureAwait(false);
-            Release(socket, connection);
-        }
-    }
-
     // Completing the writer flushes what it holds; to a client that does not read that would wait forever.
     private static void Abort(Socket socket)
     {
@@ -247,7 +162,7 @@ public sealed class AsyncServer : StreamServer
     }
 
     /// <summary>The connection's I/O: on its socket, or through TLS; null when the handshake failed (then released).</summary>
-    private async Task<AsyncConnectionIo?> OpenAsync(Socket socket, ConnectionContext connection)
+    private async ValueTask<AsyncConnectionIo?> OpenAsync(Socket socket, ConnectionContext connection)
     {
         if (Options.Tls is not { } tls)
         {

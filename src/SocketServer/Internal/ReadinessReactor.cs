@@ -205,8 +205,9 @@ internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable
     private readonly ReadinessReactor _reactor;
     private ManualResetValueTaskSourceCore<int> _core;
 
-    // Registered as readable: the connection's first receive must be tried, not awaited.
-    private int _state = EdgeSeen;
+    // Quiet at first even if bytes came before the registration: adding a descriptor to epoll checks it, and
+    // one already readable gets its first edge from that check.
+    private int _state = Quiet;
     private volatile bool _inputEnding;
     private volatile SocketException? _failure;
 

@@ -180,7 +180,7 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
     {
         var readiness = _reactors.Watch(_server);
         var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4), readiness);
-        Assert.False(await TryReadAfterWaitAsync(io));
+        Assert.False(io.TryRead(out _));
 
         // Edge-triggered: the reactor sees these bytes once, while nobody waits; the next wait must not miss them.
         await _client.SendAsync("early\n"u8.ToArray());
@@ -193,11 +193,41 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bytes_sent_before_the_socket_is_watched_end_its_first_wait()
+    {
+        // A connection is watched without a receive being tried first: its first edge must come from the
+        // registration itself when the bytes are already there.
+        await _client.SendAsync("first\n"u8.ToArray());
+        await Eventually.TrueAsync(() => _server.Available > 0, "the bytes reached the server's socket");
+        var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4), _reactors.Watch(_server));
+
+        Assert.False(io.TryRead(out _));
+        await io.WaitAsync().AsTask().WaitAsync(TestClient.Timeout);
+        Assert.True(io.TryRead(out var result));
+        Assert.Equal("first\n", Text(result.Buffer));
+    }
+
+    [Fact]
+    public async Task A_new_connection_with_nothing_sent_waits()
+    {
+        var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4), _reactors.Watch(_server));
+
+        Assert.False(io.TryRead(out _));
+        var wait = io.WaitAsync().AsTask();
+        Assert.False(wait.IsCompleted);
+
+        await _client.SendAsync("late\n"u8.ToArray());
+        await wait.WaitAsync(TestClient.Timeout);
+        Assert.True(io.TryRead(out var result));
+        Assert.Equal("late\n", Text(result.Buffer));
+    }
+
+    [Fact]
     public async Task Stopping_the_reactors_ends_a_connection_still_waiting()
     {
         var reactors = new ReadinessReactors(NullLogger.Instance);
         var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4), reactors.Watch(_server));
-        Assert.False(await TryReadAfterWaitAsync(io));
+        Assert.False(io.TryRead(out _));
         var wait = io.WaitAsync();
         Assert.False(wait.IsCompleted);
 
@@ -230,13 +260,6 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
 
         Assert.Fail("every wait completed at once, with nothing to read");
         return Task.FromResult(0);
-    }
-
-    // The first wait completes at once (a new registration counts as readable); the receive then finds nothing.
-    private static async Task<bool> TryReadAfterWaitAsync(SocketConnectionIo io)
-    {
-        await io.WaitAsync().AsTask().WaitAsync(TestClient.Timeout);
-        return io.TryRead(out _);
     }
 
     private SocketConnectionIo Open(PipePairPool pool, bool ownEpoll) =>
