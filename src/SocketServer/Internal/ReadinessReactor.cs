@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks.Sources;
@@ -60,11 +59,20 @@ internal sealed unsafe class ReadinessReactor : IDisposable
 
     private readonly int _epoll;
     private readonly WakeUpSocket _wakeUp = new();
-    private readonly ConcurrentDictionary<ulong, ReadinessWaiter> _waiters = new();
     private readonly Thread _thread;
     private readonly ILogger _logger;
+
+    // Guards the epoll descriptor's lifetime and the slots below.
     private readonly Lock _epollLock = new();
-    private long _lastId;
+
+    // The watched connections. Each one's epoll data is its slot and its registration's number, so an event still
+    // queued for a connection that is gone is dropped instead of reaching the one that took its slot after it.
+    // A slot costs 8 bytes per connection where a dictionary entry costs about 60. Written under the lock; read
+    // by the reactor thread without it (a stale read finds null or another registration's number).
+    private ReadinessWaiter?[] _slots = new ReadinessWaiter?[64];
+    private readonly Stack<int> _freeSlots = new();
+    private int _slotsUsed;
+    private uint _lastRegistration;
     private volatile bool _stopping;
     private bool _closed;
 
@@ -79,21 +87,32 @@ internal sealed unsafe class ReadinessReactor : IDisposable
 
     public ReadinessWaiter Watch(Socket socket)
     {
-        var id = (ulong)Interlocked.Increment(ref _lastId);
-        var waiter = new ReadinessWaiter(this, (int)socket.Handle, id);
-        _waiters[id] = waiter;
-        try
+        ReadinessWaiter waiter;
+        lock (_epollLock)
         {
-            lock (_epollLock)
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotsUsed++;
+            if (slot == _slots.Length)
             {
-                ObjectDisposedException.ThrowIf(_closed, this);
-                Epoll.Add(_epoll, waiter.Descriptor, Epoll.In | Epoll.PeerHalfClosed | EdgeTriggered, id);
+                var larger = new ReadinessWaiter?[_slots.Length * 2];
+                _slots.CopyTo(larger, 0);
+                Volatile.Write(ref _slots, larger);
             }
-        }
-        catch
-        {
-            _waiters.TryRemove(id, out _);
-            throw;
+
+            // Never zero, the wake-up socket's data.
+            var registration = ++_lastRegistration == 0 ? ++_lastRegistration : _lastRegistration;
+            waiter = new ReadinessWaiter(this, (int)socket.Handle, ((ulong)registration << 32) | (uint)slot);
+            Volatile.Write(ref _slots[slot], waiter);
+            try
+            {
+                Epoll.Add(_epoll, waiter.Descriptor, Epoll.In | Epoll.PeerHalfClosed | EdgeTriggered, waiter.Key);
+            }
+            catch
+            {
+                _slots[slot] = null;
+                _freeSlots.Push(slot);
+                throw;
+            }
         }
 
         if (_stopping)
@@ -107,13 +126,17 @@ internal sealed unsafe class ReadinessReactor : IDisposable
 
     public void Forget(ReadinessWaiter waiter)
     {
-        if (!_waiters.TryRemove(waiter.Id, out _))
-        {
-            return;
-        }
-
         lock (_epollLock)
         {
+            var slot = SlotOf(waiter.Key);
+            if (_slots[slot] != waiter)
+            {
+                return;
+            }
+
+            _slots[slot] = null;
+            _freeSlots.Push(slot);
+
             // Once closed, the epoll descriptor's number may belong to something else: never touch it again.
             if (_closed)
             {
@@ -155,13 +178,13 @@ internal sealed unsafe class ReadinessReactor : IDisposable
                 var count = Epoll.Wait(_epoll, events, MaxEvents, -1);
                 for (var i = 0; i < count; i++)
                 {
-                    var id = Epoll.DataAt(events, i);
+                    var key = Epoll.DataAt(events, i);
                     var ready = Epoll.EventsAt(events, i);
-                    if (id == WakeUpData)
+                    if (key == WakeUpData)
                     {
                         _wakeUp.Drain();
                     }
-                    else if (_waiters.TryGetValue(id, out var waiter))
+                    else if (Watched(key) is { } waiter)
                     {
                         waiter.Signal(ended: (ready & (Epoll.PeerHalfClosed | Epoll.HangUp | Epoll.Error)) != 0);
                     }
@@ -184,10 +207,20 @@ internal sealed unsafe class ReadinessReactor : IDisposable
     // A connection still waiting here would wait forever: fail its wait, so its loop ends and releases it.
     private void FailAll(Exception reason)
     {
-        foreach (var waiter in _waiters.Values)
+        foreach (var waiter in Volatile.Read(ref _slots))
         {
-            waiter.Fail(reason);
+            waiter?.Fail(reason);
         }
+    }
+
+    private static int SlotOf(ulong key) => (int)(uint)key;
+
+    // The connection an event is for; null when it is gone (its slot empty, or taken by another registration).
+    private ReadinessWaiter? Watched(ulong key)
+    {
+        var slots = Volatile.Read(ref _slots);
+        var slot = SlotOf(key);
+        return slot < slots.Length && Volatile.Read(ref slots[slot]) is { } waiter && waiter.Key == key ? waiter : null;
     }
 }
 
@@ -211,16 +244,17 @@ internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable
     private volatile bool _inputEnding;
     private volatile SocketException? _failure;
 
-    public ReadinessWaiter(ReadinessReactor reactor, int descriptor, ulong id)
+    public ReadinessWaiter(ReadinessReactor reactor, int descriptor, ulong key)
     {
         _reactor = reactor;
         Descriptor = descriptor;
-        Id = id;
+        Key = key;
     }
 
     public int Descriptor { get; }
 
-    public ulong Id { get; }
+    /// <summary>The registration's epoll data: its slot in the reactor and its number.</summary>
+    public ulong Key { get; }
 
     /// <summary>True when an edge came and no wait has taken it yet.</summary>
     public bool EdgePending => Volatile.Read(ref _state) == EdgeSeen;
