@@ -13,12 +13,13 @@ internal sealed class ListReplyInProgress
 {
     private ListSnapshotReader _reader;
 
-    /// <summary>True between <see cref="Begin"/> and the call of <see cref="WriteSome"/> that finishes the reply.</summary>
+    /// <summary>True between <see cref="Continue"/> and the call of <see cref="WriteSome"/> that finishes the reply.</summary>
     public bool IsActive { get; private set; }
 
-    public void Begin(ListSnapshot snapshot)
+    /// <summary>Takes over a reply begun with <paramref name="reader"/> that did not fit one output budget.</summary>
+    public void Continue(ListSnapshotReader reader)
     {
-        _reader = new ListSnapshotReader(snapshot);
+        _reader = reader;
         IsActive = true;
     }
 

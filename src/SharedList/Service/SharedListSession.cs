@@ -28,7 +28,8 @@ internal sealed class SharedListSession : ISession
     private readonly ILogger _logger;
     private readonly long _outputBudget;
     private readonly CountingBufferWriter _counter = new();
-    private readonly ListReplyInProgress _listReply = new();
+    // Made for the first LIST reply that does not fit one output budget; most connections never need one.
+    private ListReplyInProgress? _listReply;
     private readonly Password? _password;
     private bool _datagramHandled;
     private bool _authenticated;
@@ -59,7 +60,7 @@ internal sealed class SharedListSession : ISession
         // Replies beyond the budget wait for the next call (OutputPending), so the server holds at most about
         // one budget of replies for this connection, whatever the client pipelines and whether it reads or not.
         var output = _counter.Reset(server);
-        if (_listReply.IsActive && !_listReply.WriteSome(output, _outputBudget, Framing))
+        if (_listReply is { IsActive: true } && !_listReply.WriteSome(output, _outputBudget, Framing))
         {
             return SessionStatus.OutputPending;
         }
@@ -82,7 +83,7 @@ internal sealed class SharedListSession : ISession
                         return SessionStatus.Close;
                     }
 
-                    if (_listReply.IsActive && !_listReply.WriteSome(output, _outputBudget, Framing))
+                    if (_listReply is { IsActive: true } && !_listReply.WriteSome(output, _outputBudget, Framing))
                     {
                         return SessionStatus.OutputPending;
                     }
@@ -189,8 +190,18 @@ internal sealed class SharedListSession : ISession
         switch (command)
         {
             case Command.List when _connection.Transport == TransportKind.Stream:
-                // Written a budget at a time by ProcessStream; a datagram reply is one datagram, written whole below.
-                _listReply.Begin(_store.Snapshot());
+                // Written now if it fits what is left of the output budget; otherwise a budget at a time by
+                // ProcessStream. A datagram reply is one datagram, written whole below.
+                var reply = new ListSnapshotReader(_store.Snapshot());
+                if (reply.WriteSome(output, _outputBudget - _counter.Written))
+                {
+                    Replies.WriteTerminator(output, Framing);
+                }
+                else
+                {
+                    (_listReply ??= new ListReplyInProgress()).Continue(reply);
+                }
+
                 break;
             case Command.List:
                 _store.Snapshot().WriteTo(output);
