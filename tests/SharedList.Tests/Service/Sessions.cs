@@ -18,9 +18,10 @@ internal static class Sessions
         TransportKind transport = TransportKind.Stream,
         int maxMessageBytes = SharedListOptions.DefaultMaxMessageBytes,
         ILogger? logger = null,
-        string? password = null)
+        string? password = null,
+        int outputBudgetBytes = SharedListOptions.DefaultOutputBudgetBytes)
     {
-        var options = new SharedListOptions { Framing = framing, MaxMessageBytes = maxMessageBytes, Password = Password.FromOptional(password) };
+        var options = new SharedListOptions { Framing = framing, MaxMessageBytes = maxMessageBytes, Password = Password.FromOptional(password), OutputBudgetBytes = outputBudgetBytes };
         var factory = new SharedListSessionFactory(store, options, logger);
         var endPoint = new IPEndPoint(IPAddress.Loopback, 9999);
         var context = new ConnectionContext(Interlocked.Increment(ref _nextId), new IPEndPoint(IPAddress.Loopback, 50000), endPoint, transport);

@@ -203,6 +203,46 @@ public class SharedListSessionTests
         Assert.Equal(ListStoreExtensions.Str("ação 😀"), store.Snapshot().ToString());
     }
 
+    [Fact]
+    public void A_list_longer_than_the_output_budget_goes_out_a_budget_at_a_time_and_stays_the_list_it_was()
+    {
+        var store = new InMemoryListStore();
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.True(store.TryAppend(Encoding.UTF8.GetBytes($"item-{i:D3}")));
+        }
+
+        var whole = store.Snapshot().ToString() + "\n";
+        var session = Sessions.Create(store, outputBudgetBytes: 256);
+
+        // Twice: the second big LIST reuses what the first one left.
+        for (var round = 0; round < 2; round++)
+        {
+            var input = new ReadOnlySequence<byte>("LIST\nx\n"u8.ToArray());
+            var output = new ArrayBufferWriter<byte>();
+            var status = session.Process(ref input, false, output);
+            var calls = 1;
+            Assert.Equal(SessionStatus.OutputPending, status);
+            while (status == SessionStatus.OutputPending && calls < 100)
+            {
+                // Appended while the reply is under way: not in it.
+                Assert.True(store.TryAppend("later"u8));
+                status = session.Process(ref input, false, output);
+                calls++;
+            }
+
+            Assert.Equal(SessionStatus.Continue, status);
+            Assert.True(input.IsEmpty);
+            Assert.InRange(calls, whole.Length / 256, whole.Length / 256 + 2);
+            Assert.Equal(whole + "Ack\n", Encoding.UTF8.GetString(output.WrittenSpan));
+            store.Clear();
+            for (var i = 0; i < 200; i++)
+            {
+                Assert.True(store.TryAppend(Encoding.UTF8.GetBytes($"item-{i:D3}")));
+            }
+        }
+    }
+
     private static string Send(ISession session, string text)
     {
         var input = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(text));
