@@ -34,8 +34,9 @@ public sealed partial class AsyncServer
 
         /// <summary>
         /// Opens the connection and leaves it waiting for its first bytes. On our own epoll that is done here, on
-        /// the accepting thread: it takes no system call but the registration, and the session first runs when the
-        /// reactor sees bytes, on the reactor's thread. Otherwise (a TLS handshake, a first receive) it is done on the thread pool.
+        /// the accepting thread: it takes no system call but the registration, and the session first runs when
+        /// the reactor sees bytes, on the reactor's thread. Otherwise (a TLS handshake, a first receive) it is
+        /// done on the thread pool.
         /// </summary>
         /// <remarks>
         /// Why not always on the thread pool: thousands of connections arriving at once queue thousands of work
