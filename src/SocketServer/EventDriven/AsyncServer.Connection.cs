@@ -88,6 +88,10 @@ public sealed partial class AsyncServer
             var io = _io!;
             var session = _session!;
             var clock = _clock!;
+
+            // The peer takes no more replies: end without sending the rest. Ended outside the try, so that a
+            // failure while ending is not taken for a failure while serving and the connection ended twice.
+            var peerGone = false;
             try
             {
                 while (true)
@@ -107,12 +111,17 @@ public sealed partial class AsyncServer
                         received = buffer.Length;
                         if (!await io.SendAsync().ConfigureAwait(false))
                         {
-                            await EndAsync(failure: null, clean: false).ConfigureAwait(false);
-                            return;
+                            peerGone = true;
+                            break;
                         }
 
                         clock.Update(inFlight: true, progressed: true);
                         status = session.Process(ref buffer, result.IsCompleted, io.Output);
+                    }
+
+                    if (peerGone)
+                    {
+                        break;
                     }
 
                     var unconsumed = buffer.Length;
@@ -124,8 +133,8 @@ public sealed partial class AsyncServer
                     {
                         if (!await io.SendAsync().ConfigureAwait(false))
                         {
-                            await EndAsync(failure: null, clean: false).ConfigureAwait(false);
-                            return;
+                            peerGone = true;
+                            break;
                         }
 
                         clock.Update(inFlight: unconsumed > 0, progressed: true);
@@ -143,7 +152,7 @@ public sealed partial class AsyncServer
                 return;
             }
 
-            await EndAsync(failure: null, clean: true).ConfigureAwait(false);
+            await EndAsync(failure: null, clean: !peerGone).ConfigureAwait(false);
         }
 
         // False when nothing new has arrived: the wait is then left pending, with Resume to run when it completes.
