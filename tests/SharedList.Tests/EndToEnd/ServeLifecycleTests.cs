@@ -238,8 +238,9 @@ public sealed class ServeLifecycleTests
             socket.Connect(endPoint);
             return false;
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
         {
+            // Reset: the handshake reached the listener's queue as the listener closed, and the kernel dropped it.
             return true;
         }
     }
