@@ -9,15 +9,15 @@ using SocketServer.Tls;
 namespace SocketServer.EventDriven;
 
 /// <summary>
-/// What .NET offers beyond the lab: async sockets with System.IO.Pipelines. No thread is held by an idle
+/// What .NET offers beyond the lab: async sockets, and System.IO.Pipelines over TLS. No thread is held by an idle
 /// or waiting connection; work runs as bytes arrive, on the thread that saw them come (one per processor).
 /// The default model of the service.
 /// </summary>
 /// <remarks>
 /// <para>On plain TCP a connection waits for bytes without a buffer: on Linux in our own edge-triggered
 /// epoll (<see cref="Internal.ReadinessReactors"/> says why), elsewhere with a zero-byte receive. While it has
-/// bytes in flight it borrows an input and an output <see cref="System.IO.Pipelines.Pipe"/> from a pool shared
-/// by the server, receives into the one and parses in place, and sends its batch of replies from the other,
+/// bytes in flight it borrows an input and an output buffer (<see cref="Internal.ConnectionBuffers"/>) from a pool
+/// shared by the server, receives into the one and parses in place, and sends its batch of replies from the other,
 /// with non-blocking calls when the socket is ready and asynchronous ones only when it is not. Replies are
 /// sent once per batch of messages (pipelined requests get one send), and before more is read, so a client
 /// that does not read holds up only itself.</para>
@@ -29,14 +29,14 @@ namespace SocketServer.EventDriven;
 public sealed partial class AsyncServer : StreamServer
 {
     // Enough for every thread that serves connections to have a few mid-message; more are made on demand.
-    private static readonly int SparePipePairs = Environment.ProcessorCount * 16;
+    private static readonly int SpareBuffers = Environment.ProcessorCount * 16;
 
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly AcceptBackoff _acceptBackoff;
     private readonly DeadlineSweeper? _deadlines;
 
     // Connections between messages hold no pipes; these are lent to the ones with bytes in flight.
-    private readonly PipePairPool _pipes = new(SparePipePairs);
+    private readonly ConnectionBuffersPool _buffers = new(SpareBuffers);
 
     // Linux, plain TCP: connections wait for bytes in our own epoll instead of .NET's engine (ReadinessReactors says why).
     private readonly ReadinessReactors? _readiness;
@@ -170,7 +170,7 @@ public sealed partial class AsyncServer : StreamServer
             try
             {
                 readiness = _readiness?.Watch(socket);
-                return new SocketConnectionIo(socket, _pipes, readiness);
+                return new SocketConnectionIo(socket, _buffers, readiness);
             }
             catch (Exception e) when (e is InvalidOperationException or SocketException)
             {

@@ -1,19 +1,18 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Diagnostics;
 using SocketServer.Internal;
 
 namespace SocketServer.EventDriven;
 
 /// <summary>
-/// A plain TCP connection of <see cref="AsyncServer"/>, straight on its socket: received bytes go into a pipe
-/// the session parses in place, replies into another that is sent from in place.
+/// A plain TCP connection of <see cref="AsyncServer"/>, straight on its socket: received bytes go into an input
+/// buffer the session parses in place, replies into an output buffer that is sent from in place.
 /// </summary>
 /// <remarks>
 /// <para>Between messages the connection waits without lending the socket a buffer (on Linux for an edge of
-/// our own epoll, <see cref="ReadinessWaiter"/>; elsewhere with a zero-byte receive) and gives its pipes back to
-/// the pool: an idle connection holds neither buffers nor pipes, only its socket, session and loop.</para>
+/// our own epoll, <see cref="ReadinessWaiter"/>; elsewhere with a zero-byte receive) and gives its buffers back
+/// to the pool: an idle connection holds neither, only its socket, session and loop.</para>
 /// <para>Once the socket is known to be readable, bytes are received, and replies sent, with non-blocking
 /// calls (on Linux straight on the descriptor); only a send the peer is not taking is awaited. So a request
 /// costs the receive and the send, plus its share of the wait, and no asynchronous machinery when nothing
@@ -21,13 +20,13 @@ namespace SocketServer.EventDriven;
 /// </remarks>
 internal sealed class SocketConnectionIo : AsyncConnectionIo
 {
-    // Room asked of the input pipe per receive; a fresh segment is 4 KB, the pipe's default.
+    // Room asked of the input buffer per receive (it is 4 KB at first).
     private const int MinimumReceive = 512;
 
     private readonly Socket _socket;
-    private readonly PipePairPool _pool;
-    private PipePair? _pipes;
-    private long _unconsumed;
+    private readonly ConnectionBuffersPool _pool;
+    private ConnectionBuffers? _buffers;
+    private bool _inputEnded;
 
     // Worth a receive: the wait for bytes completed, or the last receive filled all the room it had.
     private bool _readable;
@@ -36,9 +35,9 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
     private readonly int _descriptor = -1;
 
     /// <param name="socket">The connection.</param>
-    /// <param name="pool">Where pipes are borrowed while bytes are in flight.</param>
+    /// <param name="pool">Where buffers are borrowed while bytes are in flight.</param>
     /// <param name="readiness">Our own epoll registration to wait on (Linux), or null to wait with .NET's zero-byte receive.</param>
-    public SocketConnectionIo(Socket socket, PipePairPool pool, ReadinessWaiter? readiness)
+    public SocketConnectionIo(Socket socket, ConnectionBuffersPool pool, ReadinessWaiter? readiness)
     {
         _socket = socket;
         _pool = pool;
@@ -58,11 +57,11 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
         }
     }
 
-    public override IBufferWriter<byte> Output => Pipes.Output.Writer;
+    public override IBufferWriter<byte> Output => Buffers.Output.Writer;
 
-    public override long UnsentBytes => _pipes?.Output.Writer.UnflushedBytes ?? 0;
+    public override long UnsentBytes => _buffers?.Output.PendingCount ?? 0;
 
-    private PipePair Pipes => _pipes ?? throw new InvalidOperationException("No read is in progress.");
+    private ConnectionBuffers Buffers => _buffers ?? throw new InvalidOperationException("No read is in progress.");
 
     public override bool TryRead(out ReadResult result)
     {
@@ -72,12 +71,12 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
             return false;
         }
 
-        _pipes ??= _pool.Rent();
-        var input = _pipes.Input.Writer;
-        var room = input.GetMemory(MinimumReceive);
+        _buffers ??= _pool.Rent();
+        var input = _buffers.Input;
+        var room = input.GetReceiveSpace(MinimumReceive);
         var received = _readiness is null
-            ? _socket.Receive(room.Span, SocketFlags.None, out var error)
-            : NonBlockingIo.Receive(_descriptor, room.Span, out error);
+            ? _socket.Receive(room.AsSpan(), SocketFlags.None, out var error)
+            : NonBlockingIo.Receive(_descriptor, room.AsSpan(), out error);
         if (error == SocketError.WouldBlock)
         {
             _readable = false;
@@ -91,28 +90,25 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
 
         // Having filled the room it had, the receive probably left more queued: read again before waiting. So
         // too once the peer half-closed: the end may be queued behind these bytes, and no edge would announce it.
-        _readable = received == room.Length || _readiness is { InputEnding: true };
+        _readable = received == room.Count || _readiness is { InputEnding: true };
         if (received == 0)
         {
-            input.Complete();
+            _inputEnded = true;
         }
         else
         {
-            input.Advance(received);
-
-            // The pipe has no writer threshold and this loop is its only reader, so the flush never waits.
-            var flushed = input.FlushAsync();
-            Debug.Assert(flushed.IsCompletedSuccessfully, "the input pipe paused its writer");
+            input.Commit(received);
         }
 
-        return _pipes.Input.Reader.TryRead(out result);
+        result = new ReadResult(input.Data, isCanceled: false, isCompleted: _inputEnded);
+        return true;
     }
 
     public override ValueTask<int> WaitAsync()
     {
-        if (_unconsumed == 0 && _pipes is { } idle)
+        if (_buffers is { } idle && idle.Input.IsEmpty && !idle.Output.HasPending)
         {
-            _pipes = null;
+            _buffers = null;
             _pool.Return(idle);
         }
 
@@ -121,54 +117,41 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
         return _readiness?.WaitAsync() ?? _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
     }
 
-    public override void Consume(in ReadOnlySequence<byte> unconsumed)
-    {
-        Pipes.Input.Reader.AdvanceTo(unconsumed.Start, unconsumed.End);
-        _unconsumed = unconsumed.Length;
-    }
+    public override void Consume(in ReadOnlySequence<byte> unconsumed) => Buffers.Input.ConsumeTo(unconsumed);
 
     public override ValueTask<bool> SendAsync()
     {
-        var output = Pipes.Output;
-        var flushed = output.Writer.FlushAsync();
-        if (!flushed.IsCompletedSuccessfully || !output.Reader.TryRead(out var result))
-        {
-            throw new InvalidOperationException("The output pipe did not take the replies at once.");
-        }
-
-        var pending = result.Buffer;
-        while (!pending.IsEmpty)
+        var output = Buffers.Output;
+        while (output.HasPending)
         {
             var sent = _readiness is null
-                ? _socket.Send(pending.First.Span, SocketFlags.None, out var error)
-                : NonBlockingIo.Send(_descriptor, pending.First.Span, out error);
+                ? _socket.Send(output.Pending, SocketFlags.None, out var error)
+                : NonBlockingIo.Send(_descriptor, output.Pending, out error);
             if (error == SocketError.WouldBlock)
             {
-                return SendWhenWritableAsync(output.Reader, pending);
+                return SendWhenWritableAsync(output);
             }
 
             if (error != SocketError.Success)
             {
-                output.Reader.AdvanceTo(pending.Start);
                 throw new SocketException((int)error);
             }
 
-            pending = pending.Slice(sent);
+            output.Sent(sent);
         }
 
-        output.Reader.AdvanceTo(pending.End);
         return new ValueTask<bool>(true);
     }
 
     public override ValueTask CompleteAsync(bool clean)
     {
         _readiness?.Dispose();
-        if (_pipes is { } pipes)
+        if (_buffers is { } buffers)
         {
-            // After a failure a pipe may be mid-read; it is left to the collector rather than lent again.
+            // After a failure a send may still hold the output; it is left to the collector rather than lent again.
             if (clean)
             {
-                _pool.Return(pipes);
+                _pool.Return(buffers);
             }
             else
             {
@@ -176,27 +159,18 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
             }
         }
 
-        _pipes = null;
+        _buffers = null;
         return ValueTask.CompletedTask;
     }
 
-    // A client that does not read: wait for the socket to take the rest, a segment at a time.
-    private async ValueTask<bool> SendWhenWritableAsync(PipeReader output, ReadOnlySequence<byte> pending)
+    // A client that does not read: wait for the socket to take the rest.
+    private async ValueTask<bool> SendWhenWritableAsync(OutputBuffer output)
     {
-        try
+        while (output.HasPending)
         {
-            foreach (var segment in pending)
-            {
-                await _socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
-            }
+            output.Sent(await _socket.SendAsync(output.PendingMemory, SocketFlags.None).ConfigureAwait(false));
+        }
 
-            output.AdvanceTo(pending.End);
-            return true;
-        }
-        catch
-        {
-            output.AdvanceTo(pending.Start);
-            throw;
-        }
+        return true;
     }
 }

@@ -21,10 +21,16 @@ internal sealed class InputBuffer
     /// <summary>True when every received byte was consumed.</summary>
     public bool IsEmpty => _start == _end;
 
-    /// <summary>Room to receive into, made by compacting or growing.</summary>
-    public ArraySegment<byte> GetReceiveSpace()
+    /// <summary>The size of the buffer, unconsumed bytes and room together.</summary>
+    public int Capacity => _buffer.Length;
+
+    /// <summary>
+    /// Room to receive into, at least <paramref name="minimum"/> bytes, made by compacting or, when the
+    /// unconsumed bytes fill too much of the buffer, growing.
+    /// </summary>
+    public ArraySegment<byte> GetReceiveSpace(int minimum = 1)
     {
-        if (_end == _buffer.Length)
+        if (_buffer.Length - _end < minimum)
         {
             if (_start > 0)
             {
@@ -32,9 +38,10 @@ internal sealed class InputBuffer
                 _end -= _start;
                 _start = 0;
             }
-            else
+
+            if (_buffer.Length - _end < minimum)
             {
-                Array.Resize(ref _buffer, _buffer.Length * 2);
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _end + minimum));
             }
         }
 
@@ -69,4 +76,7 @@ internal sealed class InputBuffer
 
         return consumed;
     }
+
+    /// <summary>Drops every unconsumed byte.</summary>
+    public void Clear() => _start = _end = 0;
 }

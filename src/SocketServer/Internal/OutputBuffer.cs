@@ -9,10 +9,17 @@ namespace SocketServer.Internal;
 internal sealed class OutputBuffer
 {
     // A buffer grown past this (one huge reply chunk) is dropped after use rather than held for the connection's life.
-    private const int RetainedCapacity = 64 * 1024;
+    private const int DefaultRetainedCapacity = 64 * 1024;
 
+    private readonly int _retainedCapacity;
     private ArrayBufferWriter<byte> _writer = new();
     private int _sent;
+
+    /// <param name="retainedCapacity">The largest buffer kept once its bytes are sent.</param>
+    public OutputBuffer(int retainedCapacity = DefaultRetainedCapacity)
+    {
+        _retainedCapacity = retainedCapacity;
+    }
 
     /// <summary>Where the session writes.</summary>
     public IBufferWriter<byte> Writer => _writer;
@@ -23,6 +30,12 @@ internal sealed class OutputBuffer
     /// <summary>The bytes still to send.</summary>
     public ReadOnlySpan<byte> Pending => _writer.WrittenSpan[_sent..];
 
+    /// <summary>The bytes still to send, for an asynchronous send.</summary>
+    public ReadOnlyMemory<byte> PendingMemory => _writer.WrittenMemory[_sent..];
+
+    /// <summary>How many bytes are still to send.</summary>
+    public int PendingCount => _writer.WrittenCount - _sent;
+
     /// <summary>Records that <paramref name="count"/> pending bytes were sent; resets once all are.</summary>
     public void Sent(int count)
     {
@@ -32,8 +45,14 @@ internal sealed class OutputBuffer
             return;
         }
 
+        Clear();
+    }
+
+    /// <summary>Drops every pending byte.</summary>
+    public void Clear()
+    {
         _sent = 0;
-        if (_writer.Capacity > RetainedCapacity)
+        if (_writer.Capacity > _retainedCapacity)
         {
             _writer = new ArrayBufferWriter<byte>();
         }

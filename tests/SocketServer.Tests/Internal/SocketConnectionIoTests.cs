@@ -38,9 +38,9 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_connection_waiting_between_messages_holds_no_pipes(bool ownEpoll)
+    public async Task A_connection_waiting_between_messages_holds_no_buffers(bool ownEpoll)
     {
-        var pool = new PipePairPool(capacity: 4);
+        var pool = new ConnectionBuffersPool(capacity: 4);
         var io = Open(pool, ownEpoll);
 
         await _client.SendAsync("abc\n"u8.ToArray());
@@ -71,9 +71,9 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task An_unfinished_message_keeps_its_bytes_and_its_pipes_until_the_rest_arrives(bool ownEpoll)
+    public async Task An_unfinished_message_keeps_its_bytes_and_its_buffers_until_the_rest_arrives(bool ownEpoll)
     {
-        var pool = new PipePairPool(capacity: 4);
+        var pool = new ConnectionBuffersPool(capacity: 4);
         var io = Open(pool, ownEpoll);
 
         await _client.SendAsync("ab"u8.ToArray());
@@ -97,7 +97,7 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
     [InlineData(true)]
     public async Task The_end_of_the_input_completes_the_read_with_what_is_left(bool ownEpoll)
     {
-        var io = Open(new PipePairPool(capacity: 4), ownEpoll);
+        var io = Open(new ConnectionBuffersPool(capacity: 4), ownEpoll);
 
         await _client.SendAsync("tail"u8.ToArray());
         _client.Shutdown(SocketShutdown.Send);
@@ -120,7 +120,7 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
     public async Task A_reply_the_socket_cannot_take_at_once_is_sent_as_the_client_reads(bool ownEpoll)
     {
         _server.SendBufferSize = 4096;
-        var io = Open(new PipePairPool(capacity: 4), ownEpoll);
+        var io = Open(new ConnectionBuffersPool(capacity: 4), ownEpoll);
         await _client.SendAsync("big\n"u8.ToArray());
         var request = await ReadAsync(io);
 
@@ -143,9 +143,9 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
     }
 
     [Fact]
-    public void The_pool_lends_a_returned_pair_again_and_keeps_no_more_spares_than_its_capacity()
+    public void The_pool_lends_returned_buffers_again_and_keeps_no_more_spares_than_its_capacity()
     {
-        var pool = new PipePairPool(capacity: 1);
+        var pool = new ConnectionBuffersPool(capacity: 1);
         var first = pool.Rent();
         var second = pool.Rent();
         Assert.Equal(2, pool.Lent);
@@ -159,27 +159,66 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_returned_pair_is_empty()
+    public void Returned_buffers_are_empty()
     {
-        var pool = new PipePairPool(capacity: 1);
-        var pair = pool.Rent();
-        pair.Input.Writer.Write("left over"u8);
-        await pair.Input.Writer.FlushAsync();
-        pool.Return(pair);
+        var pool = new ConnectionBuffersPool(capacity: 1);
+        var buffers = pool.Rent();
+        var room = buffers.Input.GetReceiveSpace();
+        "left over"u8.CopyTo(room.AsSpan());
+        buffers.Input.Commit(9);
+        buffers.Output.Writer.Write("unsent"u8);
+        pool.Return(buffers);
 
         var again = pool.Rent();
-        Assert.Same(pair, again);
-        again.Input.Writer.Write("x"u8);
-        await again.Input.Writer.FlushAsync();
-        Assert.True(again.Input.Reader.TryRead(out var result));
-        Assert.Equal("x", Text(result.Buffer));
+        Assert.Same(buffers, again);
+        Assert.True(again.Input.IsEmpty);
+        Assert.False(again.Output.HasPending);
+    }
+
+    [Fact]
+    public void Returned_buffers_grown_by_a_long_message_or_reply_are_replaced_by_small_ones()
+    {
+        var pool = new ConnectionBuffersPool(capacity: 1);
+        var buffers = pool.Rent();
+        var initialInput = buffers.Input.Capacity;
+        buffers.Input.GetReceiveSpace(minimum: 200_000);
+        buffers.Output.Writer.Write(new byte[1024 * 1024]);
+        pool.Return(buffers);
+
+        var again = pool.Rent();
+        Assert.Equal(initialInput, again.Input.Capacity);
+        again.Output.Writer.GetSpan(1);
+        Assert.True(again.Output.Writer is ArrayBufferWriter<byte> { Capacity: < 1024 * 1024 });
+    }
+
+    [Fact]
+    public void A_receive_gets_at_least_the_room_it_asks_for_by_compacting_before_growing()
+    {
+        var input = new InputBuffer();
+        var capacity = input.Capacity;
+        var room = input.GetReceiveSpace();
+        input.Commit(room.Count);
+
+        // All but 10 bytes consumed: the 10 move to the front instead of the buffer growing.
+        input.ConsumeTo(input.Data.Slice(room.Count - 10));
+        var compacted = input.GetReceiveSpace(minimum: 512);
+        Assert.Equal(capacity, input.Capacity);
+        Assert.Equal(capacity - 10, compacted.Count);
+        Assert.Equal(10, input.Data.Length);
+
+        // Unconsumed bytes fill the buffer: it grows.
+        input.Commit(compacted.Count - 100);
+        var grown = input.GetReceiveSpace(minimum: 512);
+        Assert.True(grown.Count >= 512);
+        Assert.True(input.Capacity > capacity);
+        Assert.Equal(capacity - 100, input.Data.Length);
     }
 
     [Fact]
     public async Task Bytes_that_arrive_before_the_wait_complete_it_at_once()
     {
         var readiness = _reactors.Watch(_server);
-        var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4), readiness);
+        var io = new SocketConnectionIo(_server, new ConnectionBuffersPool(capacity: 4), readiness);
         Assert.False(io.TryRead(out _));
 
         // Edge-triggered: the reactor sees these bytes once, while nobody waits; the next wait must not miss them.
@@ -199,7 +238,7 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
         // registration itself when the bytes are already there.
         await _client.SendAsync("first\n"u8.ToArray());
         await Eventually.TrueAsync(() => _server.Available > 0, "the bytes reached the server's socket");
-        var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4), _reactors.Watch(_server));
+        var io = new SocketConnectionIo(_server, new ConnectionBuffersPool(capacity: 4), _reactors.Watch(_server));
 
         Assert.False(io.TryRead(out _));
         await io.WaitAsync().AsTask().WaitAsync(TestClient.Timeout);
@@ -210,7 +249,7 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
     [Fact]
     public async Task A_new_connection_with_nothing_sent_waits()
     {
-        var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4), _reactors.Watch(_server));
+        var io = new SocketConnectionIo(_server, new ConnectionBuffersPool(capacity: 4), _reactors.Watch(_server));
 
         Assert.False(io.TryRead(out _));
         var wait = io.WaitAsync().AsTask();
@@ -226,7 +265,7 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
     public async Task Stopping_the_reactors_ends_a_connection_still_waiting()
     {
         var reactors = new ReadinessReactors(NullLogger.Instance);
-        var io = new SocketConnectionIo(_server, new PipePairPool(capacity: 4), reactors.Watch(_server));
+        var io = new SocketConnectionIo(_server, new ConnectionBuffersPool(capacity: 4), reactors.Watch(_server));
         Assert.False(io.TryRead(out _));
         var wait = io.WaitAsync();
         Assert.False(wait.IsCompleted);
@@ -262,7 +301,7 @@ public sealed class SocketConnectionIoTests : IAsyncLifetime
         return Task.FromResult(0);
     }
 
-    private SocketConnectionIo Open(PipePairPool pool, bool ownEpoll) =>
+    private SocketConnectionIo Open(ConnectionBuffersPool pool, bool ownEpoll) =>
         new(_server, pool, ownEpoll ? _reactors.Watch(_server) : null);
 
     // What the server's loop does: read, or wait and read again.
