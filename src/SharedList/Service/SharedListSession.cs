@@ -212,7 +212,15 @@ internal sealed class SharedListSession : ISession
                 Replies.Write(output, Replies.ListCleared, Framing);
                 break;
             default:
-                Replies.Write(output, _store.TryAppend(message) ? Replies.Ack : Replies.ListFull, Framing);
+                if (_store.TryAppend(message))
+                {
+                    Replies.WriteAck(output, Framing);
+                }
+                else
+                {
+                    Replies.Write(output, Replies.ListFull, Framing);
+                }
+
                 break;
         }
 

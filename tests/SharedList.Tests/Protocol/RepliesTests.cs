@@ -42,6 +42,18 @@ public class RepliesTests
         Assert.Equal("Ack\nLista apagada\n"u8.ToArray(), output.WrittenSpan.ToArray());
     }
 
+    [Theory]
+    [InlineData(Framing.Line)]
+    [InlineData(Framing.Raw)]
+    public void The_ack_written_from_its_bytes_is_the_ack_written_from_its_text(Framing framing)
+    {
+        var fromBytes = new ArrayBufferWriter<byte>();
+        Replies.WriteAck(fromBytes, framing);
+        Replies.WriteAck(fromBytes, framing);
+
+        Assert.Equal([.. Replies.Encode(Replies.Ack, framing), .. Replies.Encode(Replies.Ack, framing)], fromBytes.WrittenSpan.ToArray());
+    }
+
     [Fact]
     public void Error_replies_never_look_like_an_ack()
     {
