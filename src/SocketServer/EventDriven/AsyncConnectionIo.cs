@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using SocketServer.Internal;
 using SocketServer.Tls;
 
@@ -25,8 +26,27 @@ internal abstract class AsyncConnectionIo
     /// </summary>
     public abstract bool TryRead(out ReadResult result);
 
+    // The resumption of a pending wait, made once per connection that waits other than on our own epoll.
+    private Action? _resume;
+
     /// <summary>Completes when <see cref="TryRead"/> may have something new.</summary>
     public abstract ValueTask<int> WaitAsync();
+
+    /// <summary>
+    /// Has <paramref name="resume"/>(<paramref name="state"/>) run when <paramref name="wait"/>, the pending wait
+    /// <see cref="WaitAsync"/> just returned, completes. The same <paramref name="resume"/> and
+    /// <paramref name="state"/> every time.
+    /// </summary>
+    /// <remarks>
+    /// Why not the awaiter's <c>UnsafeOnCompleted</c>: it takes an <see cref="Action"/>, a delegate bound to its
+    /// target that each idle connection would hold. On our own epoll the wait's source takes a static delegate
+    /// and its state instead.
+    /// </remarks>
+    public virtual void ResumeWhenCompleted(
+        in ConfiguredValueTaskAwaitable<int>.ConfiguredValueTaskAwaiter wait,
+        Action<object?> resume,
+        object state) =>
+        wait.UnsafeOnCompleted(_resume ??= () => resume(state));
 
     /// <summary>Keeps <paramref name="unconsumed"/> (the end of the last read's buffer) for the next read.</summary>
     public abstract void Consume(in ReadOnlySequence<byte> unconsumed);

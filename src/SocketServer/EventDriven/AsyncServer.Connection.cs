@@ -16,17 +16,21 @@ public sealed partial class AsyncServer
     /// <remarks>
     /// <para>Why not one <c>async</c> method awaiting each wait: an idle connection would hold that method's
     /// suspended state machine, the largest object it has (docs/BENCHMARKS.md, "Memory"). Here it holds this
-    /// object and its resumption delegate; a burst allocates nothing unless a send has to wait.</para>
+    /// object, whose pending wait resumes it through one delegate shared by all connections; a burst allocates
+    /// nothing unless a send has to wait.</para>
     /// <para>Threading: one burst at a time. A burst that leaves a wait pending touches nothing after, so the
     /// next burst may start on another thread as soon as the wait is left.</para>
     /// </remarks>
     private sealed class Connection(AsyncServer server, Socket socket, ConnectionContext context) : IThreadPoolWorkItem
     {
+        // One for every connection: an idle connection holds no resumption delegate of its own.
+        private static readonly Action<object?> ResumeConnection = connection => ((Connection)connection!).Resume();
+
         private AsyncConnectionIo? _io;
         private ISession? _session;
+
+        // A WatchedConnection when the server has deadlines to enforce.
         private ProgressClock? _clock;
-        private WatchedConnection? _deadline;
-        private Action? _resume;
 
         // The wait last left pending: its result is taken (and a failure thrown) when the next burst starts.
         private ConfiguredValueTaskAwaitable<int>.ConfiguredValueTaskAwaiter _wait;
@@ -64,8 +68,7 @@ public sealed partial class AsyncServer
             }
 
             _io = io;
-            _clock = new ProgressClock(server.Options.Timeouts);
-            _deadline = server._deadlines?.Watch(_clock, socket);
+            _clock = server._deadlines?.Watch(server.Options.Timeouts, socket) ?? new ProgressClock(server.Options.Timeouts);
             try
             {
                 _session = server.Sessions.CreateSession(context);
@@ -180,7 +183,7 @@ public sealed partial class AsyncServer
                 _waiting = true;
                 if (!_wait.IsCompleted)
                 {
-                    _wait.UnsafeOnCompleted(_resume ??= Resume);
+                    io.ResumeWhenCompleted(_wait, ResumeConnection, this);
                     return false;
                 }
             }
@@ -190,9 +193,10 @@ public sealed partial class AsyncServer
 
         private async ValueTask EndAsync(Exception? failure, bool clean)
         {
+            var deadline = _clock as WatchedConnection;
             if (failure is not null)
             {
-                if (_deadline is not { Expired: true })
+                if (deadline is not { Expired: true })
                 {
                     server.LogConnectionError(context, failure);
                 }
@@ -201,12 +205,12 @@ public sealed partial class AsyncServer
             }
 
             // The sweeper ended the connection by shutting its socket down: say why, not that the peer left.
-            if (_deadline is { Expired: true })
+            if (deadline is { Expired: true })
             {
-                server.LogConnectionTimeout(context, _clock!);
+                server.LogConnectionTimeout(context, deadline);
             }
 
-            _deadline?.Dispose();
+            deadline?.Dispose();
             await _io!.CompleteAsync(clean).ConfigureAwait(false);
             server.Release(socket, context);
         }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using SocketServer.Internal;
 
 namespace SocketServer.EventDriven;
@@ -115,6 +116,22 @@ internal sealed class SocketConnectionIo : AsyncConnectionIo
         // Readable once this completes: with bytes, at the end of the input, or with an error the receive reports.
         _readable = true;
         return _readiness?.WaitAsync() ?? _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+    }
+
+    public override void ResumeWhenCompleted(
+        in ConfiguredValueTaskAwaitable<int>.ConfiguredValueTaskAwaiter wait,
+        Action<object?> resume,
+        object state)
+    {
+        if (_readiness is null)
+        {
+            base.ResumeWhenCompleted(wait, resume, state);
+        }
+        else
+        {
+            // A pending wait on our own epoll is the waiter's current one.
+            _readiness.OnCompleted(resume, state);
+        }
     }
 
     public override void Consume(in ReadOnlySequence<byte> unconsumed) => Buffers.Input.ConsumeTo(unconsumed);

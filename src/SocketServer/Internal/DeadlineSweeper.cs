@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using SocketServer.Sessions;
 
 namespace SocketServer.Internal;
 
@@ -24,10 +25,13 @@ internal sealed class DeadlineSweeper : IDisposable
         _timer = new Timer(_ => Sweep(), null, Interval, Interval);
     }
 
-    /// <summary>Starts watching a connection; dispose the result when the connection ends.</summary>
-    public WatchedConnection Watch(ProgressClock clock, Socket socket)
+    /// <summary>
+    /// Starts watching a connection under <paramref name="timeouts"/>; the result is its clock, to update as it
+    /// works, and is disposed when the connection ends.
+    /// </summary>
+    public WatchedConnection Watch(ConnectionTimeouts timeouts, Socket socket)
     {
-        var watched = new WatchedConnection(this, clock, socket);
+        var watched = new WatchedConnection(this, timeouts, socket);
         lock (_lock)
         {
             _watched.Add(watched);
@@ -63,7 +67,7 @@ internal sealed class DeadlineSweeper : IDisposable
 
             foreach (var watched in _sweep)
             {
-                if (watched.Clock.Remaining() <= TimeSpan.Zero)
+                if (watched.Remaining() <= TimeSpan.Zero)
                 {
                     watched.Expire();
                 }
@@ -77,12 +81,12 @@ internal sealed class DeadlineSweeper : IDisposable
     }
 }
 
-/// <summary>One connection a <see cref="DeadlineSweeper"/> watches.</summary>
-internal sealed class WatchedConnection(DeadlineSweeper sweeper, ProgressClock clock, Socket socket) : IDisposable
+/// <summary>One connection a <see cref="DeadlineSweeper"/> watches, and its clock.</summary>
+/// <remarks>The clock and the watch are one object: one less per connection, of which there may be many idle.</remarks>
+internal sealed class WatchedConnection(DeadlineSweeper sweeper, ConnectionTimeouts timeouts, Socket socket)
+    : ProgressClock(timeouts), IDisposable
 {
     private int _expired;
-
-    public ProgressClock Clock { get; } = clock;
 
     /// <summary>True once the deadline passed and the connection was aborted for it.</summary>
     public bool Expired => Volatile.Read(ref _expired) != 0;

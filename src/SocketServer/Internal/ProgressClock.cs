@@ -11,7 +11,7 @@ namespace SocketServer.Internal;
 /// another (a <see cref="DeadlineSweeper"/>). Update publishes the start time before the state and Remaining
 /// reads them the other way round, so a reader that sees a new state also sees its start time.
 /// </remarks>
-internal sealed class ProgressClock(ConnectionTimeouts timeouts)
+internal class ProgressClock(ConnectionTimeouts timeouts)
 {
     private long _since = Environment.TickCount64;
     private bool _inFlight;

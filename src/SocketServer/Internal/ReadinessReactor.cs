@@ -321,6 +321,10 @@ internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable
         }
     }
 
+    /// <summary>Has <paramref name="continuation"/>(<paramref name="state"/>) run when the pending wait completes.</summary>
+    public void OnCompleted(Action<object?> continuation, object state) =>
+        _core.OnCompleted(continuation, state, _core.Version, ValueTaskSourceOnCompletedFlags.None);
+
     /// <summary>Stops watching the socket. Call before the socket is closed.</summary>
     public void Dispose() => _reactor.Forget(this);
 

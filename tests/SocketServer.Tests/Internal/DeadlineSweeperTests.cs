@@ -24,8 +24,8 @@ public sealed class DeadlineSweeperTests
         using (keptServer)
         using (var sweeper = new DeadlineSweeper())
         {
-            using var expiring = sweeper.Watch(new ProgressClock(ShortIdle), expiringServer);
-            var kept = sweeper.Watch(new ProgressClock(ShortIdle), keptServer);
+            using var expiring = sweeper.Watch(ShortIdle, expiringServer);
+            var kept = sweeper.Watch(ShortIdle, keptServer);
             kept.Dispose();
 
             await Eventually.TrueAsync(() => expiring.Expired, "the idle connection expired");
@@ -55,8 +55,8 @@ public sealed class DeadlineSweeperTests
         {
             // An idle bound of an hour against a witness of 100 ms: by the time the witness expires, sweeps have
             // looked at the long-lived one too.
-            using var alive = sweeper.Watch(new ProgressClock(new ConnectionTimeouts(TimeSpan.FromHours(1), TimeSpan.Zero)), server);
-            using var witness = sweeper.Watch(new ProgressClock(ShortIdle), witnessServer);
+            using var alive = sweeper.Watch(new ConnectionTimeouts(TimeSpan.FromHours(1), TimeSpan.Zero), server);
+            using var witness = sweeper.Watch(ShortIdle, witnessServer);
 
             await Eventually.TrueAsync(() => witness.Expired, "the witness expired");
 
