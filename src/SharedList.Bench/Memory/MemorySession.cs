@@ -16,9 +16,15 @@ public static class MemorySession
     // Descriptors this process needs besides the idle connections: the runtime's own, the servers' pipes, the filler.
     private const int SpareDescriptors = 64;
 
-    // Connections of the warm-up: enough to run every path a connection takes once, and the server's first few
-    // buffers, so one-time costs (JIT, pools) land in the baseline, not on the measured connections.
-    private const int WarmUpConnections = 8;
+    // Connections of the warm-up, in waves with a pause after each, so one-time costs (JIT, pools) land in the
+    // baseline, not on the measured connections. A JIT-compiled server recompiles a method after about 30 calls
+    // and again, optimized with what it learned, after 30 more, in the background: paths taken once per
+    // connection reach their final code only after a few waves of dozens of connections. With a single wave
+    // of 8, the async model's figure was 0.6 KB higher than with tiered compilation off, and epoll's 0.5 KB.
+    // A wave is at most half of MemoryPlan.SpareConnections, as the last one may still be closing.
+    private const int WarmUpConnections = 50;
+    private const int WarmUpWaves = 4;
+    private static readonly TimeSpan WarmUpPause = TimeSpan.FromMilliseconds(400);
 
     // Appends of the warm-up, then cleared: enough for a JIT-compiled server to reach its optimized code for the
     // append path (and its allocator its steady state) before the baseline, as the first connections do for
@@ -173,7 +179,7 @@ public static class MemorySession
 
         public void Report(string description) => observer.Step(description);
 
-        /// <summary>A fresh server, given room for the connections and items, warmed up by a few connections.</summary>
+        /// <summary>A fresh server, given room for the connections and items, warmed up by waves of connections.</summary>
         public async Task<StartedServer> StartAsync()
         {
             Report("starting the server");
@@ -199,8 +205,16 @@ public static class MemorySession
             try
             {
                 Report("warming up");
-                using var warmUp = await IdleConnections.OpenAsync(server.Target, WarmUpConnections, cancellationToken).ConfigureAwait(false);
-                await warmUp.RequestOnceAsync(plan.Key, cancellationToken).ConfigureAwait(false);
+                for (var wave = 0; wave < WarmUpWaves; wave++)
+                {
+                    using (var warmUp = await IdleConnections.OpenAsync(server.Target, WarmUpConnections, cancellationToken).ConfigureAwait(false))
+                    {
+                        await warmUp.RequestOnceAsync(plan.Key, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await Task.Delay(WarmUpPause, cancellationToken).ConfigureAwait(false);
+                }
+
                 await ListFiller.FillAsync(server.Target, WarmUpItems, plan.PayloadBytes, plan.Key, cancellationToken).ConfigureAwait(false);
                 await ListReset.ClearAsync(server.Target, plan.Key, plan.StartTimeout, cancellationToken).ConfigureAwait(false);
                 return server;
