@@ -57,6 +57,11 @@ public sealed class MessageFramer
 
     private FrameStatus TryReadLine(ref ReadOnlySequence<byte> input, out ReadOnlySequence<byte> message)
     {
+        if (input.IsSingleSegment)
+        {
+            return TryReadLine(input.FirstSpan, ref input, out message);
+        }
+
         message = default;
         var reader = new SequenceReader<byte>(input);
         if (reader.TryReadTo(out ReadOnlySequence<byte> line, LineFeed, advancePastDelimiter: true))
@@ -83,6 +88,29 @@ public sealed class MessageFramer
         }
 
         return FrameStatus.Incomplete;
+    }
+
+    // The same rules on one span: where every model's input is, nearly always, and several times cheaper per
+    // message than a SequenceReader and its slices.
+    private FrameStatus TryReadLine(ReadOnlySpan<byte> span, ref ReadOnlySequence<byte> input, out ReadOnlySequence<byte> message)
+    {
+        message = default;
+        var end = span.IndexOf(LineFeed);
+        if (end >= 0)
+        {
+            var length = end > 0 && span[end - 1] == CarriageReturn ? end - 1 : end;
+            if (length > MaxMessageBytes)
+            {
+                return FrameStatus.TooLong;
+            }
+
+            message = input.Slice(0, length);
+            input = input.Slice(end + 1);
+            return FrameStatus.Message;
+        }
+
+        var pending = span.Length > 0 && span[^1] == CarriageReturn ? span.Length - 1 : span.Length;
+        return pending > MaxMessageBytes ? FrameStatus.TooLong : FrameStatus.Incomplete;
     }
 
     private FrameStatus TryReadRaw(ref ReadOnlySequence<byte> input, out ReadOnlySequence<byte> message)

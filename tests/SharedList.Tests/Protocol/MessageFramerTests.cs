@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using FsCheck.Xunit;
 using SharedList.Protocol;
 using SharedList.Tests.Support;
 
@@ -38,6 +39,39 @@ public class MessageFramerTests
             Assert.Equal(Expected, messages);
             Assert.Equal("end\r"u8.ToArray(), input.ToArray());
         }
+    }
+
+    // Bytes from an alphabet of "a", "\r" and "\n", read whole from one segment and from two: every step gives the
+    // same status, message and leftover, whatever the limit. One segment is the framer's fast path.
+    [Property(MaxTest = 500)]
+    public bool Line_framing_reads_one_segment_as_it_reads_two(byte[] choices, byte cut, byte limit)
+    {
+        var data = choices.Select(c => "a\r\n"u8[c % 3]).ToArray();
+        var maxMessageBytes = 1 + (limit % 8);
+        var framer = new MessageFramer(Framing.Line, maxMessageBytes);
+        var whole = new ReadOnlySequence<byte>(data);
+        var split = SegmentedSequence.Split(data, data.Length == 0 ? 0 : cut % (data.Length + 1));
+        for (var step = 0; step <= data.Length; step++)
+        {
+            var fromWhole = framer.TryReadMessage(ref whole, out var wholeMessage);
+            var fromSplit = framer.TryReadMessage(ref split, out var splitMessage);
+            if (fromWhole != fromSplit
+                || !wholeMessage.ToArray().SequenceEqual(splitMessage.ToArray())
+                || !whole.ToArray().SequenceEqual(split.ToArray()))
+            {
+                return false;
+            }
+
+            if (fromWhole != FrameStatus.Message)
+            {
+                return true;
+            }
+
+            // Re-made from what is left, so each step starts on one segment again.
+            whole = new ReadOnlySequence<byte>(whole.ToArray());
+        }
+
+        return false;
     }
 
     [Fact]
