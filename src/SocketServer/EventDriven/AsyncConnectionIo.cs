@@ -7,13 +7,16 @@ using SocketServer.Tls;
 namespace SocketServer.EventDriven;
 
 /// <summary>
-/// How <see cref="AsyncServer"/> moves one connection's bytes: what arrived, read as a pipe's buffer, and where
+/// How <see cref="AsyncServer"/> moves one connection's bytes: what arrived, read as a <see cref="ReadResult"/>, and where
 /// the session's replies wait until <see cref="SendAsync"/>. Plain TCP uses <see cref="SocketConnectionIo"/>;
 /// TLS, <see cref="StreamConnectionIo"/> over the TLS stream.
 /// </summary>
 /// <remarks>Used by one connection's loop, never concurrently.</remarks>
 internal abstract class AsyncConnectionIo
 {
+    // The resumption of a pending wait, made once per connection that waits other than on our own epoll.
+    private Action? _resume;
+
     /// <summary>Where the session writes replies. Valid between a successful <see cref="TryRead"/> and <see cref="Consume"/>.</summary>
     public abstract IBufferWriter<byte> Output { get; }
 
@@ -25,9 +28,6 @@ internal abstract class AsyncConnectionIo
     /// read; false when nothing new is there yet (then <see cref="WaitAsync"/>).
     /// </summary>
     public abstract bool TryRead(out ReadResult result);
-
-    // The resumption of a pending wait, made once per connection that waits other than on our own epoll.
-    private Action? _resume;
 
     /// <summary>Completes when <see cref="TryRead"/> may have something new.</summary>
     public abstract ValueTask<int> WaitAsync();
