@@ -7,9 +7,9 @@ using SocketServer.Tls;
 namespace SocketServer.EventDriven;
 
 /// <summary>
-/// How <see cref="AsyncServer"/> moves one connection's bytes: what arrived, read as a <see cref="ReadResult"/>, and where
-/// the session's replies wait until <see cref="SendAsync"/>. Plain TCP uses <see cref="SocketConnectionIo"/>;
-/// TLS, <see cref="StreamConnectionIo"/> over the TLS stream.
+/// How <see cref="AsyncServer"/> moves one connection's bytes: what arrived, read as a <see cref="ReadResult"/>,
+/// and where the session's replies wait until <see cref="SendAsync"/>. Plain TCP uses
+/// <see cref="SocketConnectionIo"/>; TLS, <see cref="StreamConnectionIo"/> over the TLS stream.
 /// </summary>
 /// <remarks>Used by one connection's loop, never concurrently.</remarks>
 internal abstract class AsyncConnectionIo
