@@ -1,4 +1,5 @@
 using System.Globalization;
+using SharedList.Bench.Results;
 using SharedList.Bench.Session;
 using SharedList.Bench.Targets;
 using Spectre.Console;
@@ -8,7 +9,8 @@ namespace SharedList.Cli.Bench;
 /// <summary>
 /// The results as a Spectre.Console table on stdout: one row per (connections, pipeline, target), medians over
 /// the repeats with the spread (min–max) of throughput and p99, and, when Redis was measured, each target's
-/// throughput and server CPU per request as a ratio to Redis's in the same cell.
+/// throughput and server CPU per request as a ratio to Redis's in the same cell, paired round by round
+/// (<see cref="PairedRatio"/>).
 /// </summary>
 internal static class ResultsTable
 {
@@ -78,22 +80,26 @@ internal static class ResultsTable
             cells.Add(s.LoadCpuPercent is { } load ? (s.LoadSaturated ? $"[yellow]{load:0}% *[/]" : $"{load:0}%") : "–");
             if (redis.Count > 0)
             {
-                var reference = redis.GetValueOrDefault((s.Connections, s.Pipeline));
-                cells.Add(reference is null || reference.Throughput <= 0 ? "–" : (s.Throughput / reference.Throughput).ToString("0.00", CultureInfo.InvariantCulture));
-                cells.Add(reference?.ServerCpuMicrosPerRequest is { } redisCpu && s.ServerCpuMicrosPerRequest is { } ours && redisCpu > 0
-                    ? (ours / redisCpu).ToString("0.00", CultureInfo.InvariantCulture)
-                    : "–");
+                cells.Add(Ratio(PairedRatio.Median(report.Points, s.Target, SpawnKind.Redis, s.Connections, s.Pipeline, p => p.Throughput)));
+                cells.Add(Ratio(PairedRatio.Median(report.Points, s.Target, SpawnKind.Redis, s.Connections, s.Pipeline, p => p.ServerCpuMicrosPerRequest)));
             }
 
             table.AddRow([.. cells]);
         }
 
         console.Write(table);
+        if (redis.Count > 0 && repeats > 1)
+        {
+            console.MarkupLine("× redis: the median of each round's ratio (targets take turns within a round, so a round's pair saw the same machine).");
+        }
+
         if (summaries.Any(s => s.LoadSaturated))
         {
             console.MarkupLine("[yellow]*[/] the load tool was CPU-saturated: the server may be faster than measured; server µs/req still holds.");
         }
     }
+
+    private static string Ratio(double? ratio) => ratio is { } value ? value.ToString("0.00", CultureInfo.InvariantCulture) : "–";
 
     private static string Int(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
