@@ -10,7 +10,7 @@ namespace SocketServer.Internal;
 /// Why not a pair of <see cref="System.IO.Pipelines.Pipe"/>s: a pipe locks on every write, read and advance,
 /// since its reader and writer may be on different threads. Here one connection's loop alone uses both
 /// buffers, one burst at a time, so the locks bought nothing; on the hot path they cost a monitor enter and
-/// exit per reply (docs/BENCHMARKS.md, "Pipeline 16").
+/// exit per reply (docs/BENCHMARKS.md, "Where we are behind, and why").
 /// </remarks>
 internal sealed class ConnectionBuffers
 {
