@@ -30,7 +30,7 @@ internal static class ResultsTable
         }
 
         var summaries = report.Summaries.OrderBy(s => s.Connections).ThenBy(s => s.Pipeline).ToList();
-        var redis = summaries.Where(s => s.Target == SpawnKind.Redis).ToDictionary(s => (s.Connections, s.Pipeline));
+        var hasRedis = summaries.Any(s => s.Target == SpawnKind.Redis);
         var repeats = summaries.Count > 0 ? summaries.Max(s => s.Repeats) : 0;
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("target");
@@ -50,7 +50,7 @@ internal static class ResultsTable
         table.AddColumn(new TableColumn("errors").RightAligned());
         table.AddColumn(new TableColumn("server µs/req").RightAligned());
         table.AddColumn(new TableColumn("load CPU").RightAligned());
-        if (redis.Count > 0)
+        if (hasRedis)
         {
             table.AddColumn(new TableColumn("× redis req/s").RightAligned());
             table.AddColumn(new TableColumn("× redis CPU/req").RightAligned());
@@ -78,7 +78,7 @@ internal static class ResultsTable
             cells.Add(s.Errors == 0 ? "0" : $"[red]{Int(s.Errors)}[/]");
             cells.Add(s.ServerCpuMicrosPerRequest is { } cpu ? cpu.ToString("0.00", CultureInfo.InvariantCulture) : "–");
             cells.Add(s.LoadCpuPercent is { } load ? (s.LoadSaturated ? $"[yellow]{load:0}% *[/]" : $"{load:0}%") : "–");
-            if (redis.Count > 0)
+            if (hasRedis)
             {
                 cells.Add(Ratio(PairedRatio.Median(report.Points, s.Target, SpawnKind.Redis, s.Connections, s.Pipeline, p => p.Throughput)));
                 cells.Add(Ratio(PairedRatio.Median(report.Points, s.Target, SpawnKind.Redis, s.Connections, s.Pipeline, p => p.ServerCpuMicrosPerRequest)));
@@ -88,7 +88,7 @@ internal static class ResultsTable
         }
 
         console.Write(table);
-        if (redis.Count > 0 && repeats > 1)
+        if (hasRedis && repeats > 1)
         {
             console.MarkupLine("× redis: the median of each round's ratio (targets take turns within a round, so a round's pair saw the same machine).");
         }
