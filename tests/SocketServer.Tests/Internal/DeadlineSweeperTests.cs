@@ -64,6 +64,35 @@ public sealed class DeadlineSweeperTests
         }
     }
 
+    [Fact]
+    public async Task A_disposed_sweeper_stops_sweeping_and_may_be_disposed_again()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var (client, server) = await ConnectAsync(listener);
+        var (witnessClient, witnessServer) = await ConnectAsync(listener);
+        using (client)
+        using (server)
+        using (witnessClient)
+        using (witnessServer)
+        using (var live = new DeadlineSweeper())
+        {
+            var stopped = new DeadlineSweeper();
+            using var unswept = stopped.Watch(ShortIdle, server);
+            stopped.Dispose();
+            stopped.Dispose();
+
+            // The witness's bound is three times the other's, on a sweeper that still runs: once it has expired,
+            // the first connection would have been expired long before had its sweeper gone on.
+            using var witness = live.Watch(new ConnectionTimeouts(TimeSpan.FromMilliseconds(300), TimeSpan.Zero), witnessServer);
+            await Eventually.TrueAsync(() => witness.Expired, "the witness expired");
+
+            Assert.False(unswept.Expired);
+            Assert.Equal(1, await server.SendAsync(new byte[] { 42 }));
+        }
+    }
+
     private static async Task<(Socket Client, Socket Server)> ConnectAsync(Socket listener)
     {
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
