@@ -164,26 +164,36 @@ static void accept_all(int ep, int listener)
     }
 }
 
+/* Listens on 127.0.0.1:PORT (0 picks a free port) and prints the readiness line of `sharedlist serve` with
+ * the port bound, which is how the bench learns it. Returns the listener, or -1 after saying why. */
+static int listen_and_announce(const char *port, int socket_flags, const char *name)
+{
+    int listener = socket(AF_INET, SOCK_STREAM | socket_flags, 0);
+    int one = 1;
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(port)),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t addr_len = sizeof addr;
+    /* A deep backlog: the bench connects hundreds of clients at once. */
+    if (listener < 0 || bind(listener, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(listener, 4096) < 0
+        || getsockname(listener, (struct sockaddr *)&addr, &addr_len) < 0) {
+        fprintf(stderr, "%s: cannot listen: %s\n", name, strerror(errno));
+        return -1;
+    }
+    printf("listening on 127.0.0.1:%d (%s)\n", ntohs(addr.sin_port), name);
+    fflush(stdout);
+    return listener;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
         fprintf(stderr, "usage: %s PORT   (0 picks a free port)\n", argv[0]);
         return 2;
     }
-    int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    int one = 1;
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(argv[1])),
-                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    socklen_t addr_len = sizeof addr;
-    /* A deep backlog: the bench connects hundreds of clients at once. */
-    if (listener < 0 || bind(listener, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(listener, 4096) < 0
-        || getsockname(listener, (struct sockaddr *)&addr, &addr_len) < 0) {
-        perror("ceiling: cannot listen");
+    int listener = listen_and_announce(argv[1], SOCK_NONBLOCK, "ceiling");
+    if (listener < 0)
         return 1;
-    }
-    printf("listening on 127.0.0.1:%d (ceiling)\n", ntohs(addr.sin_port));
-    fflush(stdout);
 
     int ep = epoll_create1(0);
     struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL }; /* NULL marks the listener */

@@ -85,18 +85,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s PORT   (0 picks a free port)\n", argv[0]);
         return 2;
     }
-    int listener = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(argv[1])),
-                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    socklen_t addr_len = sizeof addr;
-    if (listener < 0 || bind(listener, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(listener, 4096) < 0
-        || getsockname(listener, (struct sockaddr *)&addr, &addr_len) < 0) {
-        perror("uring-ceiling: cannot listen");
-        return 1;
-    }
-
     struct io_uring_params params = { .flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE,
                                       .cq_entries = 65536 };
     int rc = io_uring_queue_init_params(4096, &ring, &params);
@@ -104,8 +92,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "uring-ceiling: io_uring_queue_init: %s\n", strerror(-rc));
         return 1;
     }
-    printf("listening on 127.0.0.1:%d (uring-ceiling)\n", ntohs(addr.sin_port));
-    fflush(stdout);
+    int listener = listen_and_announce(argv[1], 0, "uring-ceiling");
+    if (listener < 0)
+        return 1;
+    int one = 1;
 
     queue_accept(listener);
     for (;;) {
