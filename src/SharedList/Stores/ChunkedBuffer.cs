@@ -59,6 +59,15 @@ internal sealed class ChunkedBuffer : IBufferWriter<byte>
     public void Reset()
     {
         _chunks = [];
+        Rewind();
+    }
+
+    /// <summary>
+    /// Starts empty in the same chunks, to be filled again without allocating or touching fresh memory. Only
+    /// when no reader holds them: their bytes are written again.
+    /// </summary>
+    public void Rewind()
+    {
         _chunkCount = 0;
         _tailUsed = 0;
         Length = 0;
@@ -140,7 +149,7 @@ internal sealed class ChunkedBuffer : IBufferWriter<byte>
     {
         if (_chunkCount < _chunks.Length && _chunks[_chunkCount] is not null)
         {
-            // Left by a Truncate: unpublished, so free to fill again.
+            // Left by a Truncate or a Rewind: unpublished, so free to fill again.
             _chunkCount++;
             _tailUsed = 0;
             return;
