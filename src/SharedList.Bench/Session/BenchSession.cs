@@ -7,7 +7,7 @@ using SharedList.Bench.Targets;
 namespace SharedList.Bench.Session;
 
 /// <summary>
-/// Runs a <see cref="BenchPlan"/>: starts the targets, then for each round, each cell of the matrix, each
+/// Runs a <see cref="BenchPlan"/>: starts the targets and gives each its cold warm-up, then for each round, each cell of the matrix, each
 /// target in turn (A B C A B C …, so a noisy moment hits every target alike) clears the list and runs the
 /// point. Every server it started is killed before it returns or throws, cancellation included.
 /// </summary>
@@ -38,6 +38,17 @@ public static class BenchSession
         {
             var serverCore = plan.PinCpu ? Pin(Note) : null;
             var targets = await StartTargetsAsync(plan, serverCore, servers, Note, cancellationToken).ConfigureAwait(false);
+            if (plan.ColdWarmup > TimeSpan.Zero)
+            {
+                foreach (var target in targets)
+                {
+                    observer.WarmingUp(target.Name, plan.ColdWarmup);
+                    await PrepareListAsync(plan, target, cancellationToken).ConfigureAwait(false);
+                    var options = LoadOptionsFor(plan, target, plan.Connections[0], plan.Pipelines[0]);
+                    _ = await LoadRunner.RunAsync(options, plan.ColdWarmup, TimeSpan.Zero, progress: observer.Progress, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             var points = new List<BenchPoint>();
             var total = plan.Repeat * plan.PointsPerRound(targets.Count);
             for (var repeat = 1; repeat <= plan.Repeat; repeat++)
@@ -72,27 +83,34 @@ public static class BenchSession
 
     private static async Task<BenchPoint> RunPointAsync(BenchPlan plan, BenchTarget target, int connections, int pipeline, int repeat, IBenchObserver observer, CancellationToken cancellationToken)
     {
+        await PrepareListAsync(plan, target, cancellationToken).ConfigureAwait(false);
+        var options = LoadOptionsFor(plan, target, connections, pipeline);
+        var result = await LoadRunner.RunAsync(options, plan.Warmup, plan.Duration, target.Pid, observer.Progress, cancellationToken).ConfigureAwait(false);
+        return BenchPoint.From(target.Name, options, repeat, result);
+    }
+
+    // Every point, and the cold warm-up, starts from the same list: empty, then --prefill items.
+    private static async Task PrepareListAsync(BenchPlan plan, BenchTarget target, CancellationToken cancellationToken)
+    {
         await ListReset.ClearAsync(target, plan.Key, ClearTimeout, cancellationToken).ConfigureAwait(false);
         if (plan.Prefill > 0)
         {
             await ListFiller.FillAsync(target, plan.Prefill, plan.PayloadBytes, plan.Key, cancellationToken).ConfigureAwait(false);
         }
-
-        var options = new LoadOptions
-        {
-            EndPoint = target.EndPoint,
-            Protocol = target.Protocol,
-            Connections = connections,
-            Pipeline = pipeline,
-            PayloadBytes = plan.PayloadBytes,
-            Mix = plan.Mix,
-            Key = plan.Key,
-            Engine = plan.Engine,
-            Threads = plan.Threads,
-        };
-        var result = await LoadRunner.RunAsync(options, plan.Warmup, plan.Duration, target.Pid, observer.Progress, cancellationToken).ConfigureAwait(false);
-        return BenchPoint.From(target.Name, options, repeat, result);
     }
+
+    private static LoadOptions LoadOptionsFor(BenchPlan plan, BenchTarget target, int connections, int pipeline) => new()
+    {
+        EndPoint = target.EndPoint,
+        Protocol = target.Protocol,
+        Connections = connections,
+        Pipeline = pipeline,
+        PayloadBytes = plan.PayloadBytes,
+        Mix = plan.Mix,
+        Key = plan.Key,
+        Engine = plan.Engine,
+        Threads = plan.Threads,
+    };
 
     /// <summary>Pins this process to <see cref="LoadCore"/> and returns <see cref="ServerCore"/> for the servers; null (with a note) when it cannot.</summary>
     internal static int? Pin(Action<string> note)

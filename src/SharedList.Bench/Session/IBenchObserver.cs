@@ -10,6 +10,9 @@ public interface IBenchObserver
     /// <summary>Something worth telling (a target skipped, pinning unavailable, the load tool saturated).</summary>
     void Note(string message);
 
+    /// <summary>A target's cold warm-up (<see cref="BenchPlan.ColdWarmup"/>) starts; <see cref="Progress"/> follows it as it does a point.</summary>
+    void WarmingUp(string target, TimeSpan length);
+
     /// <summary>A point starts: the <paramref name="index"/>-th (0-based) of <paramref name="total"/>.</summary>
     void PointStarting(int index, int total, string target, int connections, int pipeline, int repeat);
 

@@ -37,6 +37,8 @@ internal static class BenchCommand
 
     private static readonly Option<double> Warmup = new("--warmup") { Description = "Seconds of load before each measured window, not recorded.", DefaultValueFactory = _ => Defaults.Warmup.TotalSeconds };
 
+    private static readonly Option<double> ColdWarmup = new("--cold-warmup") { Description = "Seconds of load each target gets once, before the first point and not recorded, so the first round measures a warmed-up server (JIT tiers, the list's memory); 0 skips.", DefaultValueFactory = _ => Defaults.ColdWarmup.TotalSeconds };
+
     private static readonly Option<int> Payload = new("--payload") { Description = "Bytes of each appended item.", DefaultValueFactory = _ => Defaults.PayloadBytes };
 
     private static readonly Option<int> Prefill = new("--prefill") { Description = "Items of --payload bytes appended after each point's clear and before its warm-up, so LIST is measured on a list that size (e.g. --prefill 100000 --mix list=100).", DefaultValueFactory = _ => 0 };
@@ -70,7 +72,7 @@ internal static class BenchCommand
     private static readonly Option<double> Settle = new("--settle") { Description = "With --memory: seconds a server's memory must stay unchanged (within 256 KB) before it is read.", DefaultValueFactory = _ => new MemoryPlan().SettleWindow.TotalSeconds };
 
     // What only the throughput matrix uses: refused with --memory rather than silently ignored.
-    private static readonly Option[] ThroughputOnly = [Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Prefill, Mix, Engine, Threads, Report, Charts];
+    private static readonly Option[] ThroughputOnly = [Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, ColdWarmup, Prefill, Mix, Engine, Threads, Report, Charts];
 
     private static readonly Option[] MemoryOnly = [IdleConnections, Items, Settle];
 
@@ -78,7 +80,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Load a shared-list server (or Redis/Garnet) closed-loop and report throughput, latency percentiles, errors and server CPU per request. It clears the target's list before each point. With --memory: what idle connections and items cost each spawned server in memory.")
         {
-            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, Payload, Prefill, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report, Charts, Memory, IdleConnections, Items, Settle,
+            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, ColdWarmup, Payload, Prefill, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report, Charts, Memory, IdleConnections, Items, Settle,
         };
         Validate(Spawn, text => SpawnKind.TryParseList(text, out var error) is null ? error : null);
         Validate(Connections, text => NumberList.TryParse(text, "--connections", 1, 60_000, out var error) is null ? error : null);
@@ -86,6 +88,7 @@ internal static class BenchCommand
         Validate(Mix, text => RequestMix.TryParse(text, out var error) is null ? error : null);
         Range(Duration, 0.01, 86_400);
         Range(Warmup, 0, 86_400);
+        Range(ColdWarmup, 0, 86_400);
         Range(Payload, 0, 60_000);
         Range(Prefill, 0, 10_000_000);
         Range(Repeat, 1, 1_000);
@@ -167,6 +170,7 @@ internal static class BenchCommand
             Pipelines = NumberList.TryParse(parse.GetValue(Pipeline), "--pipeline", 1, 100_000, out _)!,
             Duration = TimeSpan.FromSeconds(parse.GetValue(Duration)),
             Warmup = TimeSpan.FromSeconds(parse.GetValue(Warmup)),
+            ColdWarmup = TimeSpan.FromSeconds(parse.GetValue(ColdWarmup)),
             PayloadBytes = parse.GetValue(Payload),
             Prefill = parse.GetValue(Prefill),
             Mix = RequestMix.TryParse(parse.GetValue(Mix), out _)!,

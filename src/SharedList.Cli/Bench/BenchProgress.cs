@@ -21,10 +21,31 @@ internal sealed class BenchProgress(BenchPlan plan) : ProgressDisplay<BenchPoint
     private long _lastTime;
     private double _rate;
 
+    // Before the first point: the bar stays at 0 while the targets are warmed up.
+    private bool _coldWarmup;
+
+    public void WarmingUp(string target, TimeSpan length)
+    {
+        lock (Gate)
+        {
+            _coldWarmup = true;
+            Label = $"cold warm-up: {target}, {length.TotalSeconds:0.#} s";
+            _pointStarted = _lastTime = Stopwatch.GetTimestamp();
+            _lastCompleted = 0;
+            _rate = 0;
+        }
+
+        if (!Live)
+        {
+            Console.Error.WriteLine(Label);
+        }
+    }
+
     public void PointStarting(int index, int total, string target, int connections, int pipeline, int repeat)
     {
         lock (Gate)
         {
+            _coldWarmup = false;
             _index = index;
             _total = Math.Max(1, total);
             Label = $"[{index + 1}/{total}] {target} c={connections} p={pipeline} r={repeat}";
@@ -56,9 +77,9 @@ internal sealed class BenchProgress(BenchPlan plan) : ProgressDisplay<BenchPoint
             }
 
             var within = Math.Min(1, Stopwatch.GetElapsedTime(_pointStarted).TotalSeconds / _secondsPerPoint);
-            value = (_index + within) / _total;
+            value = _coldWarmup ? 0 : (_index + within) / _total;
             var what = phase == LoadPhase.Warmup ? "warm-up" : phase == LoadPhase.Measure ? "measuring" : "draining";
-            description = $"{Label} {what} {_rate:N0} req/s";
+            description = _coldWarmup ? $"{Label} {_rate:N0} req/s" : $"{Label} {what} {_rate:N0} req/s";
         }
 
         Bar.Description = Markup.Escape(description);

@@ -20,13 +20,15 @@ public sealed class BenchCliTests
             ProcessRun run;
             await using (var bench = CliProcess.Start(
                 new Dictionary<string, string> { ["SHAREDLIST_BENCH_TEST_TAG"] = tag },
-                "bench", "--spawn", "async,select", "--duration", "0.5", "--warmup", "0.2", "--connections", "1,4", "--json", json, "--report", report, "--charts", charts))
+                "bench", "--spawn", "async,select", "--duration", "0.5", "--warmup", "0.2", "--cold-warmup", "0.2", "--connections", "1,4", "--json", json, "--report", report, "--charts", charts))
             {
                 run = await bench.RunToEndAsync(string.Empty, Timeout);
             }
 
             Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stderr: {run.Error}");
             Assert.Contains(run.Output, line => line.Contains("select", StringComparison.Ordinal));
+            Assert.Contains("cold warm-up: async, 0.2 s", run.Error, StringComparison.Ordinal);
+            Assert.Contains("cold warm-up: select, 0.2 s", run.Error, StringComparison.Ordinal);
 
             using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
             var points = document.RootElement.GetProperty("points").EnumerateArray().ToList();
@@ -74,7 +76,7 @@ public sealed class BenchCliTests
             ProcessRun run;
             await using (var bench = CliProcess.Start(
                 new Dictionary<string, string> { ["SHAREDLIST_BENCH_TEST_TAG"] = tag, ["XDG_CACHE_HOME"] = cache },
-                "bench", "--spawn", "ceiling,python-select,python-threading", "--duration", "0.3", "--warmup", "0.1", "--connections", "2", "--json", json))
+                "bench", "--spawn", "ceiling,python-select,python-threading", "--duration", "0.3", "--warmup", "0.1", "--cold-warmup", "0", "--connections", "2", "--json", json))
             {
                 run = await bench.RunToEndAsync(string.Empty, Timeout);
             }
@@ -112,7 +114,7 @@ public sealed class BenchCliTests
             ProcessRun run;
             await using (var bench = CliProcess.Start(
                 new Dictionary<string, string> { ["PATH"] = empty, ["XDG_CACHE_HOME"] = empty },
-                "bench", "--spawn", "ceiling,async,python-select,python-threading", "--duration", "0.2", "--warmup", "0", "--connections", "1"))
+                "bench", "--spawn", "ceiling,async,python-select,python-threading", "--duration", "0.2", "--warmup", "0", "--cold-warmup", "0", "--connections", "1"))
             {
                 run = await bench.RunToEndAsync(string.Empty, Timeout);
             }

@@ -27,6 +27,7 @@ public sealed class PrefillTests
             Connections = [1, 2],
             Duration = TimeSpan.FromSeconds(0.3),
             Warmup = TimeSpan.FromSeconds(0.1),
+            ColdWarmup = TimeSpan.Zero,
             Prefill = 3_000,
             PayloadBytes = 8,
             Mix = RequestMix.TryParse("list=100", out _)!,
@@ -44,6 +45,10 @@ public sealed class PrefillTests
     private sealed class SilentObserver : IBenchObserver
     {
         public void Note(string message)
+        {
+        }
+
+        public void WarmingUp(string target, TimeSpan length)
         {
         }
 
