@@ -7,9 +7,10 @@ using SharedList.Bench.Targets;
 namespace SharedList.Bench.Session;
 
 /// <summary>
-/// Runs a <see cref="BenchPlan"/>: starts the targets and gives each its cold warm-up, then for each round, each cell of the matrix, each
-/// target in turn (A B C A B C …, so a noisy moment hits every target alike) clears the list and runs the
-/// point. Every server it started is killed before it returns or throws, cancellation included.
+/// Runs a <see cref="BenchPlan"/>: starts the targets and gives each its cold warm-up, then for each round,
+/// each cell of the matrix, each target in turn (A B C A B C …, so a noisy moment hits every target alike)
+/// clears the list and runs the point. Every server it started is killed before it returns or throws,
+/// cancellation included.
 /// </summary>
 public static class BenchSession
 {
