@@ -29,10 +29,7 @@ internal sealed class BenchProgress(BenchPlan plan) : ProgressDisplay<BenchPoint
         lock (Gate)
         {
             _coldWarmup = true;
-            Label = $"cold warm-up: {target}, {length.TotalSeconds:0.#} s";
-            _pointStarted = _lastTime = Stopwatch.GetTimestamp();
-            _lastCompleted = 0;
-            _rate = 0;
+            Restart($"cold warm-up: {target}, {length.TotalSeconds:0.#} s");
         }
 
         if (!Live)
@@ -48,11 +45,17 @@ internal sealed class BenchProgress(BenchPlan plan) : ProgressDisplay<BenchPoint
             _coldWarmup = false;
             _index = index;
             _total = Math.Max(1, total);
-            Label = $"[{index + 1}/{total}] {target} c={connections} p={pipeline} r={repeat}";
-            _pointStarted = _lastTime = Stopwatch.GetTimestamp();
-            _lastCompleted = 0;
-            _rate = 0;
+            Restart($"[{index + 1}/{total}] {target} c={connections} p={pipeline} r={repeat}");
         }
+    }
+
+    // Under Gate: a new load run begins, with its own label, clock and rate.
+    private void Restart(string label)
+    {
+        Label = label;
+        _pointStarted = _lastTime = Stopwatch.GetTimestamp();
+        _lastCompleted = 0;
+        _rate = 0;
     }
 
     public void Progress(LoadPhase phase, long completed)
