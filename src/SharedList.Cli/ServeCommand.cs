@@ -6,6 +6,7 @@ using SharedList.Hosting;
 using Framing = SharedList.Protocol.Framing;
 using Password = SharedList.Service.Password;
 using SharedList.Stores;
+using SocketServer;
 
 namespace SharedList.Cli;
 
@@ -14,9 +15,9 @@ internal static class ServeCommand
 {
     private static readonly ServerSettings Defaults = new();
 
-    private static readonly Option<string> Model = EnumOption.Create(
+    private static readonly Option<string> Model = ModelOption.Create(
         "--model",
-        "Concurrency model: sequential (one client at a time), threading (a thread per client), pool (--workers threads), select (one thread, Socket.Select), async (async sockets + Pipelines), epoll (one thread, Linux epoll, as Redis).",
+        "Concurrency model: sequential (one client at a time), threading (a thread per client), pool (--workers threads), select (one thread, Socket.Select), async (async sockets, no thread per client), epoll (one thread, Linux epoll, as Redis).",
         Defaults.Model,
         "-m");
 
@@ -31,11 +32,11 @@ internal static class ServeCommand
 
     private static readonly Option<int> Port = new("--port", "-p") { Description = "Port to bind; 0 picks a free one (printed in the readiness line).", DefaultValueFactory = _ => Defaults.EndPoint.Port };
 
-    private static readonly Option<int> Backlog = new("--backlog") { Description = "Listen backlog: connections queued by the kernel before they are accepted.", DefaultValueFactory = _ => Defaults.Backlog };
+    private static readonly Option<int> Backlog = new("--backlog") { Description = "Listen backlog: connections queued by the kernel before they are accepted.", DefaultValueFactory = _ => Defaults.Options.Backlog };
 
-    private static readonly Option<int> Workers = new("--workers") { Description = "Worker threads of the pool model; clients beyond them wait.", DefaultValueFactory = _ => Defaults.Workers };
+    private static readonly Option<int> Workers = new("--workers") { Description = "Worker threads of the pool model; clients beyond them wait.", DefaultValueFactory = _ => Defaults.Options.PoolWorkers };
 
-    private static readonly Option<int> MaxConnections = new("--max-connections") { Description = "Connections served at once; the next gets 'ERR too many connections' and is closed.", DefaultValueFactory = _ => Defaults.MaxConnections };
+    private static readonly Option<int> MaxConnections = new("--max-connections") { Description = "Connections served at once; the next gets 'ERR too many connections' and is closed.", DefaultValueFactory = _ => Defaults.Options.MaxConnections };
 
     private static readonly Option<int> MaxMessage = new("--max-message") { Description = "Largest message in bytes; a longer one gets 'ERR message too long' and the connection is closed.", DefaultValueFactory = _ => Defaults.MaxMessageBytes };
 
@@ -43,9 +44,9 @@ internal static class ServeCommand
 
     private static readonly Option<int> MaxReplyBuffer = new("--max-reply-buffer") { Description = "Reply bytes held in server memory per connection; longer replies (a big LIST) are sent in pieces as the client reads.", DefaultValueFactory = _ => Defaults.MaxReplyBuffer };
 
-    private static readonly Option<double> IdleTimeout = new("--idle-timeout") { Description = "Seconds a connection may send nothing before it is closed; 0 = never.", DefaultValueFactory = _ => Defaults.IdleTimeout.TotalSeconds };
+    private static readonly Option<double> IdleTimeout = new("--idle-timeout") { Description = "Seconds a connection may send nothing before it is closed; 0 = never.", DefaultValueFactory = _ => Defaults.Options.IdleTimeout.TotalSeconds };
 
-    private static readonly Option<double> StallTimeout = new("--stall-timeout") { Description = "Seconds a connection may leave a message unfinished or its replies unread before it is closed (slow clients, clients that never read); 0 = never.", DefaultValueFactory = _ => Defaults.StallTimeout.TotalSeconds };
+    private static readonly Option<double> StallTimeout = new("--stall-timeout") { Description = "Seconds a connection may leave a message unfinished or its replies unread before it is closed (slow clients, clients that never read); 0 = never.", DefaultValueFactory = _ => Defaults.Options.StallTimeout.TotalSeconds };
 
     private static readonly Option<double> ShutdownTimeout = new("--shutdown-timeout") { Description = "Seconds to keep serving connected clients after EXIT/SIGINT/SIGTERM before closing them.", DefaultValueFactory = _ => Defaults.ShutdownTimeout.TotalSeconds };
 
@@ -62,14 +63,15 @@ internal static class ServeCommand
         ServeTlsOptions.AddTo(command, Model, Defaults.Model, Udp);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Udp) && !ServerSettings.SupportsUdp(result.GetValueOrDefault(Model, Defaults.Model)))
+            var model = ModelOption.GetValueOrDefault(result, Model, Defaults.Model);
+            if (result.GetValue(Udp) && !model.SupportsDatagrams())
             {
                 result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
             }
 
-            if (result.GetValueOrDefault(Model, Defaults.Model) == ServerModel.Epoll && !OperatingSystem.IsLinux())
+            if (!model.IsSupportedHere())
             {
-                result.AddError("--model epoll needs Linux; use async or select here.");
+                result.AddError($"--model {model.Name()} needs Linux; use async or select here.");
             }
         });
         Positive(Backlog);
@@ -137,21 +139,24 @@ internal static class ServeCommand
         using var certificate = tls?.ServerCertificate;
         var settings = new ServerSettings
         {
-            Model = parse.GetValue<ServerModel>(Model),
+            Model = ServerModels.Parse(parse.GetValue(Model)!),
             Udp = parse.GetValue(Udp),
             Framing = parse.GetValue<Framing>(FramingOption),
             EndPoint = new IPEndPoint(address, parse.GetValue(Port)),
-            Backlog = parse.GetValue(Backlog),
-            Workers = parse.GetValue(Workers),
-            MaxConnections = parse.GetValue(MaxConnections),
+            Options = Defaults.Options with
+            {
+                Backlog = parse.GetValue(Backlog),
+                PoolWorkers = parse.GetValue(Workers),
+                MaxConnections = parse.GetValue(MaxConnections),
+                IdleTimeout = TimeSpan.FromSeconds(parse.GetValue(IdleTimeout)),
+                StallTimeout = TimeSpan.FromSeconds(parse.GetValue(StallTimeout)),
+                Tls = tls,
+            },
             MaxMessageBytes = parse.GetValue(MaxMessage),
             MaxItems = parse.GetValue(MaxItems),
             MaxReplyBuffer = parse.GetValue(MaxReplyBuffer),
-            IdleTimeout = TimeSpan.FromSeconds(parse.GetValue(IdleTimeout)),
-            StallTimeout = TimeSpan.FromSeconds(parse.GetValue(StallTimeout)),
             ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(ShutdownTimeout)),
             Password = Password.FromOptional(password),
-            Tls = tls,
         };
 
         if (settings.Model == ServerModel.Async && !settings.Udp)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography;
-using SharedList.Hosting;
+using SocketServer;
 using SocketServer.Tls;
 
 namespace SharedList.Cli;
@@ -40,9 +40,9 @@ internal static class ServeTlsOptions
             {
                 result.AddError("--tls-cert does not work with --udp: TLS runs over TCP.");
             }
-            else if (result.GetValueOrDefault(model, defaultModel) is var chosen && !ServerSettings.SupportsTls(chosen, udp: false))
+            else if (ModelOption.GetValueOrDefault(result, model, defaultModel) is var chosen && !chosen.SupportsTls())
             {
-                var name = chosen.ToString().ToLowerInvariant();
+                var name = chosen.Name();
                 result.AddError($"--tls-cert does not work with --model {name}: the {name} loop does non-blocking socket I/O, and .NET has no non-blocking TLS. Use async, threading, pool or sequential.");
             }
         });

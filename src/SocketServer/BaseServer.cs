@@ -44,7 +44,8 @@ public abstract class BaseServer : IServer
     /// <param name="socket">The unbound socket; owned by the server from now on.</param>
     /// <param name="dispatcher">The concurrency model; owned by the server from now on.</param>
     /// <param name="logger">Where connection and error events go; nothing is logged when null.</param>
-    protected BaseServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, Socket socket, IRequestDispatcher dispatcher, ILogger? logger)
+    /// <param name="options">The server's settings; <see cref="ServerOptions.Default"/> when null.</param>
+    protected BaseServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, Socket socket, IRequestDispatcher dispatcher, ILogger? logger, ServerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(serverAddress);
         ArgumentNullException.ThrowIfNull(handlerFactory);
@@ -55,6 +56,7 @@ public abstract class BaseServer : IServer
         Socket = socket;
         Dispatcher = dispatcher;
         Logger = logger ?? NullLogger.Instance;
+        Options = options ?? ServerOptions.Default;
         _acceptBackoff = new AcceptBackoff(Logger);
     }
 
@@ -72,6 +74,9 @@ public abstract class BaseServer : IServer
 
     /// <inheritdoc />
     public virtual int ActiveConnections => 0;
+
+    /// <summary>The settings the server was made with.</summary>
+    public ServerOptions Options { get; }
 
     /// <summary>The concurrency model requests are dispatched to.</summary>
     protected IRequestDispatcher Dispatcher { get; }
@@ -339,7 +344,8 @@ public abstract class BaseServer : IServer
         }
     }
 
-    private void FinishRequest(in ServerRequest request) => _handlerFactory().Run(request);
+    /// <summary>Runs a new handler on the request (CPython's <c>finish_request</c>).</summary>
+    private protected virtual void FinishRequest(in ServerRequest request) => _handlerFactory().Run(request);
 
     private void HandleRequestNoBlock()
     {

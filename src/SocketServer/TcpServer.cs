@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using SocketServer.Dispatch;
 using SocketServer.Handlers;
 using SocketServer.Internal;
+using SocketServer.Tls;
 
 namespace SocketServer;
 
@@ -16,11 +17,14 @@ namespace SocketServer;
 /// With <c>bindAndActivate</c> true (the default) the constructor binds and listens, and throws
 /// <see cref="SocketException"/> when it cannot (a port in use, say). Pass false to set
 /// <see cref="AllowReuseAddress"/> or <see cref="RequestQueueSize"/> first, then call <see cref="ServerBind"/> and
-/// <see cref="ServerActivate"/>.
+/// <see cref="ServerActivate"/>; either throws when set too late.
 /// </remarks>
 public class TcpServer : BaseServer
 {
     private readonly ConnectionTracker _connections = new();
+    private bool _allowReuseAddress;
+    private int _requestQueueSize;
+    private bool _activated;
 
     /// <summary>Creates a TCP server.</summary>
     /// <param name="serverAddress">Where to listen; port 0 picks a free port (read it back from <see cref="BaseServer.ServerAddress"/>).</param>
@@ -28,9 +32,16 @@ public class TcpServer : BaseServer
     /// <param name="bindAndActivate">Bind and listen now; when false, call <see cref="ServerBind"/> and <see cref="ServerActivate"/> yourself.</param>
     /// <param name="dispatcher">The concurrency model; one connection at a time when null.</param>
     /// <param name="logger">Where connection and error events go.</param>
-    public TcpServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, bool bindAndActivate = true, IRequestDispatcher? dispatcher = null, ILogger? logger = null)
-        : base(serverAddress, handlerFactory, new Socket(serverAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp), dispatcher ?? new InlineDispatcher(), logger)
+    /// <param name="options">
+    /// The server's settings (<see cref="ServerOptions.Default"/> when null). With <see cref="ServerOptions.Tls"/>, each
+    /// connection completes the TLS handshake before its handler runs, and the handler reads and writes through
+    /// <see cref="StreamRequestHandler.Connection"/>.
+    /// </param>
+    public TcpServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, bool bindAndActivate = true, IRequestDispatcher? dispatcher = null, ILogger? logger = null, ServerOptions? options = null)
+        : base(serverAddress, handlerFactory, new Socket(serverAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp), dispatcher ?? new InlineDispatcher(), logger, options)
     {
+        _allowReuseAddress = Options.AllowReuseAddress;
+        _requestQueueSize = Options.Backlog;
         if (bindAndActivate)
         {
             try
@@ -46,20 +57,44 @@ public class TcpServer : BaseServer
         }
     }
 
-    /// <summary>Set SO_REUSEADDR before binding, so a restarted server can bind a port still in TIME_WAIT. Default false, as in CPython.</summary>
-    public bool AllowReuseAddress { get; set; }
-
-    /// <summary>The listen backlog: connections the kernel queues before they are accepted. Default 5, as in CPython.</summary>
-    public int RequestQueueSize { get; set; } = 5;
+    /// <summary>
+    /// Set SO_REUSEADDR before binding, so a restarted server can bind a port still in TIME_WAIT (CPython's
+    /// <c>allow_reuse_address</c>). From <see cref="ServerOptions.AllowReuseAddress"/>; set it before
+    /// <see cref="ServerBind"/>, after which setting it throws.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set after the socket was bound.</exception>
+    public bool AllowReuseAddress
+    {
+        get => _allowReuseAddress;
+        set
+        {
+            ThrowIfBound(nameof(AllowReuseAddress));
+            _allowReuseAddress = value;
+        }
+    }
 
     /// <summary>
-    /// Connections served at once; the connection past it is refused through <see cref="VerifyRequest"/>,
-    /// sent <see cref="RejectionReply"/> and closed. Default: no limit.
+    /// The listen backlog (CPython's <c>request_queue_size</c>). From <see cref="ServerOptions.Backlog"/>; set it
+    /// before <see cref="ServerActivate"/>, after which setting it throws.
     /// </summary>
-    public int MaxConnections { get; set; } = int.MaxValue;
+    /// <exception cref="InvalidOperationException">Set after the server started listening.</exception>
+    public int RequestQueueSize
+    {
+        get => _requestQueueSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            if (_activated)
+            {
+                throw new InvalidOperationException($"{nameof(RequestQueueSize)} cannot change once the server is listening; set it before ServerActivate (bindAndActivate: false).");
+            }
 
-    /// <summary>Bytes sent to a connection refused by the connection limit before it is closed. Default: none.</summary>
-    public ReadOnlyMemory<byte> RejectionReply { get; set; }
+            _requestQueueSize = value;
+        }
+    }
+
+    /// <summary>Connections served at once (<see cref="ServerOptions.MaxConnections"/>); the one past it is refused through <see cref="VerifyRequest"/>.</summary>
+    public int MaxConnections => Options.MaxConnections;
 
     /// <inheritdoc />
     public override int ActiveConnections => _connections.Count;
@@ -80,6 +115,7 @@ public class TcpServer : BaseServer
     public void ServerActivate()
     {
         Socket.Listen(RequestQueueSize);
+        _activated = true;
 
         // The loop selects before accepting; a client that resets in between would otherwise block accept.
         Socket.Blocking = false;
@@ -98,7 +134,7 @@ public class TcpServer : BaseServer
         if (DescriptorReserve.IsReserved(accepted))
         {
             // Refused, and reported as a failed accept: BaseServer backs off and logs it once per burst.
-            Connections.Reject(accepted, RejectionReply.Span);
+            Connections.Reject(accepted, RejectionBytes);
             throw DescriptorReserve.Exhausted();
         }
 
@@ -111,7 +147,7 @@ public class TcpServer : BaseServer
     private protected override void RejectRequest(Socket request, EndPoint clientAddress)
     {
         Logger.LogWarning("Refused {Client}: {Limit} connections already open", clientAddress, MaxConnections);
-        Connections.SendRejection(request, RejectionReply.Span);
+        Connections.SendRejection(request, RejectionBytes);
     }
 
     private protected override void ShutdownRequest(Socket request, EndPoint clientAddress)
@@ -122,6 +158,37 @@ public class TcpServer : BaseServer
     }
 
     private protected override void StopAccepting() => Socket.Dispose();
+
+    /// <summary>With TLS, completes the handshake first and sends close_notify after the handler is done.</summary>
+    private protected override void FinishRequest(in ServerRequest request)
+    {
+        if (Options.Tls is not { } tls)
+        {
+            base.FinishRequest(request);
+            return;
+        }
+
+        var stream = ServerTls.Authenticate(request.Socket, tls);
+        try
+        {
+            base.FinishRequest(request with { Tls = stream });
+        }
+        finally
+        {
+            ServerTls.Close(stream);
+        }
+    }
+
+    // The refusal goes out before any TLS handshake, where a TLS client could not read it.
+    private ReadOnlySpan<byte> RejectionBytes => Options.Tls is null ? Options.RejectionReply.Span : default;
+
+    private void ThrowIfBound(string property)
+    {
+        if (Socket.IsBound)
+        {
+            throw new InvalidOperationException($"{property} cannot change once the socket is bound; set it before ServerBind (bindAndActivate: false).");
+        }
+    }
 
     private protected override Task WaitForConnectionsAsync(CancellationToken cancellationToken) => _connections.WaitUntilEmptyAsync(cancellationToken);
 

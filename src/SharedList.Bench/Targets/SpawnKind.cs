@@ -1,4 +1,4 @@
-using SharedList.Hosting;
+using SocketServer;
 
 namespace SharedList.Bench.Targets;
 
@@ -27,10 +27,10 @@ public static class SpawnKind
     public static IReadOnlyList<string> References { get; } = [Ceiling, PythonSelect, PythonThreading];
 
     /// <summary>Every name <c>--spawn</c> accepts, in the order the help lists them.</summary>
-    public static IReadOnlyList<string> All { get; } = [.. Enum.GetValues<ServerModel>().Select(m => m.ToString().ToLowerInvariant()), .. References, Redis, Garnet];
+    public static IReadOnlyList<string> All { get; } = [.. ServerModels.All.Select(m => m.Name()), .. References, Redis, Garnet];
 
     /// <summary>Whether <paramref name="name"/> is one of our models (as opposed to a reference server, Redis or Garnet).</summary>
-    public static bool IsModel(string name) => Enum.TryParse<ServerModel>(name, ignoreCase: true, out _) && !int.TryParse(name, out _);
+    public static bool IsModel(string name) => ServerModels.TryParse(name, out _);
 
     /// <summary>Whether <paramref name="name"/> is one of the <see cref="References"/>.</summary>
     public static bool IsReference(string name) => References.Contains(name);

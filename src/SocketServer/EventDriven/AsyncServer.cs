@@ -21,7 +21,7 @@ namespace SocketServer.EventDriven;
 /// with non-blocking calls when the socket is ready and asynchronous ones only when it is not. Replies are
 /// sent once per batch of messages (pipelined requests get one send), and before more is read, so a client
 /// that does not read holds up only itself.</para>
-/// <para>With <see cref="StreamServerOptions.Tls"/>, each connection first completes the TLS handshake within
+/// <para>With <see cref="ServerOptions.Tls"/>, each connection first completes the TLS handshake within
 /// <see cref="ServerTlsOptions.HandshakeTimeout"/>, and a <see cref="PipeReader"/> and <see cref="PipeWriter"/>
 /// run over the TLS stream; a failed handshake is logged at Debug and the connection closed.</para>
 /// <para>Threading: one connection's session runs on one thread at a time.</para>
@@ -43,7 +43,7 @@ public sealed partial class AsyncServer : StreamServer
     private Task _acceptLoop = Task.CompletedTask;
 
     /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
-    public AsyncServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options = null, ILogger? logger = null)
+    public AsyncServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options = null, ILogger? logger = null)
         : base(endPoint, sessions, options, logger)
     {
         _acceptBackoff = new AcceptBackoff(Logger);
@@ -115,7 +115,7 @@ public sealed partial class AsyncServer : StreamServer
 
             if (DescriptorReserve.IsReserved(accepted))
             {
-                Internal.Connections.Reject(accepted, Options.RejectionReply.Span);
+                Internal.Connections.Reject(accepted, RejectionBytes);
                 if (!await BackOffAsync(DescriptorReserve.Exhausted(), token).ConfigureAwait(false))
                 {
                     return;

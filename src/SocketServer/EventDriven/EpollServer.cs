@@ -48,7 +48,7 @@ public sealed unsafe class EpollServer : LoopServer
     /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
     /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> asks for TLS, which this loop cannot offer.</exception>
-    public EpollServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options = null, ILogger? logger = null)
+    public EpollServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options = null, ILogger? logger = null)
         : base(endPoint, sessions, Refuse(options), logger, "epoll-loop")
     {
         try
@@ -65,7 +65,7 @@ public sealed unsafe class EpollServer : LoopServer
         }
     }
 
-    private static StreamServerOptions? Refuse(StreamServerOptions? options)
+    private static ServerOptions? Refuse(ServerOptions? options)
     {
         if (!OperatingSystem.IsLinux())
         {

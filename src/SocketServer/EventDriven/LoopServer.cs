@@ -26,7 +26,7 @@ public abstract class LoopServer : StreamServer
     private Thread? _thread;
     private long _nextSweep;
 
-    private protected LoopServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options, ILogger? logger, string threadName)
+    private protected LoopServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options, ILogger? logger, string threadName)
         : base(endPoint, sessions, options, logger)
     {
         _threadName = threadName;

@@ -33,12 +33,12 @@ public sealed class SelectServer : LoopServer
 
     /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
     /// <exception cref="ArgumentException"><paramref name="options"/> asks for TLS, which this loop cannot offer.</exception>
-    public SelectServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options = null, ILogger? logger = null)
+    public SelectServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options = null, ILogger? logger = null)
         : base(endPoint, sessions, RefuseTls(options), logger, "select-loop")
     {
     }
 
-    private static StreamServerOptions? RefuseTls(StreamServerOptions? options) => options?.Tls is null
+    private static ServerOptions? RefuseTls(ServerOptions? options) => options?.Tls is null
         ? options
         : throw new ArgumentException("SelectServer cannot serve TLS: its loop does non-blocking socket I/O and .NET has no non-blocking TLS; use AsyncServer.", nameof(options));
 

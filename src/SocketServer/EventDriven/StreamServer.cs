@@ -25,14 +25,14 @@ public abstract class StreamServer : IServer
     private int _disposed;
 
     /// <summary>Binds and listens on <paramref name="endPoint"/>.</summary>
-    protected StreamServer(EndPoint endPoint, ISessionFactory sessions, StreamServerOptions? options, ILogger? logger)
+    protected StreamServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentNullException.ThrowIfNull(sessions);
-        Options = options ?? new StreamServerOptions();
+        Options = options ?? ServerOptions.Default;
         Sessions = sessions;
         Logger = logger ?? NullLogger.Instance;
-        ListenSocket = Listener.Listen(endPoint, Options.AllowReuseAddress, Options.RequestQueueSize);
+        ListenSocket = Listener.Listen(endPoint, Options.AllowReuseAddress, Options.Backlog);
         LocalEndPoint = ListenSocket.LocalEndPoint!;
         _connectionsLocalEndPoint = LocalEndPoint is IPEndPoint { Address: var address } && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
             ? LocalEndPoint
@@ -46,7 +46,7 @@ public abstract class StreamServer : IServer
     public int ActiveConnections => Connections.Count;
 
     /// <summary>The settings the server was made with.</summary>
-    protected StreamServerOptions Options { get; }
+    protected ServerOptions Options { get; }
 
     /// <summary>Creates each connection's session.</summary>
     protected ISessionFactory Sessions { get; }
@@ -125,7 +125,7 @@ public abstract class StreamServer : IServer
 
     /// <summary>
     /// Registers an accepted connection, or refuses it when the limit is reached (sending
-    /// <see cref="StreamServerOptions.RejectionReply"/> and closing it). Returns its context when admitted.
+    /// <see cref="ServerOptions.RejectionReply"/> and closing it). Returns its context when admitted.
     /// </summary>
     private protected ConnectionContext? Admit(Socket accepted)
     {
@@ -143,7 +143,7 @@ public abstract class StreamServer : IServer
         if (Connections.Count > Options.MaxConnections)
         {
             Logger.LogWarning("Refused {Client}: {Limit} connections already open", remote, Options.MaxConnections);
-            Internal.Connections.Reject(accepted, Options.RejectionReply.Span);
+            Internal.Connections.Reject(accepted, RejectionBytes);
             Connections.Remove(accepted);
             return null;
         }
@@ -182,7 +182,7 @@ public abstract class StreamServer : IServer
 
             if (DescriptorReserve.IsReserved(accepted))
             {
-                Internal.Connections.Reject(accepted, Options.RejectionReply.Span);
+                Internal.Connections.Reject(accepted, RejectionBytes);
                 return DescriptorReserve.Exhausted();
             }
 
@@ -197,6 +197,9 @@ public abstract class StreamServer : IServer
 
         return null;
     }
+
+    // The refusal goes out before any TLS handshake, where a TLS client could not read it.
+    private protected ReadOnlySpan<byte> RejectionBytes => Options.Tls is null ? Options.RejectionReply.Span : default;
 
     /// <summary>Closes an admitted connection and forgets it.</summary>
     private protected void Release(Socket socket, ConnectionContext connection)

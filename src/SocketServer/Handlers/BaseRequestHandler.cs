@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 
 namespace SocketServer.Handlers;
@@ -31,6 +32,9 @@ public abstract class BaseRequestHandler
     /// <summary>A number unique within the server's lifetime, for logs.</summary>
     public long RequestId { get; private set; }
 
+    /// <summary>The connection's TLS stream when the server serves TLS (the handshake is done); null otherwise.</summary>
+    private protected SslStream? Tls { get; private set; }
+
     /// <summary>Called before <see cref="Handle"/>; if it throws, neither <see cref="Handle"/> nor <see cref="Finish"/> runs.</summary>
     public virtual void Setup()
     {
@@ -50,6 +54,7 @@ public abstract class BaseRequestHandler
         ClientAddress = request.ClientAddress;
         Server = request.Server;
         RequestId = request.Id;
+        Tls = request.Tls;
         Setup();
         try
         {

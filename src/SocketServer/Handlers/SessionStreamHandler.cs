@@ -1,8 +1,6 @@
-using System.Net.Security;
 using System.Net.Sockets;
 using SocketServer.Internal;
 using SocketServer.Sessions;
-using SocketServer.Tls;
 
 namespace SocketServer.Handlers;
 
@@ -11,49 +9,22 @@ namespace SocketServer.Handlers;
 /// (sequential, threading, pool) serve the same protocol as the event-driven ones.
 /// </summary>
 /// <remarks>
-/// <para>Created per connection by the server's handler factory; used by one thread. <see cref="ConnectionTimeouts"/>
-/// are enforced with the socket's receive and send timeouts, set from the connection's deadline before each call.</para>
-/// <para>With TLS, <see cref="Setup"/> performs the handshake (bounded by <see cref="ServerTlsOptions.HandshakeTimeout"/>;
-/// a failure ends the request there and is logged at Debug), <see cref="Handle"/> reads and writes through the
-/// TLS stream (the socket timeouts still bound its reads and writes), and <see cref="Finish"/> sends close_notify.</para>
+/// Created per connection by the server's handler factory; used by one thread. The server's
+/// <see cref="ServerOptions.IdleTimeout"/> and <see cref="ServerOptions.StallTimeout"/> are enforced with the
+/// socket's receive and send timeouts, set from the connection's deadline before each call. With TLS the server
+/// has done the handshake before <see cref="Handle"/> runs, which then reads and writes the TLS stream.
 /// </remarks>
 public sealed class SessionStreamHandler : BaseRequestHandler
 {
     private readonly ISessionFactory _sessions;
-    private readonly ConnectionTimeouts _timeouts;
-    private readonly ServerTlsOptions? _tlsOptions;
-    private SslStream? _tls;
     private int _appliedReceiveTimeout;
     private int _appliedSendTimeout;
 
     /// <summary>Creates a handler that will ask <paramref name="sessions"/> for its session.</summary>
-    /// <param name="sessions">Creates the connection's session.</param>
-    /// <param name="timeouts">Idle and stall bounds; none when null.</param>
-    /// <param name="tls">When set, the connection speaks TLS with these options; plain TCP when null.</param>
-    public SessionStreamHandler(ISessionFactory sessions, ConnectionTimeouts? timeouts = null, ServerTlsOptions? tls = null)
+    public SessionStreamHandler(ISessionFactory sessions)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         _sessions = sessions;
-        _timeouts = timeouts ?? ConnectionTimeouts.None;
-        _tlsOptions = tls;
-    }
-
-    /// <inheritdoc />
-    public override void Setup()
-    {
-        if (_tlsOptions is not null)
-        {
-            _tls = ServerTls.Authenticate(Request, _tlsOptions);
-        }
-    }
-
-    /// <inheritdoc />
-    public override void Finish()
-    {
-        if (_tls is not null)
-        {
-            ServerTls.Close(_tls);
-        }
     }
 
     /// <inheritdoc />
@@ -63,7 +34,7 @@ public sealed class SessionStreamHandler : BaseRequestHandler
         var session = _sessions.CreateSession(new ConnectionContext(RequestId, ClientAddress, Request.LocalEndPoint!, TransportKind.Stream));
         var input = new InputBuffer();
         var output = new OutputBuffer();
-        var clock = new ProgressClock(_timeouts);
+        var clock = new ProgressClock(Server.Options.Timeouts);
         var inputCompleted = false;
         var status = SessionStatus.Continue;
         try
@@ -79,7 +50,7 @@ public sealed class SessionStreamHandler : BaseRequestHandler
                         Request.ReceiveTimeout = _appliedReceiveTimeout = receiveTimeout;
                     }
 
-                    var received = _tls?.Read(space.Array!, space.Offset, space.Count) ?? Request.Receive(space.Array!, space.Offset, space.Count, SocketFlags.None);
+                    var received = Tls?.Read(space.Array!, space.Offset, space.Count) ?? Request.Receive(space.Array!, space.Offset, space.Count, SocketFlags.None);
                     input.Commit(received);
                     inputCompleted = received == 0;
                 }
@@ -125,12 +96,12 @@ public sealed class SessionStreamHandler : BaseRequestHandler
     // Sends some of the pending bytes and says how many: TLS writes them all at once.
     private int Send(ReadOnlySpan<byte> data)
     {
-        if (_tls is null)
+        if (Tls is null)
         {
             return Request.Send(data);
         }
 
-        _tls.Write(data);
+        Tls.Write(data);
         return data.Length;
     }
 

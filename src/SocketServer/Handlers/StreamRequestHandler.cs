@@ -4,7 +4,8 @@ namespace SocketServer.Handlers;
 
 /// <summary>
 /// A handler for a connected stream (CPython's <c>StreamRequestHandler</c>): <see cref="Connection"/> is
-/// a <see cref="NetworkStream"/> over <see cref="BaseRequestHandler.Request"/> for reading and writing.
+/// the stream to read and write: a <see cref="NetworkStream"/> over <see cref="BaseRequestHandler.Request"/>, or
+/// the TLS stream when the server serves TLS (<see cref="ServerOptions.Tls"/>).
 /// </summary>
 public abstract class StreamRequestHandler : BaseRequestHandler
 {
@@ -17,8 +18,8 @@ public abstract class StreamRequestHandler : BaseRequestHandler
     /// <summary>Sets TCP_NODELAY so small replies go out at once (CPython's <c>disable_nagle_algorithm</c>).</summary>
     public bool DisableNagleAlgorithm { get; init; }
 
-    /// <summary>The connection as a stream; it does not own the socket, the server does.</summary>
-    protected NetworkStream Connection { get; private set; } = null!;
+    /// <summary>The connection as a stream (TLS when the server serves it); the server owns it and the socket.</summary>
+    protected Stream Connection { get; private set; } = null!;
 
     /// <inheritdoc />
     public override void Setup()
@@ -33,12 +34,15 @@ public abstract class StreamRequestHandler : BaseRequestHandler
             Request.NoDelay = true;
         }
 
-        Connection = new NetworkStream(Request, ownsSocket: false);
+        Connection = Tls ?? (Stream)new NetworkStream(Request, ownsSocket: false);
     }
 
     /// <inheritdoc />
     public override void Finish()
     {
-        Connection?.Dispose();
+        if (Connection is NetworkStream plain)
+        {
+            plain.Dispose();
+        }
     }
 }

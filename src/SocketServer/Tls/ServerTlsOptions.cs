@@ -7,7 +7,7 @@ namespace SocketServer.Tls;
 /// <summary>
 /// TLS for the stream servers that support it: <see cref="TcpServer"/> and its threading and pool variants
 /// (through <see cref="Handlers.SessionStreamHandler"/>) and <see cref="EventDriven.AsyncServer"/> (through
-/// <see cref="EventDriven.StreamServerOptions.Tls"/>). <see cref="EventDriven.SelectServer"/> refuses it: its loop
+/// <see cref="ServerOptions.Tls"/>). <see cref="EventDriven.SelectServer"/> refuses it: its loop
 /// does non-blocking socket I/O, and .NET offers TLS only as a stream (<see cref="SslStream"/>), not as a
 /// state machine a select loop could drive.
 /// </summary>

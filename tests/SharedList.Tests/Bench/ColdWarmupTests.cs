@@ -1,8 +1,8 @@
 using SharedList.Bench.Load;
 using SharedList.Bench.Results;
 using SharedList.Bench.Session;
-using SharedList.Hosting;
 using SharedList.Tests.Models;
+using SocketServer;
 
 namespace SharedList.Tests.Bench;
 

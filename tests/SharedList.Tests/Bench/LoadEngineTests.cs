@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using SharedList.Bench.Load;
 using SharedList.Hosting;
 using SharedList.Tests.Models;
+using SocketServer;
 
 namespace SharedList.Tests.Bench;
 

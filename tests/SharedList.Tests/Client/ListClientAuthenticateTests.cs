@@ -1,8 +1,8 @@
 using System.Security.Authentication;
 using SharedList.Client;
-using SharedList.Hosting;
 using SharedList.Protocol;
 using SharedList.Tests.Models;
+using SocketServer;
 
 namespace SharedList.Tests.Client;
 

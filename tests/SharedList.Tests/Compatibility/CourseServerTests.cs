@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using SharedList.Hosting;
 using SharedList.Protocol;
 using SharedList.Tests.Models;
+using SocketServer;
 using SharedList.Tests.Support;
 
 namespace SharedList.Tests.Compatibility;

@@ -1,5 +1,5 @@
-using SharedList.Hosting;
 using SharedList.Tests.Models;
+using SocketServer;
 using SharedList.Tests.Support;
 
 namespace SharedList.Tests.EndToEnd;

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using SharedList.Hosting;
 using SharedList.Protocol;
 using SharedList.Tests.Models;
+using SocketServer;
 using SharedList.Tests.Support;
 
 namespace SharedList.Tests.EndToEnd;

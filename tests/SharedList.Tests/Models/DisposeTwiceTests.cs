@@ -1,6 +1,6 @@
-using SharedList.Hosting;
 using SharedList.Protocol;
 using SharedList.Tests.Support;
+using SocketServer;
 
 namespace SharedList.Tests.Models;
 

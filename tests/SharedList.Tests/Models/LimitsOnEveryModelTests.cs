@@ -4,6 +4,7 @@ using System.Text;
 using SharedList.Hosting;
 using SharedList.Protocol;
 using SharedList.Tests.Support;
+using SocketServer;
 
 namespace SharedList.Tests.Models;
 
@@ -21,7 +22,7 @@ public sealed class LimitsOnEveryModelTests
     [MemberData(nameof(StreamModels))]
     public async Task A_silent_connection_is_closed_after_the_idle_timeout(ServerModel model)
     {
-        await using var server = new ModelServer(new ServerSettings { Model = model, IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var server = new ModelServer(new ServerSettings { Model = model, Options = new ServerOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) } });
         using var client = await LineConnection.ConnectAsync(server.EndPoint);
         Assert.Equal("Ack", client.Request("one"));
         var quietSince = Stopwatch.StartNew();
@@ -35,7 +36,7 @@ public sealed class LimitsOnEveryModelTests
     [MemberData(nameof(StreamModels))]
     public async Task A_message_left_unfinished_is_closed_after_the_stall_timeout(ServerModel model)
     {
-        await using var server = new ModelServer(new ServerSettings { Model = model, StallTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var server = new ModelServer(new ServerSettings { Model = model, Options = new ServerOptions { StallTimeout = TimeSpan.FromMilliseconds(300) } });
         using var client = await LineConnection.ConnectAsync(server.EndPoint);
         Assert.Equal("Ack", client.Request("whole"));
         var started = Stopwatch.StartNew();
@@ -51,7 +52,7 @@ public sealed class LimitsOnEveryModelTests
     public async Task A_client_dribbling_one_line_forever_is_closed_although_it_never_goes_quiet(ServerModel model)
     {
         var stall = TimeSpan.FromMilliseconds(500);
-        await using var server = new ModelServer(new ServerSettings { Model = model, StallTimeout = stall });
+        await using var server = new ModelServer(new ServerSettings { Model = model, Options = new ServerOptions { StallTimeout = stall } });
         using var client = await LineConnection.ConnectAsync(server.EndPoint);
         var started = Stopwatch.StartNew();
 
@@ -121,7 +122,7 @@ public sealed class LimitsOnEveryModelTests
     [MemberData(nameof(ConcurrentStreamModels))]
     public async Task A_client_that_never_reads_its_LIST_replies_holds_up_only_itself_and_is_closed(ServerModel model)
     {
-        await using var server = new ModelServer(new ServerSettings { Model = model, StallTimeout = TimeSpan.FromSeconds(1) });
+        await using var server = new ModelServer(new ServerSettings { Model = model, Options = new ServerOptions { StallTimeout = TimeSpan.FromSeconds(1) } });
         for (var i = 0; i < 20_000; i++)
         {
             server.Store.TryAppend($"prefilled-item-{i:D6}");
@@ -163,7 +164,7 @@ public sealed class LimitsOnEveryModelTests
         // half the socket's send buffer (up to ~4 MB) has drained: the reader must take ~2 MB per bound. So it
         // reads as fast as it can, with short pauses, and the bound is short enough that the reply outlasts it.
         var stall = TimeSpan.FromMilliseconds(300);
-        await using var server = new ModelServer(new ServerSettings { Model = model, StallTimeout = stall, MaxReplyBuffer = 4096 });
+        await using var server = new ModelServer(new ServerSettings { Model = model, Options = new ServerOptions { StallTimeout = stall }, MaxReplyBuffer = 4096 });
         for (var i = 0; i < 400_000; i++)
         {
             server.Store.TryAppend($"item-{i:D8}");

@@ -19,9 +19,8 @@ internal sealed class ModelServer : IAsyncDisposable
             Udp = udp,
             Framing = framing,
             EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Workers = 16,
             MaxMessageBytes = maxMessageBytes,
-            MaxConnections = maxConnections,
+            Options = new ServerOptions { MaxConnections = maxConnections },
             Password = Password.FromOptional(password),
         })
     {

@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
-using SharedList.Hosting;
 using SharedList.Protocol;
 using SharedList.Tests.Support;
+using SocketServer;
 
 namespace SharedList.Tests.Models;
 

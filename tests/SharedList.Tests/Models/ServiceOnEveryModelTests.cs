@@ -1,8 +1,8 @@
 using System.Net.Sockets;
 using System.Text;
-using SharedList.Hosting;
 using SharedList.Protocol;
 using SharedList.Tests.Support;
+using SocketServer;
 
 namespace SharedList.Tests.Models;
 

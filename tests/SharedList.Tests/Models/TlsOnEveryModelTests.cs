@@ -8,6 +8,7 @@ using SharedList.Protocol;
 using SharedList.Service;
 using SharedList.Stores;
 using SharedList.Tests.Support;
+using SocketServer;
 using SocketServer.EventDriven;
 using SocketServer.Tls;
 
@@ -195,7 +196,7 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
     public void The_select_and_epoll_servers_refuse_TLS()
     {
         var sessions = new SharedListSessionFactory(new InMemoryListStore(), new SharedListOptions(), NullLogger.Instance);
-        var options = new StreamServerOptions { Tls = new ServerTlsOptions(certificate.Certificate) };
+        var options = new ServerOptions { Tls = new ServerTlsOptions(certificate.Certificate) };
         var endPoint = new IPEndPoint(IPAddress.Loopback, 0);
 
         Assert.Contains("TLS", Assert.Throws<ArgumentException>(() => new SelectServer(endPoint, sessions, options)).Message, StringComparison.Ordinal);
@@ -209,9 +210,9 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
     [InlineData(ServerModel.Threading, true)]
     public void The_factory_refuses_TLS_where_the_model_or_transport_cannot_offer_it(ServerModel model, bool udp)
     {
-        var settings = new ServerSettings { Model = model, Udp = udp, EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Tls = new ServerTlsOptions(certificate.Certificate) };
+        var settings = new ServerSettings { Model = model, Udp = udp, EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Options = new ServerOptions { Tls = new ServerTlsOptions(certificate.Certificate) } };
 
-        Assert.False(ServerSettings.SupportsTls(model, udp));
+        Assert.False(!udp && model.SupportsTls());
         Assert.Throws<ArgumentException>(() => ServerFactory.Create(settings, new InMemoryListStore()));
     }
 
@@ -262,9 +263,8 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
     {
         Model = model,
         EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-        Workers = 16,
         MaxMessageBytes = maxMessageBytes,
-        Tls = new ServerTlsOptions(certificate.Certificate) { HandshakeTimeout = handshakeTimeout ?? ServerTlsOptions.DefaultHandshakeTimeout },
+        Options = new ServerOptions { Tls = new ServerTlsOptions(certificate.Certificate) { HandshakeTimeout = handshakeTimeout ?? ServerTlsOptions.DefaultHandshakeTimeout } },
     });
 
     private Task<ListClient> ConnectTlsAsync(ModelServer server) => ListClient.ConnectAsync(

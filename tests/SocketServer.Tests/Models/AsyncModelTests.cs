@@ -1,8 +1,6 @@
-using SocketServer.Tests.Support;
-
 namespace SocketServer.Tests.Models;
 
 public sealed class AsyncModelTests : ConcurrentModelTests
 {
-    protected override Model Model => Model.Async;
+    protected override ServerModel Model => ServerModel.Async;
 }

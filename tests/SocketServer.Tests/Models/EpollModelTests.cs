@@ -1,8 +1,6 @@
-using SocketServer.Tests.Support;
-
 namespace SocketServer.Tests.Models;
 
 public sealed class EpollModelTests : ConcurrentModelTests
 {
-    protected override Model Model => Model.Epoll;
+    protected override ServerModel Model => ServerModel.Epoll;
 }

@@ -1,8 +1,6 @@
-using SocketServer.Tests.Support;
-
 namespace SocketServer.Tests.Models;
 
 public sealed class PoolModelTests : ConcurrentModelTests
 {
-    protected override Model Model => Model.Pool;
+    protected override ServerModel Model => ServerModel.Pool;
 }

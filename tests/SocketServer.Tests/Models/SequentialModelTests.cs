@@ -4,7 +4,7 @@ namespace SocketServer.Tests.Models;
 
 public sealed class SequentialModelTests : StreamModelTests
 {
-    protected override Model Model => Model.Sequential;
+    protected override ServerModel Model => ServerModel.Sequential;
 
     [Fact]
     public async Task ASecondClientWaitsInTheBacklogUntilTheFirstLeaves()

@@ -14,10 +14,10 @@ public abstract class StreamModelTests : IDisposable
     private readonly List<IServer> _servers = [];
 
     /// <summary>The model the subclass runs these tests on.</summary>
-    protected abstract Model Model { get; }
+    protected abstract ServerModel Model { get; }
 
     /// <summary>Whether the model serves several connections at once (all but sequential).</summary>
-    protected bool IsConcurrent => Model != Model.Sequential;
+    protected bool IsConcurrent => Model != ServerModel.Sequential;
 
     /// <summary>What the servers of this test logged.</summary>
     private protected RecordingLogger Log { get; } = new();
@@ -350,7 +350,7 @@ public abstract class StreamModelTests : IDisposable
     {
         // Races the server's own thread(s) starting against the stop: nothing may throw, hang or crash.
         // Enough rounds to hit the window in most runs; a pool server starts and joins four workers, so fewer.
-        var rounds = Model == Model.Pool ? 20 : 200;
+        var rounds = Model == ServerModel.Pool ? 20 : 200;
         for (var i = 0; i < rounds; i++)
         {
             using (var server = ServerFactory.Create(Model, new LineReverseSessions(), Log))

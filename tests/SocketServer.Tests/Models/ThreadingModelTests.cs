@@ -1,8 +1,6 @@
-using SocketServer.Tests.Support;
-
 namespace SocketServer.Tests.Models;
 
 public sealed class ThreadingModelTests : ConcurrentModelTests
 {
-    protected override Model Model => Model.Threading;
+    protected override ServerModel Model => ServerModel.Threading;
 }

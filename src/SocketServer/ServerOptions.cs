@@ -1,0 +1,105 @@
+using SocketServer.Tls;
+
+namespace SocketServer;
+
+/// <summary>
+/// The settings of every TCP server, whatever its model: the listening socket, the connection limit, the
+/// connection timeouts and TLS. One set of defaults, the ones <c>sharedlist serve</c> uses, but for
+/// <see cref="AllowReuseAddress"/>, which is off as in CPython.
+/// </summary>
+/// <remarks>Immutable: one instance may serve any number of servers.</remarks>
+public sealed record ServerOptions
+{
+    /// <summary>The defaults.</summary>
+    public static ServerOptions Default { get; } = new();
+
+    /// <summary>
+    /// Set SO_REUSEADDR (and never SO_REUSEPORT) before binding, so a restarted server can bind a port that still
+    /// has connections in TIME_WAIT. Default false, as CPython's <c>allow_reuse_address</c>.
+    /// </summary>
+    public bool AllowReuseAddress { get; init; }
+
+    /// <summary>
+    /// The listen backlog (CPython's <c>request_queue_size</c>): connections the kernel queues before they are
+    /// accepted; it caps the value at <c>net.core.somaxconn</c>. Default 511, as Redis and nginx: CPython's 5 drops
+    /// connections in a burst, and a dropped SYN is retried a second later.
+    /// </summary>
+    public int Backlog
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            field = value;
+        }
+    } = 511;
+
+    /// <summary>
+    /// Connections served at once; the one past it is sent <see cref="RejectionReply"/> and closed. Default 10,000,
+    /// as Redis's <c>maxclients</c>.
+    /// </summary>
+    public int MaxConnections
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            field = value;
+        }
+    } = 10_000;
+
+    /// <summary>
+    /// Bytes sent to a connection refused by <see cref="MaxConnections"/> before it is closed. Default none. With
+    /// <see cref="Tls"/> it would go out before the handshake, where a client cannot read it, so it is not sent.
+    /// </summary>
+    public ReadOnlyMemory<byte> RejectionReply { get; init; }
+
+    /// <summary>
+    /// A connection that neither sends nor reads anything for this long is closed, whether or not it left a message
+    /// unfinished or replies unread. <see cref="TimeSpan.Zero"/> (the default) turns it off, as in Redis: an idle
+    /// client costs only its socket.
+    /// </summary>
+    public TimeSpan IdleTimeout
+    {
+        get;
+        init => field = Timeout(value);
+    }
+
+    /// <summary>
+    /// A connection with a message unfinished or replies unread that makes no progress (a message completed, reply
+    /// bytes taken) for this long is closed: a client dribbling one line forever, or one that never reads.
+    /// <see cref="TimeSpan.Zero"/> turns it off. Default 30 s.
+    /// </summary>
+    public TimeSpan StallTimeout
+    {
+        get;
+        init => field = Timeout(value);
+    } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Serve TLS with these options; plain TCP when null (the default). Not every model can: see
+    /// <see cref="ServerModels.SupportsTls"/>.
+    /// </summary>
+    public ServerTlsOptions? Tls { get; init; }
+
+    /// <summary>Worker threads of <see cref="ServerModel.Pool"/>; the other models ignore it. Default 16.</summary>
+    public int PoolWorkers
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            field = value;
+        }
+    } = 16;
+
+    /// <summary>The idle and stall bounds together.</summary>
+    internal Sessions.ConnectionTimeouts Timeouts => new(IdleTimeout, StallTimeout);
+
+    private static TimeSpan Timeout(TimeSpan value)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, TimeSpan.FromMilliseconds(int.MaxValue));
+        return value;
+    }
+}
