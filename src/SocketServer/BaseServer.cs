@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SocketServer.Connections;
 using SocketServer.Dispatch;
 using SocketServer.Handlers;
 using SocketServer.Internal;
@@ -296,9 +297,12 @@ public abstract class BaseServer : IServer
         }
     }
 
-    /// <summary>Logs a connection closed for breaking its <see cref="Sessions.ConnectionTimeouts"/>.</summary>
-    internal void LogConnectionTimeout(EndPoint clientAddress, ProgressClock clock) =>
-        Logger.LogInformation("Closing {Client}: it {Reason} for {Seconds} s", clientAddress, clock.Reason, clock.Bound.TotalSeconds);
+    /// <summary>Buffers lent to the connections of <see cref="Handlers.SessionStreamHandler"/> while they have bytes in flight.</summary>
+    internal ConnectionBuffersPool Buffers { get; } = new(Environment.ProcessorCount * 4);
+
+    /// <summary>Logs a connection closed for breaking its timeouts.</summary>
+    internal void LogConnectionTimeout(EndPoint clientAddress, ConnectionDriver driver) =>
+        Logger.LogInformation("Closing {Client}: it {Reason} for {Seconds} s", clientAddress, driver.DeadlineReason, driver.DeadlineBound.TotalSeconds);
 
     /// <summary>Called by <see cref="HandleRequest"/> when <see cref="Timeout"/> passes with no request.</summary>
     protected virtual void HandleTimeout()

@@ -134,7 +134,7 @@ public class TcpServer : BaseServer
         if (DescriptorReserve.IsReserved(accepted))
         {
             // Refused, and reported as a failed accept: BaseServer backs off and logs it once per burst.
-            Connections.Reject(accepted, RejectionBytes);
+            SocketClose.Reject(accepted, RejectionBytes);
             throw DescriptorReserve.Exhausted();
         }
 
@@ -147,12 +147,12 @@ public class TcpServer : BaseServer
     private protected override void RejectRequest(Socket request, EndPoint clientAddress)
     {
         Logger.LogWarning("Refused {Client}: {Limit} connections already open", clientAddress, MaxConnections);
-        Connections.SendRejection(request, RejectionBytes);
+        SocketClose.SendRejection(request, RejectionBytes);
     }
 
     private protected override void ShutdownRequest(Socket request, EndPoint clientAddress)
     {
-        Connections.CloseGracefully(request);
+        SocketClose.Gracefully(request);
         _connections.Remove(request);
         Logger.LogInformation("Client {Client} disconnected", clientAddress);
     }

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
-using SocketServer.Internal;
+using SocketServer.Selectors;
 
 namespace SharedList.Bench.Load;
 
@@ -12,10 +11,10 @@ namespace SharedList.Bench.Load;
 /// bytes, so the buffer is shared), each finished batch one <c>send</c> of the next. EPOLLOUT is asked for
 /// only while a write is incomplete.
 /// </summary>
-internal sealed unsafe class EpollWorker
+internal sealed class EpollWorker : IDisposable
 {
     private const int MaxEvents = 256;
-    private const int WaitMilliseconds = 10;
+    private static readonly TimeSpan Wait = TimeSpan.FromMilliseconds(10);
     private const int ReceiveBufferBytes = 64 * 1024;
 
     private readonly LoadConnection[] _connections;
@@ -25,7 +24,7 @@ internal sealed unsafe class EpollWorker
     private readonly LoadControl _control;
     private readonly Action _onSettled;
     private readonly byte[] _buffer = new byte[ReceiveBufferBytes];
-    private int _epoll = -1;
+    private readonly EpollSelector _epoll = new();
     private int _connecting;
 
     public EpollWorker(LoadConnection[] connections, LoadOptions options, LoadControl control, Action onSettled)
@@ -49,10 +48,9 @@ internal sealed unsafe class EpollWorker
     /// <summary>Runs until the run is done and drained; closes every socket it owns.</summary>
     public void Run()
     {
-        var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * Epoll.EventSize));
+        var events = new SelectorEvent[MaxEvents];
         try
         {
-            _epoll = Epoll.Create();
             for (var i = 0; i < _connections.Length; i++)
             {
                 StartConnect(i);
@@ -97,10 +95,10 @@ internal sealed unsafe class EpollWorker
                     }
                 }
 
-                var count = Epoll.Wait(_epoll, events, MaxEvents, WaitMilliseconds);
+                var count = _epoll.Select(events, Wait);
                 for (var e = 0; e < count; e++)
                 {
-                    Handle((int)Epoll.DataAt(events, e), Epoll.EventsAt(events, e));
+                    Handle((int)events[e].Token, events[e].Events);
                 }
             }
         }
@@ -111,16 +109,14 @@ internal sealed unsafe class EpollWorker
                 _connections[i].Socket.Dispose();
             }
 
-            if (_epoll >= 0)
-            {
-                Epoll.Close(_epoll);
-            }
-
-            NativeMemory.Free(events);
+            Dispose();
         }
     }
 
-    private void Handle(int i, uint events)
+    /// <summary>Releases the worker's epoll instance; <see cref="Run"/> does when it ends.</summary>
+    public void Dispose() => _epoll.Dispose();
+
+    private void Handle(int i, SelectorEvents events)
     {
         switch (_states[i])
         {
@@ -131,12 +127,12 @@ internal sealed unsafe class EpollWorker
                 return;
         }
 
-        if ((events & Epoll.Out) != 0 && _states[i] == State.Writing)
+        if ((events & SelectorEvents.Write) != 0 && _states[i] == State.Writing)
         {
             Write(i);
         }
 
-        if ((events & (Epoll.In | Epoll.Error | Epoll.HangUp)) != 0 && _states[i] != State.Closed)
+        if ((events & (SelectorEvents.Read | SelectorEvents.Error | SelectorEvents.HangUp)) != 0 && _states[i] != State.Closed)
         {
             Receive(i);
         }
@@ -156,7 +152,7 @@ internal sealed unsafe class EpollWorker
             // A non-blocking connect in progress: epoll says when it is done (writable).
             _states[i] = State.Connecting;
             _connecting++;
-            Epoll.Add(_epoll, (int)socket.Handle, Epoll.Out, (ulong)i);
+            _epoll.Register(socket, SelectorEvents.Write, (ulong)i);
             return;
         }
         catch (SocketException)
@@ -167,7 +163,7 @@ internal sealed unsafe class EpollWorker
             return;
         }
 
-        Epoll.Add(_epoll, (int)socket.Handle, Epoll.In, (ulong)i);
+        _epoll.Register(socket, SelectorEvents.Read, (ulong)i);
         Opened(i);
     }
 
@@ -183,7 +179,7 @@ internal sealed unsafe class EpollWorker
             return;
         }
 
-        Epoll.Modify(_epoll, (int)socket.Handle, Epoll.In, (ulong)i);
+        _epoll.Modify(socket, SelectorEvents.Read, (ulong)i);
         Opened(i);
     }
 
@@ -224,7 +220,7 @@ internal sealed unsafe class EpollWorker
                 if (_states[i] != State.Writing)
                 {
                     _states[i] = State.Writing;
-                    Epoll.Modify(_epoll, (int)connection.Socket.Handle, Epoll.In | Epoll.Out, (ulong)i);
+                    _epoll.Modify(connection.Socket, SelectorEvents.Read | SelectorEvents.Write, (ulong)i);
                 }
 
                 return;
@@ -244,7 +240,7 @@ internal sealed unsafe class EpollWorker
         if (_states[i] == State.Writing)
         {
             _states[i] = State.Open;
-            Epoll.Modify(_epoll, (int)connection.Socket.Handle, Epoll.In, (ulong)i);
+            _epoll.Modify(connection.Socket, SelectorEvents.Read, (ulong)i);
         }
     }
 

@@ -1,51 +1,57 @@
 using System.Diagnostics.CodeAnalysis;
-using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using SocketServer.Connections;
 using SocketServer.Internal;
 using SocketServer.Sessions;
+using SocketServer.Tls;
 
 namespace SocketServer.EventDriven;
 
 public sealed partial class AsyncServer
 {
     /// <summary>
-    /// One connection's loop, run in bursts: each serves what has arrived and, when nothing more has, leaves
-    /// its wait for bytes with the resumption to run when it completes, and returns.
+    /// One connection: its driver, and the bytes and readiness moved for it. On plain TCP it runs in bursts: each
+    /// serves what has arrived and, when nothing more has, leaves its wait for bytes pending with the resumption to
+    /// run when it completes, and returns. With TLS it is one <c>async</c> loop over the TLS stream.
     /// </summary>
     /// <remarks>
-    /// <para>Why not one <c>async</c> method awaiting each wait: an idle connection would hold that method's
-    /// suspended state machine, the largest object it has (docs/BENCHMARKS.md, "Memory"). Here it holds this
-    /// object, whose pending wait resumes it through one delegate shared by all connections; a burst allocates
-    /// nothing unless a send has to wait.</para>
-    /// <para>Threading: one burst at a time. A burst that leaves a wait pending touches nothing after, so the
-    /// next burst may start on another thread as soon as the wait is left.</para>
+    /// <para>Why bursts rather than one <c>async</c> method awaiting each wait: an idle connection would hold that
+    /// method's suspended state machine, its largest object (docs/BENCHMARKS.md, "Memory"). Here it holds this
+    /// object, whose pending wait resumes it through one delegate shared by all connections.</para>
+    /// <para>Threading: one burst at a time. A burst that leaves a wait pending touches nothing after, so the next
+    /// may start on another thread as soon as the wait is left.</para>
     /// </remarks>
-    private sealed class Connection(AsyncServer server, Socket socket, ConnectionContext context) : IThreadPoolWorkItem
+    private sealed class Connection(AsyncServer server, Socket socket, ConnectionContext context) : IThreadPoolWorkItem, IDeadlineWatched
     {
         // One for every connection: an idle connection holds no resumption delegate of its own.
         private static readonly Action<object?> ResumeConnection = connection => ((Connection)connection!).Resume();
 
-        private AsyncConnectionIo? _io;
-        private ISession? _session;
+        private ConnectionDriver? _driver;
+        private ReadinessWaiter? _readiness;
+        private SslStream? _tls;
+        private int _descriptor = -1;
+        private int _expired;
 
-        // A WatchedConnection when the server has deadlines to enforce.
-        private ProgressClock? _clock;
+        // Worth a receive: the wait for bytes completed, or the last receive filled all the room it had.
+        private bool _readable;
 
         // The wait last left pending: its result is taken (and a failure thrown) when the next burst starts.
         private ConfiguredValueTaskAwaitable<int>.ConfiguredValueTaskAwaiter _wait;
         private bool _waiting;
 
+        // The resumption of a wait other than on our own epoll, made once per connection that needs one.
+        private Action? _resume;
+
+        long IDeadlineWatched.Deadline => _driver?.Deadline ?? long.MaxValue;
+
         /// <summary>
-        /// Opens the connection and leaves it waiting for its first bytes. On our own epoll that is done here, on
-        /// the accepting thread: it takes no system call but the registration, and the session first runs when
-        /// the reactor sees bytes, on the reactor's thread. Otherwise (a TLS handshake, a first receive) it is
-        /// done on the thread pool.
+        /// Opens the connection and leaves it waiting for its first bytes. On our own epoll that is done here, on the
+        /// accepting thread: it is only a registration and a few objects. Otherwise (a TLS handshake, a first
+        /// receive) it is done on the thread pool.
         /// </summary>
-        /// <remarks>
-        /// Why not always on the thread pool: thousands of connections arriving at once queue thousands of work
-        /// items, and the pool adds threads to get through them, each with its stack and allocator memory.
-        /// </remarks>
+        /// <remarks>Why not always on the thread pool: thousands of connections at once would queue thousands of work items, and the pool would add threads, each with its stack.</remarks>
         public void Start()
         {
             if (server._readiness is not null)
@@ -60,107 +66,160 @@ public sealed partial class AsyncServer
 
         void IThreadPoolWorkItem.Execute() => _ = OpenAsync();
 
+        void IDeadlineWatched.Expire()
+        {
+            if (Interlocked.Exchange(ref _expired, 1) == 0)
+            {
+                Abort(socket);
+            }
+        }
+
         private async Task OpenAsync()
         {
-            if (await server.OpenAsync(socket, context).ConfigureAwait(false) is not { } io)
-            {
-                return;
-            }
-
-            _io = io;
-            _clock = server._deadlines?.Watch(server.Options.Timeouts, socket) ?? new ProgressClock(server.Options.Timeouts);
             try
             {
-                _session = server.Sessions.CreateSession(context);
+                if (server.Options.Tls is { } tls)
+                {
+                    _tls = await ServerTls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: false), tls).ConfigureAwait(false);
+                }
+                else if (server._readiness is { } reactors)
+                {
+                    // Received and sent straight on the descriptor: nothing but this connection uses the socket until it
+                    // is released, and .NET's socket then keeps no state of its own for it.
+                    _readiness = reactors.Watch(socket);
+                    _descriptor = (int)socket.Handle;
+                    NonBlockingIo.MakeNonBlocking(_descriptor);
+                }
+                else
+                {
+                    socket.Blocking = false;
+                }
+
+                _driver = new ConnectionDriver(server.Sessions.CreateSession(context), server.Options.Timeouts, server._buffers);
             }
             catch (Exception e)
             {
-                await EndAsync(e).ConfigureAwait(false);
+                // A failed handshake, epoll refusing the descriptor (out of kernel memory or watches), a server being
+                // disposed, a socket already broken, or a session that could not be made.
+                await EndAsync(e, reusable: true).ConfigureAwait(false);
                 return;
             }
 
-            await ServeAsync().ConfigureAwait(false);
+            server._deadlines?.Watch(this);
+            await (_tls is null ? ServeAsync() : ServeTlsAsync()).ConfigureAwait(false);
         }
 
         private void Resume() => _ = ServeAsync();
 
-        // A burst: until nothing more has arrived (then the wait is left pending and this returns) or the
-        // connection ends.
+        // A burst: until nothing more has arrived (then the wait is left pending and this returns) or the connection ends.
         private async Task ServeAsync()
         {
-            var io = _io!;
-            var session = _session!;
-            var clock = _clock!;
-
-            // The peer takes no more replies: end without sending the rest. Ended outside the try, so that a
-            // failure while ending is not taken for a failure while serving and the connection ended twice.
-            var peerGone = false;
+            var driver = _driver!;
+            var sending = false;
             try
             {
                 while (true)
                 {
-                    if (!TryReadOrLeaveWaiting(io, out var result))
+                    if (driver.HasUnsent)
+                    {
+                        sending = true;
+                        await SendAsync(driver).ConfigureAwait(false);
+                        sending = false;
+                        continue;
+                    }
+
+                    if (driver.IsComplete)
+                    {
+                        break;
+                    }
+
+                    if (!TryReceiveOrLeaveWaiting(driver))
                     {
                         return;
-                    }
-
-                    var buffer = result.Buffer;
-                    var received = buffer.Length;
-                    var status = session.Process(ref buffer, result.IsCompleted, io.Output);
-                    while (status == SessionStatus.OutputPending)
-                    {
-                        // The read buffer stays valid until it is consumed: send this chunk, then let the session go on.
-                        clock.Update(inFlight: true, progressed: buffer.Length < received);
-                        received = buffer.Length;
-                        if (!await io.SendAsync().ConfigureAwait(false))
-                        {
-                            peerGone = true;
-                            break;
-                        }
-
-                        clock.Update(inFlight: true, progressed: true);
-                        status = session.Process(ref buffer, result.IsCompleted, io.Output);
-                    }
-
-                    if (peerGone)
-                    {
-                        break;
-                    }
-
-                    var unconsumed = buffer.Length;
-                    clock.Update(inFlight: unconsumed > 0 || io.UnsentBytes > 0, progressed: unconsumed < received);
-
-                    // Consumed up to what the session left; examined everything, so the next read waits for new bytes.
-                    io.Consume(buffer);
-                    if (io.UnsentBytes > 0)
-                    {
-                        if (!await io.SendAsync().ConfigureAwait(false))
-                        {
-                            peerGone = true;
-                            break;
-                        }
-
-                        clock.Update(inFlight: unconsumed > 0, progressed: true);
-                    }
-
-                    if (status == SessionStatus.Close || result.IsCompleted)
-                    {
-                        break;
                     }
                 }
             }
             catch (Exception e)
             {
-                await EndAsync(e).ConfigureAwait(false);
+                // An asynchronous send that failed may still hold the buffers: they are not lent again.
+                await EndAsync(e, reusable: !sending).ConfigureAwait(false);
                 return;
             }
 
-            await EndAsync(failure: null, clean: !peerGone).ConfigureAwait(false);
+            await EndAsync(failure: null, reusable: true).ConfigureAwait(false);
+        }
+
+        // With TLS, an async loop over the stream; between messages it waits with a zero-byte read, holding no buffer.
+        private async Task ServeTlsAsync()
+        {
+            var driver = _driver!;
+            var tls = _tls!;
+            try
+            {
+                while (true)
+                {
+                    if (driver.HasUnsent)
+                    {
+                        var unsent = driver.Unsent;
+                        await tls.WriteAsync(unsent).ConfigureAwait(false);
+                        driver.Sent(unsent.Length);
+                        continue;
+                    }
+
+                    if (driver.IsComplete)
+                    {
+                        break;
+                    }
+
+                    if (!driver.HasBytesInFlight)
+                    {
+                        await tls.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                    }
+
+                    driver.Received(await tls.ReadAsync(driver.GetReceiveBuffer()).ConfigureAwait(false));
+                }
+            }
+            catch (Exception e)
+            {
+                await EndAsync(e, reusable: false).ConfigureAwait(false);
+                return;
+            }
+
+            await EndAsync(failure: null, reusable: true).ConfigureAwait(false);
+        }
+
+        // Sends what the driver holds with non-blocking calls; only a send the client is not taking is awaited.
+        private ValueTask SendAsync(ConnectionDriver driver)
+        {
+            while (driver.HasUnsent)
+            {
+                var unsent = driver.Unsent.Span;
+                var sent = _readiness is null
+                    ? socket.Send(unsent, SocketFlags.None, out var error)
+                    : NonBlockingIo.Send(_descriptor, unsent, out error);
+                if (error == SocketError.WouldBlock)
+                {
+                    return SendWhenWritableAsync(driver);
+                }
+
+                ThrowOnError(error);
+                driver.Sent(sent);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        private async ValueTask SendWhenWritableAsync(ConnectionDriver driver)
+        {
+            while (driver.HasUnsent)
+            {
+                driver.Sent(await socket.SendAsync(driver.Unsent, SocketFlags.None).ConfigureAwait(false));
+            }
         }
 
         // False when nothing new has arrived: the wait is then left pending, with Resume to run when it completes.
         [SuppressMessage("Reliability", "CA2012", Justification = "An await by hand: the wait is kept until it completes and its result taken once, by the next burst.")]
-        private bool TryReadOrLeaveWaiting(AsyncConnectionIo io, out ReadResult result)
+        private bool TryReceiveOrLeaveWaiting(ConnectionDriver driver)
         {
             while (true)
             {
@@ -174,29 +233,61 @@ public sealed partial class AsyncServer
                     completed.GetResult();
                 }
 
-                if (io.TryRead(out result))
+                if (_readable && TryReceive(driver))
                 {
                     return true;
                 }
 
-                _wait = io.WaitAsync().ConfigureAwait(false).GetAwaiter();
+                // Readable once this completes: with bytes, at the end of the input, or with an error the receive reports.
+                _readable = true;
+                _wait = (_readiness?.WaitAsync() ?? socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None)).ConfigureAwait(false).GetAwaiter();
                 _waiting = true;
                 if (!_wait.IsCompleted)
                 {
-                    io.ResumeWhenCompleted(_wait, ResumeConnection, this);
+                    if (_readiness is null)
+                    {
+                        _wait.UnsafeOnCompleted(_resume ??= Resume);
+                    }
+                    else
+                    {
+                        // A pending wait on our own epoll is the waiter's current one; it takes the shared delegate.
+                        _readiness.OnCompleted(ResumeConnection, this);
+                    }
+
                     return false;
                 }
             }
         }
 
-        private ValueTask EndAsync(Exception failure) => EndAsync(failure, clean: false);
-
-        private async ValueTask EndAsync(Exception? failure, bool clean)
+        // False when nothing was there after all.
+        private bool TryReceive(ConnectionDriver driver)
         {
-            var deadline = _clock as WatchedConnection;
+            var room = driver.GetReceiveBuffer().Span;
+            var received = _readiness is null
+                ? socket.Receive(room, SocketFlags.None, out var error)
+                : NonBlockingIo.Receive(_descriptor, room, out error);
+            if (error == SocketError.WouldBlock)
+            {
+                driver.CancelReceive();
+                _readable = false;
+                return false;
+            }
+
+            ThrowOnError(error);
+
+            // Having filled its room, the receive probably left more queued: receive again before waiting. So too once
+            // the peer half-closed: the end may be queued behind these bytes, and no edge would announce it.
+            _readable = received == room.Length || _readiness is { InputEnding: true };
+            driver.Received(received);
+            return true;
+        }
+
+        private async ValueTask EndAsync(Exception? failure, bool reusable)
+        {
+            var expired = Volatile.Read(ref _expired) != 0;
             if (failure is not null)
             {
-                if (deadline is not { Expired: true })
+                if (!expired)
                 {
                     server.LogConnectionError(context, failure);
                 }
@@ -205,14 +296,28 @@ public sealed partial class AsyncServer
             }
 
             // The sweeper ended the connection by shutting its socket down: say why, not that the peer left.
-            if (deadline is { Expired: true })
+            if (expired)
             {
-                server.LogConnectionTimeout(context, deadline);
+                server.LogConnectionTimeout(context, _driver!);
             }
 
-            deadline?.Dispose();
-            await _io!.CompleteAsync(clean).ConfigureAwait(false);
+            server._deadlines?.Unwatch(this);
+            _readiness?.Dispose();
+            _driver?.Release(reusable);
+            if (_tls is not null)
+            {
+                await ServerTls.CloseAsync(_tls).ConfigureAwait(false);
+            }
+
             server.Release(socket, context);
+        }
+
+        private static void ThrowOnError(SocketError error)
+        {
+            if (error != SocketError.Success)
+            {
+                throw new SocketException((int)error);
+            }
         }
     }
 }

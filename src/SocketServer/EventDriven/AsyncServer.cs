@@ -1,7 +1,7 @@
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using SocketServer.Connections;
 using SocketServer.Internal;
 using SocketServer.Sessions;
 using SocketServer.Tls;
@@ -9,21 +9,17 @@ using SocketServer.Tls;
 namespace SocketServer.EventDriven;
 
 /// <summary>
-/// What .NET offers beyond the lab: async sockets, and System.IO.Pipelines over TLS. No thread is held by an idle
-/// or waiting connection; work runs as bytes arrive, on the thread that saw them come (one per processor).
-/// The default model of the service.
+/// What .NET offers beyond the lab: async sockets. No thread is held by an idle or waiting connection; work runs as
+/// bytes arrive, on the thread that saw them come (one per processor). The default model of the service.
 /// </summary>
 /// <remarks>
-/// <para>On plain TCP a connection waits for bytes without a buffer: on Linux in our own edge-triggered
-/// epoll (<see cref="Internal.ReadinessReactors"/> says why), elsewhere with a zero-byte receive. While it has
-/// bytes in flight it borrows an input and an output buffer (<see cref="Internal.ConnectionBuffers"/>) from a pool
-/// shared by the server, receives into the one and parses in place, and sends its batch of replies from the other,
-/// with non-blocking calls when the socket is ready and asynchronous ones only when it is not. Replies are
-/// sent once per batch of messages (pipelined requests get one send), and before more is read, so a client
-/// that does not read holds up only itself.</para>
+/// <para>On plain TCP a connection waits for bytes without a buffer: on Linux in our own edge-triggered epoll
+/// (<see cref="ReadinessReactors"/> says why), elsewhere with a zero-byte receive. Then its
+/// <see cref="Connections.ConnectionDriver"/> borrows buffers from a pool shared by the server; the connection
+/// receives and sends with non-blocking calls, and awaits only a send the client is not taking.</para>
 /// <para>With <see cref="ServerOptions.Tls"/>, each connection first completes the TLS handshake within
-/// <see cref="ServerTlsOptions.HandshakeTimeout"/>, and a <see cref="PipeReader"/> and <see cref="PipeWriter"/>
-/// run over the TLS stream; a failed handshake is logged at Debug and the connection closed.</para>
+/// <see cref="ServerTlsOptions.HandshakeTimeout"/>, then reads and writes the TLS stream asynchronously; a failed
+/// handshake is logged at Debug and the connection closed.</para>
 /// <para>Threading: one connection's session runs on one thread at a time.</para>
 /// </remarks>
 public sealed partial class AsyncServer : StreamServer
@@ -35,7 +31,7 @@ public sealed partial class AsyncServer : StreamServer
     private readonly AcceptBackoff _acceptBackoff;
     private readonly DeadlineSweeper? _deadlines;
 
-    // Connections between messages hold no pipes; these are lent to the ones with bytes in flight.
+    // Lent to the connections with bytes in flight.
     private readonly ConnectionBuffersPool _buffers = new(SpareBuffers);
 
     // Linux, plain TCP: connections wait for bytes in our own epoll instead of .NET's engine (ReadinessReactors says why).
@@ -52,7 +48,7 @@ public sealed partial class AsyncServer : StreamServer
             _readiness = new ReadinessReactors(Logger);
         }
 
-        if (Options.Timeouts.Idle > TimeSpan.Zero || Options.Timeouts.Stall > TimeSpan.Zero)
+        if (Options.IdleTimeout > TimeSpan.Zero || Options.StallTimeout > TimeSpan.Zero)
         {
             _deadlines = new DeadlineSweeper();
         }
@@ -115,7 +111,7 @@ public sealed partial class AsyncServer : StreamServer
 
             if (DescriptorReserve.IsReserved(accepted))
             {
-                Internal.Connections.Reject(accepted, RejectionBytes);
+                SocketClose.Reject(accepted, RejectionBytes);
                 if (!await BackOffAsync(DescriptorReserve.Exhausted(), token).ConfigureAwait(false))
                 {
                     return;
@@ -148,7 +144,7 @@ public sealed partial class AsyncServer : StreamServer
         }
     }
 
-    // Completing the writer flushes what it holds; to a client that does not read that would wait forever.
+    // Ends a connection's pending I/O at once, whatever it waits for.
     private static void Abort(Socket socket)
     {
         try
@@ -158,41 +154,6 @@ public sealed partial class AsyncServer : StreamServer
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // Already gone.
-        }
-    }
-
-    /// <summary>The connection's I/O: on its socket, or through TLS; null when the handshake failed (then released).</summary>
-    private async ValueTask<AsyncConnectionIo?> OpenAsync(Socket socket, ConnectionContext connection)
-    {
-        if (Options.Tls is not { } tls)
-        {
-            ReadinessWaiter? readiness = null;
-            try
-            {
-                readiness = _readiness?.Watch(socket);
-                return new SocketConnectionIo(socket, _buffers, readiness);
-            }
-            catch (Exception e) when (e is InvalidOperationException or SocketException)
-            {
-                // epoll refused the descriptor (out of kernel memory or watches), the server is being disposed
-                // (ObjectDisposedException), or the socket broke already.
-                readiness?.Dispose();
-                LogConnectionError(connection, e);
-                Release(socket, connection);
-                return null;
-            }
-        }
-
-        try
-        {
-            var stream = await ServerTls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: false), tls).ConfigureAwait(false);
-            return new StreamConnectionIo(stream);
-        }
-        catch (TlsHandshakeException e)
-        {
-            LogConnectionError(connection, e);
-            Release(socket, connection);
-            return null;
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SocketServer.Connections;
 using SocketServer.Internal;
 using SocketServer.Sessions;
 
@@ -135,7 +136,7 @@ public abstract class StreamServer : IServer
         {
             // Accepted as the stop began. Registered first and checked second, so a stop that set the flag before
             // aborting the open connections either sees this one or is seen here: none escapes the abort.
-            Internal.Connections.CloseGracefully(accepted);
+            SocketClose.Gracefully(accepted);
             Connections.Remove(accepted);
             return null;
         }
@@ -143,7 +144,7 @@ public abstract class StreamServer : IServer
         if (Connections.Count > Options.MaxConnections)
         {
             Logger.LogWarning("Refused {Client}: {Limit} connections already open", remote, Options.MaxConnections);
-            Internal.Connections.Reject(accepted, RejectionBytes);
+            SocketClose.Reject(accepted, RejectionBytes);
             Connections.Remove(accepted);
             return null;
         }
@@ -182,7 +183,7 @@ public abstract class StreamServer : IServer
 
             if (DescriptorReserve.IsReserved(accepted))
             {
-                Internal.Connections.Reject(accepted, RejectionBytes);
+                SocketClose.Reject(accepted, RejectionBytes);
                 return DescriptorReserve.Exhausted();
             }
 
@@ -204,14 +205,14 @@ public abstract class StreamServer : IServer
     /// <summary>Closes an admitted connection and forgets it.</summary>
     private protected void Release(Socket socket, ConnectionContext connection)
     {
-        Internal.Connections.CloseGracefully(socket);
+        SocketClose.Gracefully(socket);
         Connections.Remove(socket);
         Logger.LogInformation("Client {Client} disconnected", connection.RemoteEndPoint);
     }
 
-    /// <summary>Logs a connection closed for breaking its <see cref="ConnectionTimeouts"/>.</summary>
-    private protected void LogConnectionTimeout(ConnectionContext connection, ProgressClock clock) =>
-        Logger.LogInformation("Closing {Client}: it {Reason} for {Seconds} s", connection.RemoteEndPoint, clock.Reason, clock.Bound.TotalSeconds);
+    /// <summary>Logs a connection closed for breaking its timeouts.</summary>
+    private protected void LogConnectionTimeout(ConnectionContext connection, ConnectionDriver driver) =>
+        Logger.LogInformation("Closing {Client}: it {Reason} for {Seconds} s", connection.RemoteEndPoint, driver.DeadlineReason, driver.DeadlineBound.TotalSeconds);
 
     /// <summary>Logs a connection's failure at the level it deserves: a vanished peer is not a server error.</summary>
     private protected void LogConnectionError(ConnectionContext connection, Exception exception)

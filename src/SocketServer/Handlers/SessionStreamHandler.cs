@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using SocketServer.Internal;
+using SocketServer.Connections;
 using SocketServer.Sessions;
 
 namespace SocketServer.Handlers;
@@ -32,64 +32,39 @@ public sealed class SessionStreamHandler : BaseRequestHandler
     {
         Request.NoDelay = true;
         var session = _sessions.CreateSession(new ConnectionContext(RequestId, ClientAddress, Request.LocalEndPoint!, TransportKind.Stream));
-        var input = new InputBuffer();
-        var output = new OutputBuffer();
-        var clock = new ProgressClock(Server.Options.Timeouts);
-        var inputCompleted = false;
-        var status = SessionStatus.Continue;
+        var driver = new ConnectionDriver(session, Server.Options.Timeouts, Server.Buffers);
         try
         {
-            while (true)
+            while (!driver.IsComplete)
             {
-                if (status != SessionStatus.OutputPending)
+                if (driver.HasUnsent)
                 {
-                    var space = input.GetReceiveSpace();
-                    var receiveTimeout = TimeoutFor(clock);
-                    if (receiveTimeout != _appliedReceiveTimeout)
-                    {
-                        Request.ReceiveTimeout = _appliedReceiveTimeout = receiveTimeout;
-                    }
-
-                    var received = Tls?.Read(space.Array!, space.Offset, space.Count) ?? Request.Receive(space.Array!, space.Offset, space.Count, SocketFlags.None);
-                    input.Commit(received);
-                    inputCompleted = received == 0;
+                    ApplyTimeout(driver, ref _appliedSendTimeout, static (socket, timeout) => socket.SendTimeout = timeout);
+                    driver.Sent(Send(driver.Unsent.Span));
+                    continue;
                 }
 
-                var data = input.Data;
-                status = session.Process(ref data, inputCompleted, output.Writer);
-                var consumed = input.ConsumeTo(data);
-                clock.Update(inFlight: !input.IsEmpty || output.HasPending || status == SessionStatus.OutputPending, progressed: consumed > 0);
-
-                while (output.HasPending)
-                {
-                    var sendTimeout = TimeoutFor(clock);
-                    if (sendTimeout != _appliedSendTimeout)
-                    {
-                        Request.SendTimeout = _appliedSendTimeout = sendTimeout;
-                    }
-
-                    output.Sent(Send(output.Pending));
-                    clock.Update(inFlight: !input.IsEmpty || output.HasPending || status == SessionStatus.OutputPending, progressed: true);
-                }
-
-                if (status == SessionStatus.Close || (inputCompleted && status != SessionStatus.OutputPending))
-                {
-                    return;
-                }
+                ApplyTimeout(driver, ref _appliedReceiveTimeout, static (socket, timeout) => socket.ReceiveTimeout = timeout);
+                var room = driver.GetReceiveBuffer().Span;
+                driver.Received(Tls?.Read(room) ?? Request.Receive(room, SocketFlags.None));
             }
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
         {
-            Server.LogConnectionTimeout(ClientAddress, clock);
+            Server.LogConnectionTimeout(ClientAddress, driver);
         }
         catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock })
         {
             // The same deadline, surfacing through the TLS stream.
-            Server.LogConnectionTimeout(ClientAddress, clock);
+            Server.LogConnectionTimeout(ClientAddress, driver);
         }
         catch (ConnectionDeadlinePassedException)
         {
-            Server.LogConnectionTimeout(ClientAddress, clock);
+            Server.LogConnectionTimeout(ClientAddress, driver);
+        }
+        finally
+        {
+            driver.Release();
         }
     }
 
@@ -105,17 +80,22 @@ public sealed class SessionStreamHandler : BaseRequestHandler
         return data.Length;
     }
 
-    // The socket timeout for the next call: the time left before the deadline (0 = wait forever). The caller
-    // skips setsockopt when the value is unchanged, so an unbounded idle wait costs no system call.
-    private static int TimeoutFor(ProgressClock clock)
+    // Sets the socket timeout of the next call to the time left before the deadline (0 = wait forever), skipping
+    // setsockopt when it is unchanged, so an unbounded wait costs no system call.
+    private void ApplyTimeout(ConnectionDriver driver, ref int applied, Action<System.Net.Sockets.Socket, int> apply)
     {
-        var remaining = clock.Remaining();
-        if (remaining is { } left && left <= TimeSpan.Zero)
+        var left = driver.TimeLeft();
+        if (left <= TimeSpan.Zero)
         {
             throw new ConnectionDeadlinePassedException();
         }
 
-        return remaining is { } r ? (int)Math.Clamp(Math.Ceiling(r.TotalMilliseconds), 1, int.MaxValue) : 0;
+        var timeout = left is { } l ? (int)Math.Clamp(Math.Ceiling(l.TotalMilliseconds), 1, int.MaxValue) : 0;
+        if (timeout != applied)
+        {
+            apply(Request, timeout);
+            applied = timeout;
+        }
     }
 
     private sealed class ConnectionDeadlinePassedException : Exception;

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace SocketServer.Internal;
 
 /// <summary>
-/// The three epoll calls, for <see cref="EventDriven.EpollServer"/> (and the load tool's epoll engine). Linux only. <c>struct epoll_event</c> is packed on
-/// x86-64 (12 bytes, data at offset 4) and naturally aligned elsewhere (16 bytes, data at offset 8), so the
+/// The epoll system calls, for <see cref="Selectors.EpollSelector"/>. Linux only. <c>struct epoll_event</c> is packed
+/// on x86-64 (12 bytes, data at offset 4) and naturally aligned elsewhere (16 bytes, data at offset 8), so the
 /// events are read from a raw buffer at the offsets of the running architecture.
 /// </summary>
 internal static unsafe partial class Epoll
@@ -14,6 +14,7 @@ internal static unsafe partial class Epoll
     public const uint Error = 0x008;
     public const uint HangUp = 0x010;
     public const uint PeerHalfClosed = 0x2000;
+    public const uint EdgeTriggered = 1u << 31;
 
     private const int CtlAdd = 1;
     private const int CtlDelete = 2;
@@ -38,6 +39,13 @@ internal static unsafe partial class Epoll
     public static void Modify(int epoll, int fd, uint events, ulong data) => Control(epoll, CtlModify, fd, events, data);
 
     public static void Delete(int epoll, int fd) => Control(epoll, CtlDelete, fd, 0, 0);
+
+    /// <summary>Removes <paramref name="fd"/>; one not in the set (or no longer open) is left alone.</summary>
+    public static void TryDelete(int epoll, int fd)
+    {
+        var ev = stackalloc byte[16];
+        _ = epoll_ctl(epoll, CtlDelete, fd, ev);
+    }
 
     /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> for events into <paramref name="buffer"/>; returns how many (0 when interrupted).</summary>
     public static int Wait(int epoll, byte* buffer, int maxEvents, int timeoutMilliseconds)

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Threading.Tasks.Sources;
 using Microsoft.Extensions.Logging;
+using SocketServer.Selectors;
 
 namespace SocketServer.Internal;
 
@@ -10,15 +10,11 @@ namespace SocketServer.Internal;
 /// readable and resume, on that thread, the connection awaiting it. Linux only.
 /// </summary>
 /// <remarks>
-/// <para>Why not .NET's own socket engine: before waiting, every asynchronous receive first tries the socket
-/// (a zero-byte one peeks a byte), and for a connection that sends one request and waits for the reply that
-/// try always fails, a system call per request on top of the receive and the send. Here a connection tries
-/// once, and on <c>EAGAIN</c> awaits the next edge of an edge-triggered registration, made once per
-/// connection: a request costs its receive, its send and a share of an <c>epoll_wait</c>, as in the epoll
-/// model.</para>
-/// <para>Continuations run inline on a reactor thread, as with .NET's inline socket completions; a session
-/// never blocks. There is one reactor per processor the process may use (as .NET has one socket engine per
-/// processor with inline completions), and connections are spread over them in turn.</para>
+/// <para>Why not .NET's own socket engine: every asynchronous receive first tries the socket, and for a
+/// connection that sends one request and waits for the reply that try always fails: a system call per request on
+/// top of the receive and the send. Here a connection awaits the next edge of a registration made once.</para>
+/// <para>Continuations run inline on a reactor thread; a session never blocks. One reactor per processor the
+/// process may use, as .NET has one socket engine per processor; connections are spread over them in turn.</para>
 /// </remarks>
 internal sealed class ReadinessReactors : IDisposable
 {
@@ -50,25 +46,24 @@ internal sealed class ReadinessReactors : IDisposable
     }
 }
 
-/// <summary>One epoll instance and the thread waiting on it.</summary>
-internal sealed unsafe class ReadinessReactor : IDisposable
+/// <summary>One edge-triggered <see cref="EpollSelector"/> and the thread waiting on it.</summary>
+internal sealed class ReadinessReactor : IDisposable
 {
-    private const uint EdgeTriggered = 1u << 31;
     private const int MaxEvents = 256;
-    private const ulong WakeUpData = 0;
+    private const ulong WakeUpToken = 0;
+    private const SelectorEvents Interest = SelectorEvents.Read | SelectorEvents.PeerClosed | SelectorEvents.EdgeTriggered;
 
-    private readonly int _epoll;
+    private readonly EpollSelector _selector = new();
     private readonly WakeUpSocket _wakeUp = new();
     private readonly Thread _thread;
     private readonly ILogger _logger;
 
-    // Guards the epoll descriptor's lifetime and the slots below.
-    private readonly Lock _epollLock = new();
+    // Guards the selector's lifetime and the slots below.
+    private readonly Lock _lock = new();
 
-    // The watched connections. Each one's epoll data is its slot and its registration's number, so an event still
+    // The watched connections. Each one's token is its slot and its registration's number, so an event still
     // queued for a connection that is gone is dropped instead of reaching the one that took its slot after it.
-    // A slot costs 8 bytes per connection where a dictionary entry costs about 60. Written under the lock; read
-    // by the reactor thread without it (a stale read finds null or another registration's number).
+    // Written under the lock; read by the reactor thread without it (a stale read finds null or another number).
     private ReadinessWaiter?[] _slots = new ReadinessWaiter?[64];
     private readonly Stack<int> _freeSlots = new();
     private int _slotsUsed;
@@ -79,8 +74,7 @@ internal sealed unsafe class ReadinessReactor : IDisposable
     public ReadinessReactor(string name, ILogger logger)
     {
         _logger = logger;
-        _epoll = Epoll.Create();
-        Epoll.Add(_epoll, (int)_wakeUp.Socket.Handle, Epoll.In, WakeUpData);
+        _selector.Register(_wakeUp.Socket, SelectorEvents.Read, WakeUpToken);
         _thread = new Thread(Run) { Name = name, IsBackground = true };
         _thread.Start();
     }
@@ -88,7 +82,7 @@ internal sealed unsafe class ReadinessReactor : IDisposable
     public ReadinessWaiter Watch(Socket socket)
     {
         ReadinessWaiter waiter;
-        lock (_epollLock)
+        lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotsUsed++;
@@ -99,13 +93,13 @@ internal sealed unsafe class ReadinessReactor : IDisposable
                 Volatile.Write(ref _slots, larger);
             }
 
-            // Never zero, the wake-up socket's data.
+            // Never zero, the wake-up socket's token.
             var registration = ++_lastRegistration == 0 ? ++_lastRegistration : _lastRegistration;
-            waiter = new ReadinessWaiter(this, (int)socket.Handle, ((ulong)registration << 32) | (uint)slot);
+            waiter = new ReadinessWaiter(this, socket, ((ulong)registration << 32) | (uint)slot);
             Volatile.Write(ref _slots[slot], waiter);
             try
             {
-                Epoll.Add(_epoll, waiter.Descriptor, Epoll.In | Epoll.PeerHalfClosed | EdgeTriggered, waiter.Key);
+                _selector.Register(socket, Interest, waiter.Key);
             }
             catch
             {
@@ -126,7 +120,7 @@ internal sealed unsafe class ReadinessReactor : IDisposable
 
     public void Forget(ReadinessWaiter waiter)
     {
-        lock (_epollLock)
+        lock (_lock)
         {
             var slot = SlotOf(waiter.Key);
             if (_slots[slot] != waiter)
@@ -138,18 +132,9 @@ internal sealed unsafe class ReadinessReactor : IDisposable
             _freeSlots.Push(slot);
 
             // Once closed, the epoll descriptor's number may belong to something else: never touch it again.
-            if (_closed)
+            if (!_closed)
             {
-                return;
-            }
-
-            try
-            {
-                Epoll.Delete(_epoll, waiter.Descriptor);
-            }
-            catch (InvalidOperationException)
-            {
-                // The descriptor is closed already, and the kernel dropped it from the set with it.
+                _selector.Unregister(waiter.Socket);
             }
         }
     }
@@ -159,10 +144,10 @@ internal sealed unsafe class ReadinessReactor : IDisposable
         _stopping = true;
         _wakeUp.Wake();
         _thread.Join();
-        lock (_epollLock)
+        lock (_lock)
         {
             _closed = true;
-            Epoll.Close(_epoll);
+            _selector.Dispose();
         }
 
         _wakeUp.Dispose();
@@ -170,23 +155,22 @@ internal sealed unsafe class ReadinessReactor : IDisposable
 
     private void Run()
     {
-        var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * Epoll.EventSize));
+        var events = new SelectorEvent[MaxEvents];
         try
         {
             while (!_stopping)
             {
-                var count = Epoll.Wait(_epoll, events, MaxEvents, -1);
+                var count = _selector.Select(events, timeout: null);
                 for (var i = 0; i < count; i++)
                 {
-                    var key = Epoll.DataAt(events, i);
-                    var ready = Epoll.EventsAt(events, i);
-                    if (key == WakeUpData)
+                    var (key, ready) = events[i];
+                    if (key == WakeUpToken)
                     {
                         _wakeUp.Drain();
                     }
                     else if (Watched(key) is { } waiter)
                     {
-                        waiter.Signal(ended: (ready & (Epoll.PeerHalfClosed | Epoll.HangUp | Epoll.Error)) != 0);
+                        waiter.Signal(ended: (ready & (SelectorEvents.PeerClosed | SelectorEvents.HangUp | SelectorEvents.Error)) != 0);
                     }
                 }
             }
@@ -197,10 +181,6 @@ internal sealed unsafe class ReadinessReactor : IDisposable
         {
             _logger.LogCritical(e, "An async readiness loop failed; ending its connections");
             FailAll(e);
-        }
-        finally
-        {
-            NativeMemory.Free(events);
         }
     }
 
@@ -244,14 +224,14 @@ internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable
     private volatile bool _inputEnding;
     private volatile SocketException? _failure;
 
-    public ReadinessWaiter(ReadinessReactor reactor, int descriptor, ulong key)
+    public ReadinessWaiter(ReadinessReactor reactor, Socket socket, ulong key)
     {
         _reactor = reactor;
-        Descriptor = descriptor;
+        Socket = socket;
         Key = key;
     }
 
-    public int Descriptor { get; }
+    public Socket Socket { get; }
 
     /// <summary>The registration's epoll data: its slot in the reactor and its number.</summary>
     public ulong Key { get; }

@@ -49,6 +49,23 @@ public sealed class LimitsOnEveryModelTests
 
     [Theory]
     [MemberData(nameof(StreamModels))]
+    public async Task Half_a_line_then_silence_is_closed_at_the_idle_timeout_when_it_is_shorter_than_the_stall_timeout(ServerModel model)
+    {
+        // The stall bound is far beyond the client's read timeout: only the idle bound can close this connection.
+        var options = new ServerOptions { IdleTimeout = TimeSpan.FromMilliseconds(300), StallTimeout = TimeSpan.FromHours(1) };
+        await using var server = new ModelServer(new ServerSettings { Model = model, Options = options });
+        using var client = await LineConnection.ConnectAsync(server.EndPoint);
+        Assert.Equal("Ack", client.Request("whole"));
+        var started = Stopwatch.StartNew();
+        client.Send("half a li");
+
+        Assert.True(client.IsClosedByServer());
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(250), Timeout);
+        Assert.Equal(ListStoreExtensions.Str("whole"), server.Store.Snapshot().ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamModels))]
     public async Task A_client_dribbling_one_line_forever_is_closed_although_it_never_goes_quiet(ServerModel model)
     {
         var stall = TimeSpan.FromMilliseconds(500);

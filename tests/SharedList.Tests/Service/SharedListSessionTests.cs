@@ -79,7 +79,7 @@ public class SharedListSessionTests
     {
         var session = Sessions.Create(new InMemoryListStore(), Framing.Raw);
 
-        var result = SessionFeeder.Feed(session, [[0x80]], complete: false);
+        var result = DrivenSession.Feed(session, [[0x80]], peerCloses: false);
 
         Assert.Equal("ERR invalid UTF-8"u8.ToArray(), result.Output);
     }
@@ -104,9 +104,9 @@ public class SharedListSessionTests
     {
         var session = Sessions.Create(new InMemoryListStore(), maxMessageBytes: 4);
 
-        var result = SessionFeeder.Feed(session, ["abc"u8.ToArray(), "de"u8.ToArray(), "never read\n"u8.ToArray()], complete: false);
+        var result = DrivenSession.Feed(session, ["abc"u8.ToArray(), "de"u8.ToArray(), "never read\n"u8.ToArray()], peerCloses: false);
 
-        Assert.Equal(SessionStatus.Close, result.Status);
+        Assert.True(result.Closed);
         Assert.Equal("ERR message too long\n"u8.ToArray(), result.Output);
     }
 
@@ -115,9 +115,9 @@ public class SharedListSessionTests
     {
         var session = Sessions.Create(new InMemoryListStore(), Framing.Raw, maxMessageBytes: 4);
 
-        var result = SessionFeeder.Feed(session, ["abcde"u8.ToArray()]);
+        var result = DrivenSession.Feed(session, ["abcde"u8.ToArray()]);
 
-        Assert.Equal(SessionStatus.Close, result.Status);
+        Assert.True(result.Closed);
         Assert.Equal("ERR message too long"u8.ToArray(), result.Output);
     }
 
@@ -141,12 +141,11 @@ public class SharedListSessionTests
         var store = new InMemoryListStore();
         var session = Sessions.Create(store);
 
-        var result = SessionFeeder.Feed(session, ["a\nb"u8.ToArray()], complete: true);
+        var result = DrivenSession.Feed(session, ["a\nb"u8.ToArray()], peerCloses: true);
 
-        Assert.Equal(SessionStatus.Close, result.Status);
+        Assert.True(result.Closed);
         Assert.Equal("Ack\n"u8.ToArray(), result.Output);
         Assert.Equal(ListStoreExtensions.Str("a"), store.Snapshot().ToString());
-        Assert.Equal(1, result.UnconsumedBytes);
     }
 
     [Fact]
@@ -197,7 +196,7 @@ public class SharedListSessionTests
 
         // Cut inside the 4-byte emoji and inside 'ç': validation must see the whole message.
         var chunks = SegmentedSequence.Chunks(bytes, [2, 3, 9]);
-        var result = SessionFeeder.Feed(session, chunks, complete: false);
+        var result = DrivenSession.Feed(session, chunks, peerCloses: false);
 
         Assert.Equal("Ack\n"u8.ToArray(), result.Output);
         Assert.Equal(ListStoreExtensions.Str("ação 😀"), store.Snapshot().ToString());

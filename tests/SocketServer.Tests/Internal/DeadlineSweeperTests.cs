@@ -1,113 +1,75 @@
-using System.Net;
-using System.Net.Sockets;
 using SocketServer.Internal;
-using SocketServer.Sessions;
 using SocketServer.Tests.Support;
 
 namespace SocketServer.Tests.Internal;
 
 public sealed class DeadlineSweeperTests
 {
-    private static readonly ConnectionTimeouts ShortIdle = new(TimeSpan.FromMilliseconds(100), TimeSpan.Zero);
-
     [Fact]
-    public async Task A_connection_past_its_deadline_is_shut_down_and_one_no_longer_watched_is_left_alone()
+    public async Task A_connection_past_its_deadline_is_expired_once_and_one_no_longer_watched_is_left_alone()
     {
-        using var pairs = await TwoConnections.OpenAsync();
         using var sweeper = new DeadlineSweeper();
-        using var expiring = sweeper.Watch(ShortIdle, pairs.FirstServer);
-        var kept = sweeper.Watch(ShortIdle, pairs.SecondServer);
-        kept.Dispose();
+        var expiring = new Watched(Environment.TickCount64);
+        var forgotten = new Watched(Environment.TickCount64);
+        sweeper.Watch(expiring);
+        sweeper.Watch(forgotten);
+        sweeper.Unwatch(forgotten);
 
-        await Eventually.TrueAsync(() => expiring.Expired, "the idle connection expired");
+        await Eventually.TrueAsync(() => expiring.Expirations > 0, "the connection past its deadline expired");
 
-        // Shut down both ways: the client reads end of stream.
-        var buffer = new byte[1];
-        var read = await pairs.FirstClient.ReceiveAsync(buffer.AsMemory()).AsTask().WaitAsync(TestClient.Timeout);
-        Assert.Equal(0, read);
-        Assert.False(kept.Expired);
-        Assert.Equal(1, await pairs.SecondServer.SendAsync(new byte[] { 42 }));
+        Assert.Equal(0, forgotten.Expirations);
     }
 
     [Fact]
-    public async Task A_connection_that_keeps_its_deadline_ahead_is_not_expired()
+    public async Task A_connection_whose_deadline_is_ahead_is_not_expired()
     {
-        using var pairs = await TwoConnections.OpenAsync();
         using var sweeper = new DeadlineSweeper();
+        var alive = new Watched(Environment.TickCount64 + (long)TimeSpan.FromHours(1).TotalMilliseconds);
+        var never = new Watched(long.MaxValue);
+        var witness = new Watched(Environment.TickCount64);
+        sweeper.Watch(alive);
+        sweeper.Watch(never);
+        sweeper.Watch(witness);
 
-        // An idle bound of an hour against a witness of 100 ms: by the time the witness expires, sweeps have
-        // looked at the long-lived one too.
-        using var alive = sweeper.Watch(new ConnectionTimeouts(TimeSpan.FromHours(1), TimeSpan.Zero), pairs.FirstServer);
-        using var witness = sweeper.Watch(ShortIdle, pairs.SecondServer);
+        // Two sweeps have run once the witness expired twice: both looked at the others.
+        await Eventually.TrueAsync(() => witness.Expirations >= 2, "two sweeps ran");
 
-        await Eventually.TrueAsync(() => witness.Expired, "the witness expired");
-
-        Assert.False(alive.Expired);
+        Assert.Equal(0, alive.Expirations);
+        Assert.Equal(0, never.Expirations);
     }
 
     [Fact]
     public async Task A_disposed_sweeper_stops_sweeping_and_may_be_disposed_again()
     {
-        using var pairs = await TwoConnections.OpenAsync();
         using var live = new DeadlineSweeper();
         var stopped = new DeadlineSweeper();
-        using var unswept = stopped.Watch(ShortIdle, pairs.FirstServer);
+        var unswept = new Watched(long.MaxValue);
+        stopped.Watch(unswept);
         stopped.Dispose();
         stopped.Dispose();
+        unswept.Deadline = Environment.TickCount64;
 
-        // The witness's bound is three times the other's, on a sweeper that still runs: once it has expired, the
-        // first connection would have been expired long before had its sweeper gone on.
-        using var witness = live.Watch(new ConnectionTimeouts(TimeSpan.FromMilliseconds(300), TimeSpan.Zero), pairs.SecondServer);
-        await Eventually.TrueAsync(() => witness.Expired, "the witness expired");
+        // Once the live sweeper has swept twice, the stopped one would have swept too had it gone on.
+        var witness = new Watched(Environment.TickCount64);
+        live.Watch(witness);
+        await Eventually.TrueAsync(() => witness.Expirations >= 2, "two sweeps of the live sweeper ran");
 
-        Assert.False(unswept.Expired);
-        Assert.Equal(1, await pairs.FirstServer.SendAsync(new byte[] { 42 }));
+        Assert.Equal(0, unswept.Expirations);
     }
 
-    /// <summary>Two loopback connections, each seen from its client and its server end.</summary>
-    private sealed class TwoConnections : IDisposable
+    private sealed class Watched(long deadline) : IDeadlineWatched
     {
-        private readonly Socket[] _sockets;
+        private int _expirations;
+        private long _deadline = deadline;
 
-        private TwoConnections(Socket[] sockets) => _sockets = sockets;
-
-        public Socket FirstClient => _sockets[0];
-
-        public Socket FirstServer => _sockets[1];
-
-        public Socket SecondServer => _sockets[3];
-
-        public static async Task<TwoConnections> OpenAsync()
+        public long Deadline
         {
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen();
-            var sockets = new List<Socket>();
-            try
-            {
-                for (var i = 0; i < 2; i++)
-                {
-                    var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                    sockets.Add(client);
-                    await client.ConnectAsync(listener.LocalEndPoint!);
-                    sockets.Add(await listener.AcceptAsync());
-                }
-            }
-            catch
-            {
-                sockets.ForEach(socket => socket.Dispose());
-                throw;
-            }
-
-            return new TwoConnections([.. sockets]);
+            get => Volatile.Read(ref _deadline);
+            set => Volatile.Write(ref _deadline, value);
         }
 
-        public void Dispose()
-        {
-            foreach (var socket in _sockets)
-            {
-                socket.Dispose();
-            }
-        }
+        public int Expirations => Volatile.Read(ref _expirations);
+
+        public void Expire() => Interlocked.Increment(ref _expirations);
     }
 }

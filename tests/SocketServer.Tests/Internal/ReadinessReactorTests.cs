@@ -82,13 +82,78 @@ public sealed class ReadinessReactorTests : IDisposable
         Assert.False(wait.IsCompleted);
     }
 
+    [Fact]
+    public async Task Bytes_that_arrive_before_the_wait_complete_it_at_once()
+    {
+        var (client, waiter) = await WatchNewConnectionAsync();
+
+        // Edge-triggered: the reactor sees these bytes once, while nobody waits; the next wait must not miss them.
+        await client.SendAsync("early\n"u8.ToArray());
+        await Eventually.TrueAsync(() => waiter.EdgePending, "the reactor saw the bytes arrive");
+        var wait = waiter.WaitAsync();
+
+        Assert.True(wait.IsCompleted);
+        await wait;
+    }
+
+    [Fact]
+    public async Task Bytes_sent_before_the_socket_is_watched_end_its_first_wait()
+    {
+        // A connection is watched without a receive being tried first: its first edge comes from the registration
+        // itself when the bytes are already there.
+        var (client, server) = await ConnectAsync();
+        await client.SendAsync("first\n"u8.ToArray());
+        await Eventually.TrueAsync(() => server.Available > 0, "the bytes reached the server's socket");
+
+        var waiter = _reactor.Watch(server);
+
+        await waiter.WaitAsync().AsTask().WaitAsync(TestClient.Timeout);
+    }
+
+    [Fact]
+    public async Task A_new_connection_with_nothing_sent_waits_until_bytes_come()
+    {
+        var (client, waiter) = await WatchNewConnectionAsync();
+        var wait = waiter.WaitAsync().AsTask();
+        Assert.False(wait.IsCompleted);
+
+        await client.SendAsync("late\n"u8.ToArray());
+
+        await wait.WaitAsync(TestClient.Timeout);
+    }
+
+    [Fact]
+    public async Task Stopping_the_reactor_ends_a_connection_still_waiting()
+    {
+        var reactor = new ReadinessReactor("test-epoll-stopped", NullLogger.Instance);
+        var (client, server) = await ConnectAsync();
+        var waiter = reactor.Watch(server);
+        var wait = waiter.WaitAsync();
+        Assert.False(wait.IsCompleted);
+
+        reactor.Dispose();
+
+        await Assert.ThrowsAsync<SocketException>(() => wait.AsTask().WaitAsync(TestClient.Timeout));
+
+        // A wait begun afterwards does not wait for a signal that cannot come, and nothing new is registered on an
+        // epoll descriptor that is closed, whose number may be reused.
+        await Assert.ThrowsAsync<SocketException>(() => waiter.WaitAsync().AsTask().WaitAsync(TestClient.Timeout));
+        Assert.Throws<ObjectDisposedException>(() => reactor.Watch(client));
+    }
+
     private async Task<(Socket Client, ReadinessWaiter Waiter)> WatchNewConnectionAsync()
+    {
+        var (client, accepted) = await ConnectAsync();
+        return (client, _reactor.Watch(accepted));
+    }
+
+    private async Task<(Socket Client, Socket Server)> ConnectAsync()
     {
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _sockets.Add(client);
         await client.ConnectAsync(_listener.LocalEndPoint!);
         var accepted = await _listener.AcceptAsync();
         _sockets.Add(accepted);
-        return (client, _reactor.Watch(accepted));
+        return (client, accepted);
     }
 }

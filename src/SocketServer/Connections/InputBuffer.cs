@@ -1,10 +1,9 @@
 using System.Buffers;
 
-namespace SocketServer.Internal;
+namespace SocketServer.Connections;
 
 /// <summary>
-/// Received bytes not yet consumed by the session, for the models that receive into their own buffer
-/// (the blocking handler, the select and epoll loops). Keeps unconsumed bytes at the front; grows only when one
+/// Received bytes not yet consumed by the session. Keeps unconsumed bytes at the front; grows only when one
 /// message needs more room (the session bounds message size and closes past it).
 /// </summary>
 internal sealed class InputBuffer
@@ -28,7 +27,7 @@ internal sealed class InputBuffer
     /// Room to receive into, at least <paramref name="minimum"/> bytes, made by compacting or, when the
     /// unconsumed bytes fill too much of the buffer, growing.
     /// </summary>
-    public ArraySegment<byte> GetReceiveSpace(int minimum = 1)
+    public Memory<byte> GetReceiveSpace(int minimum)
     {
         if (_buffer.Length - _end < minimum)
         {
@@ -45,19 +44,7 @@ internal sealed class InputBuffer
             }
         }
 
-        return new ArraySegment<byte>(_buffer, _end, _buffer.Length - _end);
-    }
-
-    /// <summary>Copies <paramref name="bytes"/> in after the unconsumed bytes (a remainder received elsewhere).</summary>
-    public void Append(in ReadOnlySequence<byte> bytes)
-    {
-        while (_buffer.Length - _end < bytes.Length)
-        {
-            Array.Resize(ref _buffer, _buffer.Length * 2);
-        }
-
-        bytes.CopyTo(_buffer.AsSpan(_end));
-        _end += (int)bytes.Length;
+        return _buffer.AsMemory(_end);
     }
 
     /// <summary>Records that <paramref name="count"/> bytes were received into the receive space.</summary>

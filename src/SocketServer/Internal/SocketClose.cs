@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace SocketServer.Internal;
 
 /// <summary>How every model closes a connection it is done with.</summary>
-internal static class Connections
+internal static class SocketClose
 {
     // Bound on bytes read and thrown away at close, so a client still sending cannot hold the closer.
     private const int MaxDiscardedBytes = 1 << 20;
@@ -13,7 +13,7 @@ internal static class Connections
     /// input makes Linux send RST, and an RST can reach the client before it reads our last reply (an
     /// <c>ERR</c> before closing, say); discarding what is buffered avoids that without ever blocking.
     /// </summary>
-    public static void CloseGracefully(Socket socket)
+    public static void Gracefully(Socket socket)
     {
         try
         {
@@ -41,7 +41,7 @@ internal static class Connections
     public static void Reject(Socket socket, ReadOnlySpan<byte> reply)
     {
         SendRejection(socket, reply);
-        CloseGracefully(socket);
+        Gracefully(socket);
     }
 
     /// <summary>Sends a short refusal to a fresh connection, ignoring a client that is already gone.</summary>

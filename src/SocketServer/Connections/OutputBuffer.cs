@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace SocketServer.Internal;
+namespace SocketServer.Connections;
 
 /// <summary>
 /// Replies written by the session and not yet sent, for the models that send from their own buffer.

@@ -1,0 +1,68 @@
+using SocketServer.Sessions;
+
+namespace SocketServer.Connections;
+
+/// <summary>
+/// The deadline of one connection, the one rule of every model: a connection that neither sends nor reads for
+/// the idle bound is closed; one with something in flight (a message unfinished, replies unsent) that makes no
+/// progress (a message consumed, reply bytes taken) for the stall bound is closed. The deadline is the earlier of
+/// the two, so half a message never buys more time than silence.
+/// </summary>
+/// <remarks>
+/// Updated by the one thread serving the connection; <see cref="Deadline"/> may be read from another (a sweep).
+/// The reason is written before the deadline and read after it, so a reader that sees a deadline sees its reason.
+/// </remarks>
+internal struct ConnectionClock
+{
+    private readonly long _idle;
+    private readonly long _stall;
+    private long _activityAt;
+    private long _progressAt;
+    private bool _inFlight;
+    private long _deadline;
+    private volatile bool _deadlineIsStall;
+
+    public ConnectionClock(ConnectionTimeouts timeouts, long now)
+    {
+        _idle = (long)timeouts.Idle.TotalMilliseconds;
+        _stall = (long)timeouts.Stall.TotalMilliseconds;
+        _activityAt = _progressAt = now;
+        _deadline = _idle > 0 ? now + _idle : long.MaxValue;
+    }
+
+    /// <summary>Whether any bound is set; when not, updates cost nothing.</summary>
+    public readonly bool IsTimed => _idle > 0 || _stall > 0;
+
+    /// <summary>When the connection is to be closed, in <see cref="Environment.TickCount64"/> milliseconds; <see cref="long.MaxValue"/> for never.</summary>
+    public long Deadline => Volatile.Read(ref _deadline);
+
+    /// <summary>Why the connection would be closed at the deadline, for the log.</summary>
+    public readonly string Reason => _deadlineIsStall ? "made no progress" : "was idle";
+
+    /// <summary>The bound the deadline comes from, for the log.</summary>
+    public readonly TimeSpan Bound => TimeSpan.FromMilliseconds(_deadlineIsStall ? _stall : _idle);
+
+    /// <summary>
+    /// Records what the connection just did: <paramref name="activity"/> when bytes moved either way,
+    /// <paramref name="progress"/> when a message was consumed or reply bytes were taken, and whether anything is
+    /// in flight now. Something going in flight starts its stall bound.
+    /// </summary>
+    public void Update(long now, bool activity, bool progress, bool inFlight)
+    {
+        if (activity)
+        {
+            _activityAt = now;
+        }
+
+        if (progress || (inFlight && !_inFlight))
+        {
+            _progressAt = now;
+        }
+
+        _inFlight = inFlight;
+        var idle = _idle > 0 ? _activityAt + _idle : long.MaxValue;
+        var stall = inFlight && _stall > 0 ? _progressAt + _stall : long.MaxValue;
+        _deadlineIsStall = stall < idle;
+        Volatile.Write(ref _deadline, Math.Min(idle, stall));
+    }
+}

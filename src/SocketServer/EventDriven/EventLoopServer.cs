@@ -1,0 +1,427 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using SocketServer.Connections;
+using SocketServer.Internal;
+using SocketServer.Selectors;
+using SocketServer.Sessions;
+
+namespace SocketServer.EventDriven;
+
+/// <summary>
+/// One thread, non-blocking sockets and a <see cref="Selector"/>: the lab's select loop, over
+/// <see cref="Socket.Select(System.Collections.IList, System.Collections.IList, System.Collections.IList, int)"/>
+/// (<see cref="SelectServer"/>) or Linux's epoll (<see cref="EpollServer"/>). Each round, every ready connection
+/// that wants input gets one receive and its session; then every connection served gets one send of its replies,
+/// as Redis sends before it sleeps, so a client process with many connections wakes once for many replies.
+/// </summary>
+/// <remarks>
+/// <para>Back-pressure: a connection with replies unsent is watched for writability, not read from, so a client
+/// that does not read holds up only itself; one long reply goes out a budget per round, taking turns with others.</para>
+/// <para>Memory: a connection borrows buffers only while it has bytes in flight, so an idle one holds none.</para>
+/// <para>Deadlines are checked by a sweep every <see cref="SweepInterval"/>, as Redis's cron does.</para>
+/// <para>No TLS: the loop does non-blocking socket I/O, and .NET offers TLS only as a stream whose reads block or
+/// await (see <see cref="ServerModels.SupportsTls"/>).</para>
+/// <para>Threading: every session runs on the loop's thread; <see cref="IServer.StopAsync"/> may be called from any
+/// thread and reaches the loop through a wake-up socket, never by polling.</para>
+/// </remarks>
+public abstract class EventLoopServer : StreamServer
+{
+    /// <summary>How often connection deadlines are checked when any bound is set.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
+
+    private const int AcceptsPerRound = 64;
+    private const int MaxEvents = 512;
+    private const ulong WakeUpToken = ulong.MaxValue;
+    private const ulong ListenerToken = ulong.MaxValue - 1;
+
+    private readonly Selector _selector;
+    private readonly WakeUpSocket _wakeUp = new();
+    private readonly AcceptBackoff _acceptBackoff;
+    private readonly ConnectionBuffersPool _buffers = new(MaxEvents);
+    private readonly string _threadName;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Stack<int> _freeSlots = new();
+    private readonly List<LoopConnection> _served = [];
+    private readonly bool _sweeps;
+    private LoopConnection?[] _connections = new LoopConnection?[64];
+    private int _slotsUsed;
+    private int _open;
+    private uint _lastRegistration;
+    private volatile bool _stopRequested;
+    private bool _listenerClosed;
+    private bool _listenerWatched;
+    private long _acceptPausedUntil;
+    private long _nextSweep;
+    private Thread? _thread;
+
+    /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
+    /// <param name="endPoint">Where to listen.</param>
+    /// <param name="sessions">Creates each connection's session.</param>
+    /// <param name="options">The server's settings; <see cref="ServerOptions.Tls"/> must be null.</param>
+    /// <param name="logger">Where connection and error events go.</param>
+    /// <param name="selector">What the loop waits with; the server owns and disposes it.</param>
+    /// <param name="threadName">The loop thread's name.</param>
+    /// <exception cref="ArgumentException"><paramref name="options"/> asks for TLS.</exception>
+    private protected EventLoopServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options, ILogger? logger, Selector selector, string threadName)
+        : base(endPoint, sessions, RefuseTls(options, selector), logger)
+    {
+        _selector = selector;
+        _threadName = threadName;
+        _acceptBackoff = new AcceptBackoff(Logger);
+        _sweeps = Options.IdleTimeout > TimeSpan.Zero || Options.StallTimeout > TimeSpan.Zero;
+        try
+        {
+            ListenSocket.Blocking = false;
+            _selector.Register(_wakeUp.Socket, SelectorEvents.Read, WakeUpToken);
+            _selector.Register(ListenSocket, SelectorEvents.Read, ListenerToken);
+            _listenerWatched = true;
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void OnStart()
+    {
+        _thread = new Thread(RunLoop) { IsBackground = true, Name = _threadName };
+        _thread.Start();
+    }
+
+    /// <inheritdoc />
+    protected override void StopAccepting()
+    {
+        _stopRequested = true;
+        _wakeUp.Wake();
+
+        // Closed here rather than by the loop, so connections are refused once this returns. The loop then stops
+        // watching it: a closed descriptor has left an epoll set already, and select is told before its next wait.
+        ListenSocket.Dispose();
+    }
+
+    /// <inheritdoc />
+    protected override Task WhenServingEndedAsync() => _thread is null ? Task.CompletedTask : _ended.Task;
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && _thread is null)
+        {
+            ReleaseLoopResources();
+        }
+    }
+
+    private static ServerOptions? RefuseTls(ServerOptions? options, Selector selector)
+    {
+        if (options?.Tls is null)
+        {
+            return options;
+        }
+
+        selector.Dispose();
+        throw new ArgumentException(
+            "An event loop cannot serve TLS: it does non-blocking socket I/O, and .NET offers TLS only as a stream whose reads block or await; use AsyncServer.",
+            nameof(options));
+    }
+
+    private void RunLoop()
+    {
+        try
+        {
+            Run();
+        }
+        finally
+        {
+            ReleaseLoopResources();
+            _ended.TrySetResult();
+        }
+    }
+
+    private void ReleaseLoopResources()
+    {
+        _selector.Dispose();
+        _wakeUp.Dispose();
+    }
+
+    private void Run()
+    {
+        var events = new SelectorEvent[MaxEvents];
+        try
+        {
+            while (true)
+            {
+                if (_stopRequested && !_listenerClosed)
+                {
+                    _listenerClosed = true;
+                    _listenerWatched = false;
+                    _selector.Unregister(ListenSocket);
+                }
+
+                if (_listenerClosed && _open == 0)
+                {
+                    return;
+                }
+
+                ResumeAcceptingIfDue();
+                int count;
+                try
+                {
+                    count = _selector.Select(events, WaitTime());
+                }
+                catch (ObjectDisposedException) when (_stopRequested)
+                {
+                    // The listener was closed by StopAccepting during the wait; the next round forgets it.
+                    continue;
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    switch (events[i].Token)
+                    {
+                        case WakeUpToken:
+                            _wakeUp.Drain();
+                            break;
+                        case ListenerToken:
+                            AcceptPending();
+                            break;
+                        case var token when Watched(token) is { } connection:
+                            OnReady(connection);
+                            break;
+                    }
+                }
+
+                SendReplies();
+                if (SweepDue())
+                {
+                    CloseExpired();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Logger.LogCritical(e, "The {Loop} failed; closing every connection", _threadName);
+            for (var slot = 0; slot < _slotsUsed; slot++)
+            {
+                if (_connections[slot] is { } connection)
+                {
+                    Close(connection);
+                }
+            }
+        }
+    }
+
+    // A connection that wants input gets one receive and its session; every ready one waits in _served for the
+    // end of the round, when its replies go out.
+    private void OnReady(LoopConnection connection)
+    {
+        var driver = connection.Driver;
+        try
+        {
+            if (driver.WantsToReceive)
+            {
+                var room = driver.GetReceiveBuffer().Span;
+                var received = OperatingSystem.IsLinux()
+                    ? NonBlockingIo.Receive(connection.Descriptor, room, out var error)
+                    : connection.Socket.Receive(room, SocketFlags.None, out error);
+                if (error == SocketError.WouldBlock)
+                {
+                    driver.CancelReceive();
+                    return;
+                }
+
+                ThrowOnError(error);
+                driver.Received(received);
+            }
+
+            if (!connection.Served)
+            {
+                connection.Served = true;
+                _served.Add(connection);
+            }
+        }
+        catch (Exception e)
+        {
+            LogConnectionError(connection.Context, e);
+            Close(connection);
+        }
+    }
+
+    // One send per connection served this round; then what it waits for next, or its close.
+    private void SendReplies()
+    {
+        foreach (var connection in _served)
+        {
+            connection.Served = false;
+            if (!connection.IsOpen)
+            {
+                continue;
+            }
+
+            var driver = connection.Driver;
+            try
+            {
+                if (driver.HasUnsent)
+                {
+                    var unsent = driver.Unsent.Span;
+                    var sent = OperatingSystem.IsLinux()
+                        ? NonBlockingIo.Send(connection.Descriptor, unsent, out var error)
+                        : connection.Socket.Send(unsent, SocketFlags.None, out error);
+                    if (error != SocketError.WouldBlock)
+                    {
+                        ThrowOnError(error);
+                        driver.Sent(sent);
+                    }
+                }
+
+                if (driver.IsComplete)
+                {
+                    Close(connection);
+                    continue;
+                }
+
+                var interest = driver.HasUnsent ? SelectorEvents.Write : SelectorEvents.Read;
+                if (interest != connection.Interest)
+                {
+                    _selector.Modify(connection.Socket, interest, connection.Token);
+                    connection.Interest = interest;
+                }
+            }
+            catch (Exception e)
+            {
+                LogConnectionError(connection.Context, e);
+                Close(connection);
+            }
+        }
+
+        _served.Clear();
+    }
+
+    private void AcceptPending()
+    {
+        if (AcceptQueued(AcceptsPerRound, _acceptBackoff, Watch) is { } failure)
+        {
+            _acceptBackoff.Failed(failure);
+            _acceptPausedUntil = Environment.TickCount64 + (long)AcceptBackoff.Pause.TotalMilliseconds;
+
+            // Level-triggered: a listener left watched would wake the loop again at once, and again.
+            _listenerWatched = false;
+            _selector.Unregister(ListenSocket);
+        }
+    }
+
+    private void ResumeAcceptingIfDue()
+    {
+        if (_listenerWatched || _listenerClosed || Environment.TickCount64 < _acceptPausedUntil)
+        {
+            return;
+        }
+
+        try
+        {
+            _selector.Register(ListenSocket, SelectorEvents.Read, ListenerToken);
+            _listenerWatched = true;
+        }
+        catch (ObjectDisposedException) when (_stopRequested)
+        {
+            // Stopped during the pause: nothing to resume.
+        }
+    }
+
+    private void Watch(Socket accepted, ConnectionContext context)
+    {
+        var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotsUsed++;
+        if (slot == _connections.Length)
+        {
+            Array.Resize(ref _connections, _connections.Length * 2);
+        }
+
+        // Never a token of the wake-up socket or the listener: those have every high bit set.
+        var registration = ++_lastRegistration == uint.MaxValue ? _lastRegistration = 1 : _lastRegistration;
+        var driver = new ConnectionDriver(Sessions.CreateSession(context), Options.Timeouts, _buffers);
+        var connection = new LoopConnection(accepted, context, driver, slot, ((ulong)registration << 32) | (uint)slot);
+        _connections[slot] = connection;
+        _open++;
+        try
+        {
+            _selector.Register(accepted, SelectorEvents.Read, connection.Token);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The kernel's limit on watched descriptors (fs.epoll.max_user_watches) or its memory ran out.
+            Logger.LogError("Cannot watch {Client}: {Reason}", context.RemoteEndPoint, e.Message);
+            Close(connection);
+        }
+    }
+
+    // The connection an event is for; null when it closed earlier in this round (and its slot may be taken).
+    private LoopConnection? Watched(ulong token)
+    {
+        var slot = (int)(uint)token;
+        return slot < _slotsUsed && _connections[slot] is { } connection && connection.Token == token ? connection : null;
+    }
+
+    // Until the next sweep or the end of an accept pause, whichever is first; forever when neither applies.
+    private TimeSpan? WaitTime()
+    {
+        var until = _sweeps ? _nextSweep : long.MaxValue;
+        if (!_listenerWatched && !_listenerClosed)
+        {
+            until = Math.Min(until, _acceptPausedUntil);
+        }
+
+        return until == long.MaxValue ? null : TimeSpan.FromMilliseconds(Math.Max(0, until - Environment.TickCount64));
+    }
+
+    private bool SweepDue()
+    {
+        var now = Environment.TickCount64;
+        if (!_sweeps || now < _nextSweep)
+        {
+            return false;
+        }
+
+        _nextSweep = now + (long)SweepInterval.TotalMilliseconds;
+        return true;
+    }
+
+    private void CloseExpired()
+    {
+        var now = Environment.TickCount64;
+        for (var slot = 0; slot < _slotsUsed; slot++)
+        {
+            if (_connections[slot] is { } connection && connection.Driver.Deadline <= now)
+            {
+                LogConnectionTimeout(connection.Context, connection.Driver);
+                Close(connection);
+            }
+        }
+    }
+
+    private void Close(LoopConnection connection)
+    {
+        if (!connection.IsOpen)
+        {
+            return;
+        }
+
+        connection.IsOpen = false;
+        _selector.Unregister(connection.Socket);
+        _connections[connection.Slot] = null;
+        _freeSlots.Push(connection.Slot);
+        _open--;
+        connection.Driver.Release();
+        Release(connection.Socket, connection.Context);
+    }
+
+    private static void ThrowOnError(SocketError error)
+    {
+        if (error != SocketError.Success)
+        {
+            throw new SocketException((int)error);
+        }
+    }
+}

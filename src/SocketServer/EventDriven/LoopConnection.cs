@@ -1,0 +1,35 @@
+using System.Net.Sockets;
+using SocketServer.Connections;
+using SocketServer.Selectors;
+using SocketServer.Sessions;
+
+namespace SocketServer.EventDriven;
+
+/// <summary>One connection of an <see cref="EventLoopServer"/>: its socket, its driver, and how the loop's selector watches it.</summary>
+/// <remarks>Used only from the loop's thread.</remarks>
+internal sealed class LoopConnection(Socket socket, ConnectionContext context, ConnectionDriver driver, int slot, ulong token)
+{
+    // Read once: the loop alone closes the socket, so the descriptor stays this connection's while it is open.
+    public int Descriptor { get; } = OperatingSystem.IsLinux() ? (int)socket.Handle : -1;
+
+    public Socket Socket { get; } = socket;
+
+    public ConnectionContext Context { get; } = context;
+
+    public ConnectionDriver Driver { get; } = driver;
+
+    /// <summary>The connection's index in the loop's table.</summary>
+    public int Slot { get; } = slot;
+
+    /// <summary>Its selector token: the slot, and a number no earlier connection in that slot had.</summary>
+    public ulong Token { get; } = token;
+
+    /// <summary>What the selector watches it for now.</summary>
+    public SelectorEvents Interest { get; set; } = SelectorEvents.Read;
+
+    /// <summary>True while it waits in this round's list of connections whose replies go out at the end of the round.</summary>
+    public bool Served { get; set; }
+
+    /// <summary>False once closed: a later event of the same round for it is dropped.</summary>
+    public bool IsOpen { get; set; } = true;
+}

@@ -1,0 +1,11 @@
+namespace SocketServer.Internal;
+
+/// <summary>A connection a <see cref="DeadlineSweeper"/> watches.</summary>
+internal interface IDeadlineWatched
+{
+    /// <summary>When it is to be closed, in <see cref="Environment.TickCount64"/> milliseconds; <see cref="long.MaxValue"/> for never. Read from the sweeper's thread.</summary>
+    long Deadline { get; }
+
+    /// <summary>Ends the connection's pending I/O, so its owner closes it by its usual path; called from the sweeper's thread.</summary>
+    void Expire();
+}
