@@ -65,6 +65,15 @@ public sealed record BenchPlan
     /// <summary>How to start <c>sharedlist serve</c>: normally this very program.</summary>
     public ProgramCommand? Self { get; init; }
 
+    /// <summary>
+    /// Another build to compare with: each model in <see cref="Spawn"/> is also started from it, as the target
+    /// <c>MODEL@baseline</c>, and measured interleaved with ours. Null (the default) for none.
+    /// </summary>
+    public ProgramCommand? Baseline { get; init; }
+
+    /// <summary>The suffix of a target started from <see cref="Baseline"/>.</summary>
+    public const string BaselineSuffix = "@baseline";
+
     /// <summary>How long a spawned server may take to be ready.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -75,6 +84,7 @@ public sealed record BenchPlan
         return
         [
             Spawn.Count > 0 ? Pair("--spawn", $"{string.Join(", ", Spawn)}") : Pair("server", $"{EndPoint} ({Protocol.ToString().ToLowerInvariant()})"),
+            Pair("--baseline", $"{(Baseline is null ? "none" : string.Join(' ', [Baseline.FileName, .. Baseline.Prefix]))}"),
             Pair("--connections", $"{string.Join(", ", Connections)}"),
             Pair("--pipeline", $"{string.Join(", ", Pipelines)}"),
             Pair("--duration", $"{Duration.TotalSeconds} s"),

@@ -154,6 +154,13 @@ public static class BenchSession
                 var (server, target) = await SpawnedServer.StartModelAsync(self, name, serverCore, [], plan.StartTimeout, cancellationToken).ConfigureAwait(false);
                 servers.Add(server);
                 targets.Add(target);
+                if (plan.Baseline is { } baseline)
+                {
+                    var (before, beforeTarget) = await SpawnedServer.StartModelAsync(baseline, name, serverCore, [], plan.StartTimeout, cancellationToken, name + BenchPlan.BaselineSuffix).ConfigureAwait(false);
+                    servers.Add(before);
+                    targets.Add(beforeTarget);
+                }
+
                 NoteModelLimits(name, plan, note);
                 continue;
             }

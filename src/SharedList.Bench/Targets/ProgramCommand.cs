@@ -18,4 +18,33 @@ public sealed record ProgramCommand(string FileName, IReadOnlyList<string> Prefi
         var isHost = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
         return isHost && !string.IsNullOrEmpty(entry) ? new ProgramCommand(process, [entry]) : new ProgramCommand(process, []);
     }
+
+    /// <summary>
+    /// Another build of this program, for <c>bench --baseline</c>: its <c>sharedlist.dll</c> (run with the
+    /// <c>dotnet</c> that runs this process, or the one on PATH), its apphost, or the folder that holds them.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No such build at <paramref name="path"/>.</exception>
+    public static ProgramCommand Build(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            full = Path.Combine(full, "sharedlist.dll");
+        }
+
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"{path}: no sharedlist build there (give its sharedlist.dll, its apphost, or their folder)", full);
+        }
+
+        if (!full.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ProgramCommand(full, []);
+        }
+
+        var process = Environment.ProcessPath;
+        var host = process is not null && Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? process : "dotnet";
+        return new ProgramCommand(host, [full]);
+    }
 }

@@ -64,14 +64,16 @@ public sealed partial class SpawnedServer : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>serve --model <paramref name="model"/> --port 0</c>, followed by <paramref name="options"/>
-    /// (e.g. <c>--max-connections</c>), and waits for its readiness line.
+    /// (e.g. <c>--max-connections</c>), and waits for its readiness line. The target is named
+    /// <paramref name="name"/>, the model's name when null.
     /// Throws <see cref="InvalidOperationException"/> with the server's output when it does not come.
     /// </summary>
-    public static Task<(SpawnedServer Server, BenchTarget Target)> StartModelAsync(ProgramCommand self, string model, int? core, IReadOnlyList<string> options, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<(SpawnedServer Server, BenchTarget Target)> StartModelAsync(ProgramCommand self, string model, int? core, IReadOnlyList<string> options, TimeSpan timeout, CancellationToken cancellationToken, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(options);
-        return StartLineAsync(model, $"sharedlist serve --model {model}", self.FileName, [.. self.Prefix, "serve", "--model", model, "--host", "127.0.0.1", "--port", "0", .. options], core, timeout, cancellationToken);
+        name ??= model;
+        return StartLineAsync(name, $"sharedlist serve --model {model} ({name})", self.FileName, [.. self.Prefix, "serve", "--model", model, "--host", "127.0.0.1", "--port", "0", .. options], core, timeout, cancellationToken);
     }
 
     /// <summary>

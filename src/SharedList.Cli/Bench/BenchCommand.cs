@@ -23,6 +23,8 @@ internal static class BenchCommand
 
     private static readonly Option<string> Spawn = new("--spawn") { Description = $"Start these servers and load each in turn: {string.Join(", ", SpawnKind.All)}. ceiling (a bare C epoll loop that stores nothing) needs gcc, the python-* ones (the lab's servers) python3, redis and garnet their servers; each is skipped with a note when missing. Without it, load --host/--port." };
 
+    private static readonly Option<string> Baseline = new("--baseline") { Description = "With --spawn: another sharedlist build (its sharedlist.dll, apphost, or their folder) to compare with. Each of our models is also started from it, as MODEL@baseline, and measured interleaved with this build.", HelpName = "build" };
+
     private static readonly Option<string> Host = new("--host") { Description = "Address of a running server to load (without --spawn).", DefaultValueFactory = _ => "127.0.0.1" };
 
     private static readonly Option<int> Port = new("--port", "-p") { Description = "Port of a running server to load (without --spawn).", DefaultValueFactory = _ => 9999 };
@@ -72,7 +74,7 @@ internal static class BenchCommand
     private static readonly Option<double> Settle = new("--settle") { Description = "With --memory: seconds a server's memory must stay unchanged (within 256 KB) before it is read.", DefaultValueFactory = _ => new MemoryPlan().SettleWindow.TotalSeconds };
 
     // What only the throughput matrix uses: refused with --memory rather than silently ignored.
-    private static readonly Option[] ThroughputOnly = [Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, ColdWarmup, Prefill, Mix, Engine, Threads, Report, Charts];
+    private static readonly Option[] ThroughputOnly = [Baseline, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, ColdWarmup, Prefill, Mix, Engine, Threads, Report, Charts];
 
     private static readonly Option[] MemoryOnly = [IdleConnections, Items, Settle];
 
@@ -80,7 +82,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Load a shared-list server (or Redis/Garnet) closed-loop and report throughput, latency percentiles, errors and server CPU per request. It clears the target's list before each point. With --memory: what idle connections and items cost each spawned server in memory.")
         {
-            Spawn, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, ColdWarmup, Payload, Prefill, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report, Charts, Memory, IdleConnections, Items, Settle,
+            Spawn, Baseline, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, ColdWarmup, Payload, Prefill, Mix, Repeat, Cpu, Engine, Threads, Key, Json, Csv, Report, Charts, Memory, IdleConnections, Items, Settle,
         };
         Validate(Spawn, text => SpawnKind.TryParseList(text, out var error) is null ? error : null);
         Validate(Connections, text => NumberList.TryParse(text, "--connections", 1, 60_000, out var error) is null ? error : null);
@@ -180,6 +182,25 @@ internal static class BenchCommand
             Threads = parse.GetValue(Threads),
             Key = parse.GetValue(Key)!,
         };
+
+        if (parse.GetValue(Baseline) is { } baselinePath)
+        {
+            if (plan.Spawn.Count == 0)
+            {
+                await Console.Error.WriteLineAsync("error: --baseline compares spawned models: add --spawn, e.g. --spawn async,epoll").ConfigureAwait(false);
+                return 1;
+            }
+
+            try
+            {
+                plan = plan with { Baseline = ProgramCommand.Build(baselinePath) };
+            }
+            catch (FileNotFoundException e)
+            {
+                await Console.Error.WriteLineAsync($"error: --baseline {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        }
 
         if (plan.Spawn.Count == 0)
         {

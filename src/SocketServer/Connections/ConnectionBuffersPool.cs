@@ -6,10 +6,14 @@ namespace SocketServer.Connections;
 /// Buffers lent to connections that have bytes in flight and taken back when they go idle, so that thousands of
 /// idle connections share a handful. Keeps at most <paramref name="capacity"/> spare.
 /// </summary>
-/// <remarks>Thread-safe.</remarks>
-internal sealed class ConnectionBuffersPool(int capacity)
+/// <remarks>
+/// Thread-safe when <paramref name="shared"/>; otherwise for one thread (an event loop's), which then pays no
+/// atomic operation per rent and return.
+/// </remarks>
+internal sealed class ConnectionBuffersPool(int capacity, bool shared = true)
 {
-    private readonly ConcurrentQueue<ConnectionBuffers> _spare = new();
+    private readonly ConcurrentQueue<ConnectionBuffers>? _sharedSpare = shared ? new() : null;
+    private readonly Stack<ConnectionBuffers>? _spare = shared ? null : new();
     private int _spareCount;
     private int _lent;
 
@@ -18,8 +22,14 @@ internal sealed class ConnectionBuffersPool(int capacity)
 
     public ConnectionBuffers Rent()
     {
+        if (_spare is not null)
+        {
+            _lent++;
+            return _spare.TryPop(out var mine) ? mine : new ConnectionBuffers();
+        }
+
         Interlocked.Increment(ref _lent);
-        if (_spare.TryDequeue(out var buffers))
+        if (_sharedSpare!.TryDequeue(out var buffers))
         {
             Interlocked.Decrement(ref _spareCount);
             return buffers;
@@ -29,15 +39,36 @@ internal sealed class ConnectionBuffersPool(int capacity)
     }
 
     /// <summary>Forgets rented buffers that cannot be lent again (a send that failed may still hold them).</summary>
-    public void Drop() => Interlocked.Decrement(ref _lent);
+    public void Drop()
+    {
+        if (_spare is not null)
+        {
+            _lent--;
+        }
+        else
+        {
+            Interlocked.Decrement(ref _lent);
+        }
+    }
 
     public void Return(ConnectionBuffers buffers)
     {
-        Interlocked.Decrement(ref _lent);
         buffers.Reset();
+        if (_spare is not null)
+        {
+            _lent--;
+            if (_spare.Count < capacity)
+            {
+                _spare.Push(buffers);
+            }
+
+            return;
+        }
+
+        Interlocked.Decrement(ref _lent);
         if (Interlocked.Increment(ref _spareCount) <= capacity)
         {
-            _spare.Enqueue(buffers);
+            _sharedSpare!.Enqueue(buffers);
         }
         else
         {

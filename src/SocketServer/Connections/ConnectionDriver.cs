@@ -36,7 +36,7 @@ public sealed class ConnectionDriver
 
     /// <summary>Drives <paramref name="session"/> under <paramref name="timeouts"/> (none when null), with buffers of its own.</summary>
     public ConnectionDriver(ISession session, ConnectionTimeouts? timeouts = null)
-        : this(session, timeouts ?? ConnectionTimeouts.None, new ConnectionBuffersPool(capacity: 1))
+        : this(session, timeouts ?? ConnectionTimeouts.None, new ConnectionBuffersPool(capacity: 1, shared: false))
     {
     }
 

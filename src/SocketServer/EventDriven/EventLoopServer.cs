@@ -38,7 +38,7 @@ public abstract class EventLoopServer : StreamServer
     private readonly Selector _selector;
     private readonly WakeUpSocket _wakeUp = new();
     private readonly AcceptBackoff _acceptBackoff;
-    private readonly ConnectionBuffersPool _buffers = new(MaxEvents);
+    private readonly ConnectionBuffersPool _buffers = new(MaxEvents, shared: false);
     private readonly string _threadName;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stack<int> _freeSlots = new();

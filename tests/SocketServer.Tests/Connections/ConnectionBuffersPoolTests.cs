@@ -5,10 +5,12 @@ namespace SocketServer.Tests.Connections;
 
 public sealed class ConnectionBuffersPoolTests
 {
-    [Fact]
-    public void The_pool_lends_returned_buffers_again_and_keeps_no_more_spares_than_its_capacity()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_pool_lends_returned_buffers_again_and_keeps_no_more_spares_than_its_capacity(bool shared)
     {
-        var pool = new ConnectionBuffersPool(capacity: 1);
+        var pool = new ConnectionBuffersPool(capacity: 1, shared);
         var first = pool.Rent();
         var second = pool.Rent();
         Assert.Equal(2, pool.Lent);
@@ -21,10 +23,12 @@ public sealed class ConnectionBuffersPoolTests
         Assert.NotSame(second, pool.Rent());
     }
 
-    [Fact]
-    public void Returned_buffers_are_empty()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Returned_buffers_are_empty(bool shared)
     {
-        var pool = new ConnectionBuffersPool(capacity: 1);
+        var pool = new ConnectionBuffersPool(capacity: 1, shared);
         var buffers = pool.Rent();
         var room = buffers.Input.GetReceiveSpace(minimum: 512);
         "left over"u8.CopyTo(room.Span);
