@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 using SharedList.Hosting;
 using Framing = SharedList.Protocol.Framing;
 using Password = SharedList.Service.Password;
@@ -179,7 +178,7 @@ internal static class ServeCommand
         }
 
         using (server)
-        using (var signals = new StopSignals(Console.In, name => logger.LogInformation("{Signal}: no new connections; serving connected clients until they leave", name)))
+        using (var signals = new StopSignals(Console.In, logger.StopRequested))
         {
             server.Start();
             if (settings.Password is null && !IPAddress.IsLoopback(address))
@@ -199,9 +198,9 @@ internal static class ServeCommand
                 // Asked to stop: drain below.
             }
 
-            logger.LogInformation("Waiting for {Count} connected client(s), at most {Seconds} s", server.ActiveConnections, settings.ShutdownTimeout.TotalSeconds);
+            logger.Draining(server.ActiveConnections, settings.ShutdownTimeout.TotalSeconds);
             await server.StopAsync(settings.ShutdownTimeout, signals.Abort).ConfigureAwait(false);
-            logger.LogInformation("Server stopped");
+            logger.Stopped();
             return signals.Abort.IsCancellationRequested ? 130 : 0;
         }
     }

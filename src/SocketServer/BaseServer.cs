@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SocketServer.Connections;
 using SocketServer.Dispatch;
 using SocketServer.Handlers;
+using SocketServer.Core;
 using SocketServer.Internal;
 
 namespace SocketServer;
@@ -31,11 +32,8 @@ public abstract class BaseServer : IServer
     private readonly WakeUpSocket _wakeUp = new();
     private readonly ManualResetEventSlim _isShutDown = new(initialState: true);
     private readonly Lock _lifecycleLock = new();
-    private readonly AcceptBackoff _acceptBackoff;
     private volatile bool _shutdownRequest;
-    private volatile bool _stopping;
     private volatile Thread? _loopThread;
-    private Task? _stopTask;
     private int _closed;
     private long _acceptPausedUntil;
 
@@ -58,7 +56,7 @@ public abstract class BaseServer : IServer
         Dispatcher = dispatcher;
         Logger = logger ?? NullLogger.Instance;
         Options = options ?? ServerOptions.Default;
-        _acceptBackoff = new AcceptBackoff(Logger);
+        Core = new ServerCore(Options, Logger);
     }
 
     /// <summary>The address asked for, replaced by the real one once bound (CPython's <c>server_address</c>).</summary>
@@ -74,7 +72,7 @@ public abstract class BaseServer : IServer
     public TimeSpan? Timeout { get; set; }
 
     /// <inheritdoc />
-    public virtual int ActiveConnections => 0;
+    public int ActiveConnections => Core.Connections.Count;
 
     /// <summary>The settings the server was made with.</summary>
     public ServerOptions Options { get; }
@@ -86,7 +84,10 @@ public abstract class BaseServer : IServer
     protected ILogger Logger { get; }
 
     /// <summary>True once a stop began: the loop must not start again and socket errors are expected.</summary>
-    protected bool IsStopping => _stopping;
+    protected bool IsStopping => Core.IsStopping;
+
+    /// <summary>Admission, tracking and the stop, shared with every other model.</summary>
+    private protected ServerCore Core { get; }
 
     /// <summary>
     /// Handles requests until <see cref="Shutdown"/> is called. <paramref name="pollInterval"/> (default 0.5 s)
@@ -101,7 +102,7 @@ public abstract class BaseServer : IServer
         var ready = new List<Socket>(2);
         try
         {
-            while (!_shutdownRequest && !_stopping)
+            while (!_shutdownRequest && !IsStopping)
             {
                 ready.Clear();
                 ready.Add(_wakeUp.Socket);
@@ -115,12 +116,12 @@ public abstract class BaseServer : IServer
                 {
                     System.Net.Sockets.Socket.Select(ready, null, null, pause > 0 ? (int)Math.Min(microseconds, pause * 1000) : microseconds);
                 }
-                catch (Exception e) when (_stopping && e is ObjectDisposedException or SocketException)
+                catch (Exception e) when (IsStopping && e is ObjectDisposedException or SocketException)
                 {
                     break;
                 }
 
-                if (_shutdownRequest || _stopping)
+                if (_shutdownRequest || IsStopping)
                 {
                     break;
                 }
@@ -203,7 +204,7 @@ public abstract class BaseServer : IServer
             return;
         }
 
-        _stopping = true;
+        Core.BeginStopping();
         _wakeUp.Wake();
 
         // TCP closes its listener here, refusing new connections at once. UDP keeps its socket until the
@@ -225,7 +226,7 @@ public abstract class BaseServer : IServer
     {
         lock (_lifecycleLock)
         {
-            ObjectDisposedException.ThrowIf(_stopping, this);
+            ObjectDisposedException.ThrowIf(IsStopping, this);
             if (_loopThread is not null || !_isShutDown.IsSet)
             {
                 throw new InvalidOperationException("The server is already serving.");
@@ -246,13 +247,17 @@ public abstract class BaseServer : IServer
     }
 
     /// <inheritdoc />
-    public Task StopAsync(TimeSpan drainTimeout, CancellationToken abortNow = default)
-    {
-        lock (_lifecycleLock)
-        {
-            return _stopTask ??= StopOnceAsync(drainTimeout, abortNow);
-        }
-    }
+    public Task StopAsync(TimeSpan drainTimeout, CancellationToken abortNow = default) =>
+        Core.StopAsync(
+            () =>
+            {
+                _wakeUp.Wake();
+                StopAccepting();
+            },
+            // ServerClose joins the loop and, for the threading model, the request threads: not on the caller's thread.
+            () => Task.Run(ServerClose, CancellationToken.None),
+            drainTimeout,
+            abortNow);
 
     /// <summary>Aborts every connection and releases the server at once.</summary>
     public void Dispose()
@@ -285,24 +290,13 @@ public abstract class BaseServer : IServer
     }
 
     /// <summary>Called when a handler throws: logs the error with the client's address; the server goes on.</summary>
-    protected virtual void HandleError(Socket request, EndPoint clientAddress, Exception exception)
-    {
-        if (SocketErrors.IsPeerGone(exception))
-        {
-            Logger.LogDebug("Connection from {Client} ended abruptly: {Reason}", clientAddress, exception.Message);
-        }
-        else
-        {
-            Logger.LogError(exception, "Error while handling a request from {Client}", clientAddress);
-        }
-    }
+    protected virtual void HandleError(Socket request, EndPoint clientAddress, Exception exception) => Logger.ConnectionError(clientAddress, exception);
 
     /// <summary>Buffers lent to the connections of <see cref="Handlers.SessionStreamHandler"/> while they have bytes in flight.</summary>
     internal ConnectionBuffersPool Buffers { get; } = new(Environment.ProcessorCount * 4);
 
     /// <summary>Logs a connection closed for breaking its timeouts.</summary>
-    internal void LogConnectionTimeout(EndPoint clientAddress, ConnectionDriver driver) =>
-        Logger.LogInformation("Closing {Client}: it {Reason} for {Seconds} s", clientAddress, driver.DeadlineReason, driver.DeadlineBound.TotalSeconds);
+    internal void LogConnectionTimeout(EndPoint clientAddress, ConnectionDriver driver) => Core.LogTimedOut(clientAddress, driver);
 
     /// <summary>Called by <see cref="HandleRequest"/> when <see cref="Timeout"/> passes with no request.</summary>
     protected virtual void HandleTimeout()
@@ -317,9 +311,19 @@ public abstract class BaseServer : IServer
     /// <summary>Takes the next request off the socket (accept or receive); null when there was none after all.</summary>
     private protected abstract ServerRequest? GetRequest();
 
-    /// <summary>Called when <see cref="VerifyRequest"/> refused a request, before <see cref="ShutdownRequest"/>.</summary>
-    private protected virtual void RejectRequest(Socket request, EndPoint clientAddress)
+    /// <summary>
+    /// Whether a request taken by <see cref="GetRequest"/> is served: not once a stop began, and only when
+    /// <see cref="VerifyRequest"/> says so. A request refused is ended with <see cref="ShutdownRequest"/>.
+    /// </summary>
+    private protected virtual bool Admit(ref ServerRequest request)
     {
+        if (!IsStopping && VerifyRequest(request.Socket, request.ClientAddress))
+        {
+            return true;
+        }
+
+        ShutdownRequest(request.Socket, request.ClientAddress);
+        return false;
     }
 
     /// <summary>Ends a request: for TCP, half-closes and closes the connection; for UDP, nothing.</summary>
@@ -328,21 +332,13 @@ public abstract class BaseServer : IServer
     /// <summary>Stops taking new requests at once (TCP closes its listener).</summary>
     private protected abstract void StopAccepting();
 
-    /// <summary>Waits for open connections to end; completes at once for datagram servers.</summary>
-    private protected virtual Task WaitForConnectionsAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>Ends every open connection at once.</summary>
-    private protected virtual void AbortConnections()
-    {
-    }
-
     /// <summary>Releases the server; when <paramref name="disposing"/>, connections are aborted first.</summary>
     protected virtual void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _stopping = true;
-            AbortConnections();
+            Core.BeginStopping();
+            Core.AbortAll();
             ServerClose();
             _isShutDown.Dispose();
         }
@@ -358,14 +354,14 @@ public abstract class BaseServer : IServer
         {
             next = GetRequest();
         }
-        catch (ObjectDisposedException) when (_stopping)
+        catch (ObjectDisposedException) when (IsStopping)
         {
             return;
         }
-        catch (SocketException e) when (!_stopping)
+        catch (SocketException e) when (!IsStopping)
         {
             // Out of descriptors, say: the listener stays readable, so pause instead of spinning.
-            _acceptBackoff.Failed(e);
+            Core.Backoff.Failed(e);
             _acceptPausedUntil = Environment.TickCount64 + (long)AcceptBackoff.Pause.TotalMilliseconds;
             return;
         }
@@ -379,18 +375,9 @@ public abstract class BaseServer : IServer
             return;
         }
 
-        _acceptBackoff.Succeeded();
-        if (_stopping)
+        Core.Backoff.Succeeded();
+        if (!Admit(ref request))
         {
-            // Accepted as a stop began (GetRequest registered it first): close it rather than let it escape the abort.
-            ShutdownRequest(request.Socket, request.ClientAddress);
-            return;
-        }
-
-        if (!VerifyRequest(request.Socket, request.ClientAddress))
-        {
-            RejectRequest(request.Socket, request.ClientAddress);
-            ShutdownRequest(request.Socket, request.ClientAddress);
             return;
         }
 
@@ -403,29 +390,5 @@ public abstract class BaseServer : IServer
             HandleError(request.Socket, request.ClientAddress, e);
             ShutdownRequest(request.Socket, request.ClientAddress);
         }
-    }
-
-    private async Task StopOnceAsync(TimeSpan drainTimeout, CancellationToken abortNow)
-    {
-        _stopping = true;
-        _wakeUp.Wake();
-        StopAccepting();
-
-        using (var drain = CancellationTokenSource.CreateLinkedTokenSource(abortNow))
-        {
-            drain.CancelAfter(drainTimeout);
-            try
-            {
-                await WaitForConnectionsAsync(drain.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                Logger.LogWarning("Closing {Count} connection(s) still open after the drain time", ActiveConnections);
-                AbortConnections();
-            }
-        }
-
-        // ServerClose joins the loop and, for the threading model, the request threads: do that off the caller's thread.
-        await Task.Run(ServerClose, CancellationToken.None).ConfigureAwait(false);
     }
 }

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SocketServer.Dispatch;
 using SocketServer.Handlers;
-using SocketServer.Internal;
+using SocketServer.Core;
 using SocketServer.Tls;
 
 namespace SocketServer;
@@ -21,7 +21,6 @@ namespace SocketServer;
 /// </remarks>
 public class TcpServer : BaseServer
 {
-    private readonly ConnectionTracker _connections = new();
     private bool _allowReuseAddress;
     private int _requestQueueSize;
     private bool _activated;
@@ -96,9 +95,6 @@ public class TcpServer : BaseServer
     /// <summary>Connections served at once (<see cref="ServerOptions.MaxConnections"/>); the one past it is refused through <see cref="VerifyRequest"/>.</summary>
     public int MaxConnections => Options.MaxConnections;
 
-    /// <inheritdoc />
-    public override int ActiveConnections => _connections.Count;
-
     /// <summary>Binds the socket (CPython's <c>server_bind</c>) and records the real address.</summary>
     public void ServerBind()
     {
@@ -109,6 +105,7 @@ public class TcpServer : BaseServer
 
         Listener.Bind(Socket, ServerAddress);
         ServerAddress = Socket.LocalEndPoint!;
+        Core.ListenerEndPoint = ServerAddress;
     }
 
     /// <summary>Starts listening with <see cref="RequestQueueSize"/> as the backlog (CPython's <c>server_activate</c>).</summary>
@@ -122,40 +119,24 @@ public class TcpServer : BaseServer
     }
 
     /// <summary>Refuses the connection past <see cref="MaxConnections"/>.</summary>
-    protected override bool VerifyRequest(Socket request, EndPoint clientAddress) => _connections.Count <= MaxConnections;
+    protected override bool VerifyRequest(Socket request, EndPoint clientAddress) => Core.WithinLimit;
 
-    private protected override ServerRequest? GetRequest()
+    private protected override ServerRequest? GetRequest() =>
+        Core.Accept(Socket, blocking: true) is { } accepted ? new ServerRequest(this, accepted, accepted.RemoteEndPoint!, 0, default) : null;
+
+    /// <summary>Tracks the connection and lets <see cref="ServerCore"/> refuse it past the limit or when <see cref="VerifyRequest"/> says no.</summary>
+    private protected override bool Admit(ref ServerRequest request)
     {
-        if (BlockingAccept.TryAccept(Socket) is not { } accepted)
+        if (Core.Admit(request.Socket, VerifyRequest) is not { } connection)
         {
-            return null;
+            return false;
         }
 
-        if (DescriptorReserve.IsReserved(accepted))
-        {
-            // Refused, and reported as a failed accept: BaseServer backs off and logs it once per burst.
-            SocketClose.Reject(accepted, RejectionBytes);
-            throw DescriptorReserve.Exhausted();
-        }
-
-        var id = _connections.Add(accepted);
-        var client = accepted.RemoteEndPoint!;
-        Logger.LogInformation("Client {Client} connected (connection {ConnectionId})", client, id);
-        return new ServerRequest(this, accepted, client, id, default);
+        request = request with { Id = connection.Id };
+        return true;
     }
 
-    private protected override void RejectRequest(Socket request, EndPoint clientAddress)
-    {
-        Logger.LogWarning("Refused {Client}: {Limit} connections already open", clientAddress, MaxConnections);
-        SocketClose.SendRejection(request, RejectionBytes);
-    }
-
-    private protected override void ShutdownRequest(Socket request, EndPoint clientAddress)
-    {
-        SocketClose.Gracefully(request);
-        _connections.Remove(request);
-        Logger.LogInformation("Client {Client} disconnected", clientAddress);
-    }
+    private protected override void ShutdownRequest(Socket request, EndPoint clientAddress) => Core.Release(request, clientAddress);
 
     private protected override void StopAccepting() => Socket.Dispose();
 
@@ -179,9 +160,6 @@ public class TcpServer : BaseServer
         }
     }
 
-    // The refusal goes out before any TLS handshake, where a TLS client could not read it.
-    private ReadOnlySpan<byte> RejectionBytes => Options.Tls is null ? Options.RejectionReply.Span : default;
-
     private void ThrowIfBound(string property)
     {
         if (Socket.IsBound)
@@ -190,7 +168,4 @@ public class TcpServer : BaseServer
         }
     }
 
-    private protected override Task WaitForConnectionsAsync(CancellationToken cancellationToken) => _connections.WaitUntilEmptyAsync(cancellationToken);
-
-    private protected override void AbortConnections() => _connections.AbortAll();
 }

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SocketServer.Dispatch;
 using SocketServer.Handlers;
-using SocketServer.Internal;
+using SocketServer.Core;
 
 namespace SocketServer;
 

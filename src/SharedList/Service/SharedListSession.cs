@@ -123,11 +123,7 @@ internal sealed class SharedListSession : ISession
 
     private void RejectTooLong(ref ReadOnlySequence<byte> input, IBufferWriter<byte> output)
     {
-        _logger.LogDebug(
-            "Connection {ConnectionId} from {RemoteEndPoint}: message over {MaxMessageBytes} bytes, closing",
-            _connection.Id,
-            _connection.RemoteEndPoint,
-            _framer.MaxMessageBytes);
+        _logger.MessageTooLong(_connection.Id, _connection.RemoteEndPoint, _framer.MaxMessageBytes);
         Replies.Write(output, Replies.MessageTooLong, Framing);
 
         // Framing is lost: nothing after this point can be read as a message.
@@ -167,22 +163,14 @@ internal sealed class SharedListSession : ISession
         if (!_authenticated)
         {
             // The request is not logged: a client that forgot the AUTH prefix may just have sent the password.
-            _logger.LogDebug(
-                "Connection {ConnectionId} from {RemoteEndPoint}: {Length}-byte request refused, not authenticated",
-                _connection.Id,
-                _connection.RemoteEndPoint,
-                message.Length);
+            _logger.NotAuthenticated(_connection.Id, _connection.RemoteEndPoint, message.Length);
             Replies.Write(output, Replies.AuthenticationRequired, Framing);
             return SessionStatus.Continue;
         }
 
         if (!Utf8.IsValid(message))
         {
-            _logger.LogDebug(
-                "Connection {ConnectionId} from {RemoteEndPoint}: {Length}-byte message is not valid UTF-8",
-                _connection.Id,
-                _connection.RemoteEndPoint,
-                message.Length);
+            _logger.InvalidUtf8(_connection.Id, _connection.RemoteEndPoint, message.Length);
             Replies.Write(output, Replies.InvalidUtf8, Framing);
             return SessionStatus.Continue;
         }
@@ -233,7 +221,7 @@ internal sealed class SharedListSession : ISession
     {
         if (_password is null)
         {
-            _logger.LogDebug("Connection {ConnectionId} from {RemoteEndPoint}: request AUTH ***, no password is set", _connection.Id, _connection.RemoteEndPoint);
+            _logger.AuthWithoutPassword(_connection.Id, _connection.RemoteEndPoint);
             Replies.Write(output, Replies.NoPasswordSet, Framing);
             return SessionStatus.Continue;
         }
@@ -241,7 +229,7 @@ internal sealed class SharedListSession : ISession
         if (_password.Matches(candidate))
         {
             _authenticated = true;
-            _logger.LogDebug("Connection {ConnectionId} from {RemoteEndPoint}: request AUTH ***, authenticated", _connection.Id, _connection.RemoteEndPoint);
+            _logger.Authenticated(_connection.Id, _connection.RemoteEndPoint);
             Replies.Write(output, Replies.Ok, Framing);
             return SessionStatus.Continue;
         }
@@ -250,20 +238,11 @@ internal sealed class SharedListSession : ISession
         Replies.Write(output, Replies.InvalidPassword, Framing);
         if (_failedAuthentications < MaxFailedAuthentications)
         {
-            _logger.LogDebug(
-                "Connection {ConnectionId} from {RemoteEndPoint}: request AUTH ***, wrong password ({Failures} of {MaxFailures})",
-                _connection.Id,
-                _connection.RemoteEndPoint,
-                _failedAuthentications,
-                MaxFailedAuthentications);
+            _logger.WrongPassword(_connection.Id, _connection.RemoteEndPoint, _failedAuthentications, MaxFailedAuthentications);
             return SessionStatus.Continue;
         }
 
-        _logger.LogWarning(
-            "Connection {ConnectionId} from {RemoteEndPoint}: {Failures} wrong passwords, closing",
-            _connection.Id,
-            _connection.RemoteEndPoint,
-            _failedAuthentications);
+        _logger.TooManyWrongPasswords(_connection.Id, _connection.RemoteEndPoint, _failedAuthentications);
         return SessionStatus.Close;
     }
 
@@ -276,11 +255,6 @@ internal sealed class SharedListSession : ISession
             return;
         }
 
-        _logger.LogDebug(
-            "Connection {ConnectionId} from {RemoteEndPoint}: request {Request}, lista= {List}",
-            _connection.Id,
-            _connection.RemoteEndPoint,
-            Encoding.UTF8.GetString(message),
-            _store.Snapshot().ToString());
+        _logger.Request(_connection.Id, _connection.RemoteEndPoint, Encoding.UTF8.GetString(message), _store.Snapshot().ToString());
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using SocketServer.Connections;
+using SocketServer.Core;
 using SocketServer.Internal;
 using SocketServer.Sessions;
 using SocketServer.Tls;
@@ -289,7 +290,7 @@ public sealed partial class AsyncServer
             {
                 if (!expired)
                 {
-                    server.LogConnectionError(context, failure);
+                    server.Logger.ConnectionError(context.RemoteEndPoint, failure);
                 }
 
                 Abort(socket);
@@ -298,7 +299,7 @@ public sealed partial class AsyncServer
             // The sweeper ended the connection by shutting its socket down: say why, not that the peer left.
             if (expired)
             {
-                server.LogConnectionTimeout(context, _driver!);
+                server.Core.LogTimedOut(context.RemoteEndPoint, _driver!);
             }
 
             server._deadlines?.Unwatch(this);
@@ -309,7 +310,7 @@ public sealed partial class AsyncServer
                 await ServerTls.CloseAsync(_tls).ConfigureAwait(false);
             }
 
-            server.Release(socket, context);
+            server.Core.Release(socket, context.RemoteEndPoint);
         }
 
         private static void ThrowOnError(SocketError error)

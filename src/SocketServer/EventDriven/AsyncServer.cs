@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SocketServer.Connections;
+using SocketServer.Core;
 using SocketServer.Internal;
 using SocketServer.Sessions;
 using SocketServer.Tls;
@@ -28,7 +29,6 @@ public sealed partial class AsyncServer : StreamServer
     private static readonly int SpareBuffers = Environment.ProcessorCount * 16;
 
     private readonly CancellationTokenSource _stopAccepting = new();
-    private readonly AcceptBackoff _acceptBackoff;
     private readonly DeadlineSweeper? _deadlines;
 
     // Lent to the connections with bytes in flight.
@@ -42,7 +42,6 @@ public sealed partial class AsyncServer : StreamServer
     public AsyncServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options = null, ILogger? logger = null)
         : base(endPoint, sessions, options, logger)
     {
-        _acceptBackoff = new AcceptBackoff(Logger);
         if (OperatingSystem.IsLinux() && Options.Tls is null)
         {
             _readiness = new ReadinessReactors(Logger);
@@ -70,7 +69,7 @@ public sealed partial class AsyncServer : StreamServer
     protected override async Task WhenServingEndedAsync()
     {
         await _acceptLoop.ConfigureAwait(false);
-        await Connections.WaitUntilEmptyAsync(CancellationToken.None).ConfigureAwait(false);
+        await Core.Connections.WaitUntilEmptyAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -94,6 +93,7 @@ public sealed partial class AsyncServer : StreamServer
             try
             {
                 accepted = await ListenSocket.AcceptAsync(token).ConfigureAwait(false);
+                Core.ThrowIfReserved(accepted);
             }
             catch (Exception e) when (token.IsCancellationRequested || e is ObjectDisposedException)
             {
@@ -109,20 +109,9 @@ public sealed partial class AsyncServer : StreamServer
                 continue;
             }
 
-            if (DescriptorReserve.IsReserved(accepted))
-            {
-                SocketClose.Reject(accepted, RejectionBytes);
-                if (!await BackOffAsync(DescriptorReserve.Exhausted(), token).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            _acceptBackoff.Succeeded();
+            Core.Backoff.Succeeded();
             accepted.NoDelay = true;
-            if (Admit(accepted) is { } connection)
+            if (Core.Admit(accepted) is { } connection)
             {
                 new Connection(this, accepted, connection).Start();
             }
@@ -132,7 +121,7 @@ public sealed partial class AsyncServer : StreamServer
     // False when the server stopped meanwhile.
     private async Task<bool> BackOffAsync(SocketException failure, CancellationToken token)
     {
-        _acceptBackoff.Failed(failure);
+        Core.Backoff.Failed(failure);
         try
         {
             await Task.Delay(AcceptBackoff.Pause, token).ConfigureAwait(false);

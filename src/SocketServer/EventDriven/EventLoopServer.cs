@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SocketServer.Connections;
+using SocketServer.Core;
 using SocketServer.Internal;
 using SocketServer.Selectors;
 using SocketServer.Sessions;
@@ -37,7 +38,6 @@ public abstract class EventLoopServer : StreamServer
 
     private readonly Selector _selector;
     private readonly WakeUpSocket _wakeUp = new();
-    private readonly AcceptBackoff _acceptBackoff;
     private readonly ConnectionBuffersPool _buffers = new(MaxEvents, shared: false);
     private readonly string _threadName;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -68,7 +68,6 @@ public abstract class EventLoopServer : StreamServer
     {
         _selector = selector;
         _threadName = threadName;
-        _acceptBackoff = new AcceptBackoff(Logger);
         _sweeps = Options.IdleTimeout > TimeSpan.Zero || Options.StallTimeout > TimeSpan.Zero;
         try
         {
@@ -203,7 +202,7 @@ public abstract class EventLoopServer : StreamServer
         }
         catch (Exception e)
         {
-            Logger.LogCritical(e, "The {Loop} failed; closing every connection", _threadName);
+            Logger.LoopFailed(e, _threadName);
             for (var slot = 0; slot < _slotsUsed; slot++)
             {
                 if (_connections[slot] is { } connection)
@@ -245,7 +244,7 @@ public abstract class EventLoopServer : StreamServer
         }
         catch (Exception e)
         {
-            LogConnectionError(connection.Context, e);
+            Logger.ConnectionError(connection.Context.RemoteEndPoint, e);
             Close(connection);
         }
     }
@@ -292,7 +291,7 @@ public abstract class EventLoopServer : StreamServer
             }
             catch (Exception e)
             {
-                LogConnectionError(connection.Context, e);
+                Logger.ConnectionError(connection.Context.RemoteEndPoint, e);
                 Close(connection);
             }
         }
@@ -302,9 +301,9 @@ public abstract class EventLoopServer : StreamServer
 
     private void AcceptPending()
     {
-        if (AcceptQueued(AcceptsPerRound, _acceptBackoff, Watch) is { } failure)
+        if (Core.AcceptQueued(ListenSocket, AcceptsPerRound, Watch) is { } failure)
         {
-            _acceptBackoff.Failed(failure);
+            Core.Backoff.Failed(failure);
             _acceptPausedUntil = Environment.TickCount64 + (long)AcceptBackoff.Pause.TotalMilliseconds;
 
             // Level-triggered: a listener left watched would wake the loop again at once, and again.
@@ -352,7 +351,7 @@ public abstract class EventLoopServer : StreamServer
         catch (InvalidOperationException e)
         {
             // The kernel's limit on watched descriptors (fs.epoll.max_user_watches) or its memory ran out.
-            Logger.LogError("Cannot watch {Client}: {Reason}", context.RemoteEndPoint, e.Message);
+            Logger.CannotWatch(context.RemoteEndPoint, e.Message);
             Close(connection);
         }
     }
@@ -395,7 +394,7 @@ public abstract class EventLoopServer : StreamServer
         {
             if (_connections[slot] is { } connection && connection.Driver.Deadline <= now)
             {
-                LogConnectionTimeout(connection.Context, connection.Driver);
+                Core.LogTimedOut(connection.Context.RemoteEndPoint, connection.Driver);
                 Close(connection);
             }
         }
@@ -414,7 +413,7 @@ public abstract class EventLoopServer : StreamServer
         _freeSlots.Push(connection.Slot);
         _open--;
         connection.Driver.Release();
-        Release(connection.Socket, connection.Context);
+        Core.Release(connection.Socket, connection.Context.RemoteEndPoint);
     }
 
     private static void ThrowOnError(SocketError error)

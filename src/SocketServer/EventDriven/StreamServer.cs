@@ -2,52 +2,43 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using SocketServer.Connections;
-using SocketServer.Internal;
+using SocketServer.Core;
 using SocketServer.Sessions;
 
 namespace SocketServer.EventDriven;
 
 /// <summary>
-/// What the event-driven servers share: the listener, the connection set with its limit, and the
-/// once-only stop. Subclasses decide only how connections are served.
+/// What the event-driven servers share: the listener, bound in the constructor, the sessions, and the
+/// <see cref="ServerCore"/> that admits, tracks and stops. Subclasses decide only how connections are served.
 /// </summary>
 /// <remarks>The constructor binds and listens, and throws <see cref="SocketException"/> when it cannot.</remarks>
 public abstract class StreamServer : IServer
 {
-    private readonly Lock _lifecycleLock = new();
-
-    // Every connection's local address when the listener is bound to one address: asking each accepted socket
-    // would cost a getsockname and three objects per connection, kept as long as it is open.
-    private readonly EndPoint? _connectionsLocalEndPoint;
-    private Task? _stopTask;
     private int _started;
-    private bool _stopping;
     private int _disposed;
 
     /// <summary>Binds and listens on <paramref name="endPoint"/>.</summary>
-    protected StreamServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options, ILogger? logger)
+    private protected StreamServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentNullException.ThrowIfNull(sessions);
         Options = options ?? ServerOptions.Default;
         Sessions = sessions;
         Logger = logger ?? NullLogger.Instance;
+        Core = new ServerCore(Options, Logger);
         ListenSocket = Listener.Listen(endPoint, Options.AllowReuseAddress, Options.Backlog);
         LocalEndPoint = ListenSocket.LocalEndPoint!;
-        _connectionsLocalEndPoint = LocalEndPoint is IPEndPoint { Address: var address } && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
-            ? LocalEndPoint
-            : null;
+        Core.ListenerEndPoint = LocalEndPoint;
     }
 
     /// <inheritdoc />
     public EndPoint LocalEndPoint { get; }
 
     /// <inheritdoc />
-    public int ActiveConnections => Connections.Count;
+    public int ActiveConnections => Core.Connections.Count;
 
     /// <summary>The settings the server was made with.</summary>
-    protected ServerOptions Options { get; }
+    public ServerOptions Options { get; }
 
     /// <summary>Creates each connection's session.</summary>
     protected ISessionFactory Sessions { get; }
@@ -58,19 +49,12 @@ public abstract class StreamServer : IServer
     /// <summary>The listening socket.</summary>
     protected Socket ListenSocket { get; }
 
-    /// <summary>True once <see cref="StopAsync"/> began.</summary>
-    protected bool IsStopping
-    {
-        get => Volatile.Read(ref _stopping);
-        private set => Volatile.Write(ref _stopping, value);
-    }
-
-    private protected ConnectionTracker Connections { get; } = new();
+    private protected ServerCore Core { get; }
 
     /// <inheritdoc />
     public void Start()
     {
-        ObjectDisposedException.ThrowIf(IsStopping, this);
+        ObjectDisposedException.ThrowIf(Core.IsStopping, this);
         if (Interlocked.Exchange(ref _started, 1) != 0)
         {
             throw new InvalidOperationException("The server is already serving.");
@@ -80,20 +64,22 @@ public abstract class StreamServer : IServer
     }
 
     /// <inheritdoc />
-    public Task StopAsync(TimeSpan drainTimeout, CancellationToken abortNow = default)
-    {
-        lock (_lifecycleLock)
-        {
-            IsStopping = true;
-            return _stopTask ??= StopOnceAsync(drainTimeout, abortNow);
-        }
-    }
+    public Task StopAsync(TimeSpan drainTimeout, CancellationToken abortNow = default) =>
+        Core.StopAsync(
+            StopAccepting,
+            async () =>
+            {
+                await WhenServingEndedAsync().ConfigureAwait(false);
+                ListenSocket.Dispose();
+            },
+            drainTimeout,
+            abortNow);
 
     /// <summary>Aborts every connection and releases the server at once. Safe to call more than once.</summary>
     public void Dispose()
     {
-        // Subclasses release their own resources in Dispose(bool) (AsyncServer's token source, say), so a
-        // second call would touch them after release: the guard belongs here, where every subclass gets it.
+        // Subclasses release their own resources in Dispose(bool), so a second call would touch them after release:
+        // the guard belongs here, where every subclass gets it.
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
@@ -117,134 +103,10 @@ public abstract class StreamServer : IServer
     {
         if (disposing)
         {
-            IsStopping = true;
+            Core.BeginStopping();
             StopAccepting();
-            Connections.AbortAll();
+            Core.AbortAll();
             ListenSocket.Dispose();
         }
-    }
-
-    /// <summary>
-    /// Registers an accepted connection, or refuses it when the limit is reached (sending
-    /// <see cref="ServerOptions.RejectionReply"/> and closing it). Returns its context when admitted.
-    /// </summary>
-    private protected ConnectionContext? Admit(Socket accepted)
-    {
-        var id = Connections.Add(accepted);
-        var remote = accepted.RemoteEndPoint!;
-        if (IsStopping)
-        {
-            // Accepted as the stop began. Registered first and checked second, so a stop that set the flag before
-            // aborting the open connections either sees this one or is seen here: none escapes the abort.
-            SocketClose.Gracefully(accepted);
-            Connections.Remove(accepted);
-            return null;
-        }
-
-        if (Connections.Count > Options.MaxConnections)
-        {
-            Logger.LogWarning("Refused {Client}: {Limit} connections already open", remote, Options.MaxConnections);
-            SocketClose.Reject(accepted, RejectionBytes);
-            Connections.Remove(accepted);
-            return null;
-        }
-
-        Logger.LogInformation("Client {Client} connected (connection {ConnectionId})", remote, id);
-        return new ConnectionContext(id, remote, _connectionsLocalEndPoint ?? accepted.LocalEndPoint!, TransportKind.Stream);
-    }
-
-    /// <summary>
-    /// For the single-threaded loops (select, epoll): accepts what the non-blocking listener has queued, at most
-    /// <paramref name="limit"/>, admits each and hands it, non-blocking, to <paramref name="serve"/>.
-    /// </summary>
-    /// <returns>The failure that should pause accepting (out of descriptors, say), or null.</returns>
-    private protected SocketException? AcceptQueued(int limit, AcceptBackoff backoff, Action<Socket, ConnectionContext> serve)
-    {
-        for (var i = 0; i < limit; i++)
-        {
-            Socket accepted;
-            try
-            {
-                accepted = ListenSocket.Accept();
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
-            {
-                return null;
-            }
-            catch (Exception e) when (IsStopping && e is ObjectDisposedException or SocketException)
-            {
-                // The listener was closed by StopAccepting while the loop found it ready.
-                return null;
-            }
-            catch (SocketException e)
-            {
-                return e;
-            }
-
-            if (DescriptorReserve.IsReserved(accepted))
-            {
-                SocketClose.Reject(accepted, RejectionBytes);
-                return DescriptorReserve.Exhausted();
-            }
-
-            backoff.Succeeded();
-            accepted.Blocking = false;
-            accepted.NoDelay = true;
-            if (Admit(accepted) is { } connection)
-            {
-                serve(accepted, connection);
-            }
-        }
-
-        return null;
-    }
-
-    // The refusal goes out before any TLS handshake, where a TLS client could not read it.
-    private protected ReadOnlySpan<byte> RejectionBytes => Options.Tls is null ? Options.RejectionReply.Span : default;
-
-    /// <summary>Closes an admitted connection and forgets it.</summary>
-    private protected void Release(Socket socket, ConnectionContext connection)
-    {
-        SocketClose.Gracefully(socket);
-        Connections.Remove(socket);
-        Logger.LogInformation("Client {Client} disconnected", connection.RemoteEndPoint);
-    }
-
-    /// <summary>Logs a connection closed for breaking its timeouts.</summary>
-    private protected void LogConnectionTimeout(ConnectionContext connection, ConnectionDriver driver) =>
-        Logger.LogInformation("Closing {Client}: it {Reason} for {Seconds} s", connection.RemoteEndPoint, driver.DeadlineReason, driver.DeadlineBound.TotalSeconds);
-
-    /// <summary>Logs a connection's failure at the level it deserves: a vanished peer is not a server error.</summary>
-    private protected void LogConnectionError(ConnectionContext connection, Exception exception)
-    {
-        if (SocketErrors.IsPeerGone(exception))
-        {
-            Logger.LogDebug("Connection from {Client} ended abruptly: {Reason}", connection.RemoteEndPoint, exception.Message);
-        }
-        else
-        {
-            Logger.LogError(exception, "Error while serving {Client}", connection.RemoteEndPoint);
-        }
-    }
-
-    private async Task StopOnceAsync(TimeSpan drainTimeout, CancellationToken abortNow)
-    {
-        StopAccepting();
-        using (var drain = CancellationTokenSource.CreateLinkedTokenSource(abortNow))
-        {
-            drain.CancelAfter(drainTimeout);
-            try
-            {
-                await Connections.WaitUntilEmptyAsync(drain.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                Logger.LogWarning("Closing {Count} connection(s) still open after the drain time", ActiveConnections);
-                Connections.AbortAll();
-            }
-        }
-
-        await WhenServingEndedAsync().ConfigureAwait(false);
-        ListenSocket.Dispose();
     }
 }

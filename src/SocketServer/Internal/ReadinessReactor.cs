@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 using Microsoft.Extensions.Logging;
+using SocketServer.Core;
 using SocketServer.Selectors;
 
 namespace SocketServer.Internal;
@@ -179,7 +180,7 @@ internal sealed class ReadinessReactor : IDisposable
         }
         catch (Exception e)
         {
-            _logger.LogCritical(e, "An async readiness loop failed; ending its connections");
+            _logger.ReactorFailed(e);
             FailAll(e);
         }
     }

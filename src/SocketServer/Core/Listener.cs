@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SocketServer.Internal;
+namespace SocketServer.Core;
 
 /// <summary>Binds sockets the same way for every server model.</summary>
 internal static class Listener

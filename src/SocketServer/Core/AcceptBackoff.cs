@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
-namespace SocketServer.Internal;
+namespace SocketServer.Core;
 
 /// <summary>
 /// What an accept loop does when accept fails for lack of resources (EMFILE: out of file descriptors):
@@ -21,11 +21,7 @@ internal sealed class AcceptBackoff(ILogger logger)
     {
         if (_failures++ == 0)
         {
-            logger.LogError(
-                "Accepting connections failed ({Error}: {Reason}); connected clients are still served, retrying every {Pause} ms",
-                exception.SocketErrorCode,
-                exception.Message,
-                Pause.TotalMilliseconds);
+            logger.AcceptFailed(exception.SocketErrorCode, exception.Message, Pause.TotalMilliseconds);
         }
     }
 
@@ -34,7 +30,7 @@ internal sealed class AcceptBackoff(ILogger logger)
     {
         if (_failures > 0)
         {
-            logger.LogWarning("Accepting connections again after {Failures} failed attempt(s)", _failures);
+            logger.AcceptResumed(_failures);
             _failures = 0;
         }
     }

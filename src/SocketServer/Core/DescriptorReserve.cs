@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace SocketServer.Internal;
+namespace SocketServer.Core;
 
 /// <summary>
 /// Keeps the last descriptors below the process's open-file limit (RLIMIT_NOFILE) for the runtime. Out of

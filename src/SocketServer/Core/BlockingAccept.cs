@@ -1,7 +1,8 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using SocketServer.Internal;
 
-namespace SocketServer.Internal;
+namespace SocketServer.Core;
 
 /// <summary>
 /// Accepts from a non-blocking listener a connection that really blocks. .NET gives an accepted socket its

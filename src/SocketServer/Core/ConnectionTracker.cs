@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace SocketServer.Internal;
+namespace SocketServer.Core;
 
 /// <summary>
 /// The set of open connections of one server: enforces the connection limit, lets shutdown wait for

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace SocketServer.Internal;
+namespace SocketServer.Core;
 
 /// <summary>How every model closes a connection it is done with.</summary>
 internal static class SocketClose

@@ -1,0 +1,32 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace SharedList.Service;
+
+/// <summary>Every event a shared-list session logs, each with its own id. Never a password, right or wrong.</summary>
+internal static partial class SessionLog
+{
+    [LoggerMessage(101, LogLevel.Debug, "Connection {ConnectionId} from {RemoteEndPoint}: message over {MaxMessageBytes} bytes, closing")]
+    public static partial void MessageTooLong(this ILogger logger, long connectionId, EndPoint remoteEndPoint, int maxMessageBytes);
+
+    [LoggerMessage(102, LogLevel.Debug, "Connection {ConnectionId} from {RemoteEndPoint}: {Length}-byte request refused, not authenticated")]
+    public static partial void NotAuthenticated(this ILogger logger, long connectionId, EndPoint remoteEndPoint, int length);
+
+    [LoggerMessage(103, LogLevel.Debug, "Connection {ConnectionId} from {RemoteEndPoint}: {Length}-byte message is not valid UTF-8")]
+    public static partial void InvalidUtf8(this ILogger logger, long connectionId, EndPoint remoteEndPoint, int length);
+
+    [LoggerMessage(104, LogLevel.Debug, "Connection {ConnectionId} from {RemoteEndPoint}: request AUTH ***, no password is set")]
+    public static partial void AuthWithoutPassword(this ILogger logger, long connectionId, EndPoint remoteEndPoint);
+
+    [LoggerMessage(105, LogLevel.Debug, "Connection {ConnectionId} from {RemoteEndPoint}: request AUTH ***, authenticated")]
+    public static partial void Authenticated(this ILogger logger, long connectionId, EndPoint remoteEndPoint);
+
+    [LoggerMessage(106, LogLevel.Debug, "Connection {ConnectionId} from {RemoteEndPoint}: request AUTH ***, wrong password ({Failures} of {MaxFailures})")]
+    public static partial void WrongPassword(this ILogger logger, long connectionId, EndPoint remoteEndPoint, int failures, int maxFailures);
+
+    [LoggerMessage(107, LogLevel.Warning, "Connection {ConnectionId} from {RemoteEndPoint}: {Failures} wrong passwords, closing")]
+    public static partial void TooManyWrongPasswords(this ILogger logger, long connectionId, EndPoint remoteEndPoint, int failures);
+
+    [LoggerMessage(108, LogLevel.Debug, "Connection {ConnectionId} from {RemoteEndPoint}: request {Request}, lista= {List}")]
+    public static partial void Request(this ILogger logger, long connectionId, EndPoint remoteEndPoint, string request, string list);
+}

@@ -1,0 +1,244 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using SocketServer.Connections;
+using SocketServer.Sessions;
+
+namespace SocketServer.Core;
+
+/// <summary>
+/// What every TCP server does whatever its model: accept from the listener, keep the descriptor reserve, admit
+/// or refuse a connection (<see cref="ServerOptions.MaxConnections"/>), track the open ones, and stop once: stop
+/// accepting, drain, abort after the drain time or on demand, close. A model only decides who serves an admitted
+/// connection and how.
+/// </summary>
+/// <remarks>Thread-safe: accept loops, connection threads and a stop may call it at once.</remarks>
+internal sealed class ServerCore
+{
+    private readonly Lock _stopLock = new();
+    private Task? _stopTask;
+    private bool _stopping;
+
+    public ServerCore(ServerOptions options, ILogger logger)
+    {
+        Options = options;
+        Logger = logger;
+        Backoff = new AcceptBackoff(logger);
+    }
+
+    public ServerOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>The open connections.</summary>
+    public ConnectionTracker Connections { get; } = new();
+
+    /// <summary>The accept loop's pause after a failed accept; used by one accept loop at a time.</summary>
+    public AcceptBackoff Backoff { get; }
+
+    /// <summary>True once a stop began: nothing more is admitted, and socket errors are expected.</summary>
+    public bool IsStopping => Volatile.Read(ref _stopping);
+
+    /// <summary>
+    /// Every connection's local address when the listener is bound to one address: asking each accepted socket would
+    /// cost a system call and three objects per connection. Null: ask each socket.
+    /// </summary>
+    public EndPoint? ListenerEndPoint
+    {
+        get;
+        set => field = value is IPEndPoint { Address: var address } && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any) ? value : null;
+    }
+
+    /// <summary>
+    /// The next connection queued on the non-blocking <paramref name="listener"/>, or null when none is; as a socket
+    /// that really blocks when <paramref name="blocking"/> (for a thread per connection). A connection accepted into
+    /// the descriptor reserve is refused, and reported as a failed accept so the caller backs off.
+    /// </summary>
+    /// <exception cref="SocketException">The accept failed (out of descriptors, say): back off with <see cref="Backoff"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The listener was closed by a stop.</exception>
+    public Socket? Accept(Socket listener, bool blocking)
+    {
+        Socket accepted;
+        if (blocking)
+        {
+            if (BlockingAccept.TryAccept(listener) is not { } socket)
+            {
+                return null;
+            }
+
+            accepted = socket;
+        }
+        else
+        {
+            try
+            {
+                accepted = listener.Accept();
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+            {
+                return null;
+            }
+        }
+
+        ThrowIfReserved(accepted);
+        return accepted;
+    }
+
+    /// <summary>Refuses a connection that took one of the reserved descriptors, and says so as a failed accept would.</summary>
+    /// <exception cref="SocketException">The connection was in the reserve and is closed.</exception>
+    public void ThrowIfReserved(Socket accepted)
+    {
+        if (DescriptorReserve.IsReserved(accepted))
+        {
+            SocketClose.Reject(accepted, RejectionBytes);
+            throw DescriptorReserve.Exhausted();
+        }
+    }
+
+    /// <summary>
+    /// For the single-threaded loops: accepts what the non-blocking listener has queued, at most
+    /// <paramref name="limit"/>, admits each and hands it, non-blocking, to <paramref name="serve"/>.
+    /// </summary>
+    /// <returns>The failure that should pause accepting (out of descriptors, say), or null.</returns>
+    public SocketException? AcceptQueued(Socket listener, int limit, Action<Socket, ConnectionContext> serve)
+    {
+        for (var i = 0; i < limit; i++)
+        {
+            Socket? accepted;
+            try
+            {
+                accepted = Accept(listener, blocking: false);
+            }
+            catch (Exception e) when (IsStopping && e is ObjectDisposedException or SocketException)
+            {
+                // The listener was closed by a stop while the loop found it ready.
+                return null;
+            }
+            catch (SocketException e)
+            {
+                return e;
+            }
+
+            if (accepted is null)
+            {
+                return null;
+            }
+
+            Backoff.Succeeded();
+            accepted.Blocking = false;
+            accepted.NoDelay = true;
+            if (Admit(accepted) is { } connection)
+            {
+                serve(accepted, connection);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Tracks an accepted connection and returns its context, or refuses it: when a stop began (closed at once), when
+    /// the connection limit is passed, or when <paramref name="verify"/> says no (sent
+    /// <see cref="ServerOptions.RejectionReply"/>, then closed).
+    /// </summary>
+    public ConnectionContext? Admit(Socket accepted, Func<Socket, EndPoint, bool>? verify = null)
+    {
+        var id = Connections.Add(accepted);
+        var client = accepted.RemoteEndPoint!;
+
+        // Tracked first and checked second, so a stop that set the flag before aborting the open connections either
+        // sees this one or is seen here: none escapes the abort.
+        if (IsStopping)
+        {
+            SocketClose.Gracefully(accepted);
+            Connections.Remove(accepted);
+            return null;
+        }
+
+        var allowed = verify?.Invoke(accepted, client) ?? WithinLimit;
+        if (!allowed)
+        {
+            if (WithinLimit)
+            {
+                Logger.ConnectionNotVerified(client);
+            }
+            else
+            {
+                Logger.ConnectionRefused(client, Options.MaxConnections);
+            }
+
+            SocketClose.Reject(accepted, RejectionBytes);
+            Connections.Remove(accepted);
+            return null;
+        }
+
+        Logger.ClientConnected(client, id);
+        return new ConnectionContext(id, client, ListenerEndPoint ?? accepted.LocalEndPoint!, TransportKind.Stream);
+    }
+
+    /// <summary>True while the open connections, the newest included, are within <see cref="ServerOptions.MaxConnections"/>.</summary>
+    public bool WithinLimit => Connections.Count <= Options.MaxConnections;
+
+    /// <summary>Closes an admitted connection gracefully and forgets it.</summary>
+    public void Release(Socket socket, EndPoint client)
+    {
+        SocketClose.Gracefully(socket);
+        Connections.Remove(socket);
+        Logger.ClientDisconnected(client);
+    }
+
+    /// <summary>Logs a connection closed for its deadline.</summary>
+    public void LogTimedOut(EndPoint client, ConnectionDriver driver) =>
+        Logger.ConnectionTimedOut(client, driver.DeadlineReason, driver.DeadlineBound.TotalSeconds);
+
+    /// <summary>Marks the server stopping: from now on nothing is admitted.</summary>
+    public void BeginStopping() => Volatile.Write(ref _stopping, true);
+
+    /// <summary>
+    /// Stops once (later calls get the first one's task): <paramref name="stopAccepting"/>, then waits until every
+    /// connection has left, aborts those still open after <paramref name="drainTimeout"/> or as soon as
+    /// <paramref name="abortNow"/> fires, then <paramref name="close"/>.
+    /// </summary>
+    public Task StopAsync(Action stopAccepting, Func<Task> close, TimeSpan drainTimeout, CancellationToken abortNow)
+    {
+        lock (_stopLock)
+        {
+            BeginStopping();
+            return _stopTask ??= StopOnceAsync(stopAccepting, close, drainTimeout, abortNow);
+        }
+    }
+
+    /// <summary>Ends every open connection at once; each one's owner then closes it by its usual path.</summary>
+    public void AbortAll() => Connections.AbortAll();
+
+    // The refusal goes out before any TLS handshake, where a TLS client could not read it.
+    private ReadOnlySpan<byte> RejectionBytes => Options.Tls is null ? Options.RejectionReply.Span : default;
+
+    private async Task StopOnceAsync(Action stopAccepting, Func<Task> close, TimeSpan drainTimeout, CancellationToken abortNow)
+    {
+        stopAccepting();
+        using (var drain = CancellationTokenSource.CreateLinkedTokenSource(abortNow))
+        {
+            drain.CancelAfter(drainTimeout);
+            try
+            {
+                await Connections.WaitUntilEmptyAsync(drain.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                if (abortNow.IsCancellationRequested)
+                {
+                    Logger.Aborting(Connections.Count);
+                }
+                else
+                {
+                    Logger.DrainTimedOut(Connections.Count);
+                }
+
+                AbortAll();
+            }
+        }
+
+        await close().ConfigureAwait(false);
+    }
+}
