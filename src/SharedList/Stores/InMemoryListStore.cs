@@ -15,11 +15,9 @@ namespace SharedList.Stores;
 /// published length are never written again (appends write past it, and <see cref="Clear"/> starts a new
 /// chunk array instead of wiping this one).</para>
 /// <para>Memory: a <see cref="Clear"/> of chunks that no snapshot was ever given keeps them for the items that
-/// follow, as an allocator keeps freed memory. A list cleared and filled again, as a load test does at every
-/// point, then costs no allocation and no page fault: fresh chunk memory took 4 page faults per thousand
-/// 16-byte appends, about 6 % of the server's CPU at 50 connections × 16 in flight (docs/BENCHMARKS.md). So an
-/// empty store may hold the chunks of the longest list since a snapshot was last taken: never more than
-/// <see cref="MaxItems"/> allows.</para>
+/// follow, as an allocator keeps freed memory: a list cleared and filled again, as a load test does at every
+/// point, then costs no allocation and no page fault (docs/BENCHMARKS.md). So an empty store may hold the chunks
+/// of the longest list since a snapshot was last taken: never more than <see cref="MaxItems"/> allows.</para>
 /// </remarks>
 public sealed class InMemoryListStore : IListStore
 {

@@ -6,12 +6,9 @@ namespace SocketServer.Core;
 
 /// <summary>
 /// Accepts from a non-blocking listener a connection that really blocks. .NET gives an accepted socket its
-/// listener's non-blocking mode at the descriptor level, and setting <see cref="Socket.Blocking"/> back to true
-/// afterwards does not undo it: every "blocking" receive then goes through the runtime's epoll thread, which
-/// wakes the waiting thread (two context switches per message instead of one). Measured on the threading model
-/// at one connection: 87 µs of server CPU per request, against 27 µs for CPython's ThreadingTCPServer.
-/// <c>accept4</c> without <c>SOCK_NONBLOCK</c> returns a descriptor in blocking mode, and a socket made from
-/// that handle keeps it.
+/// listener's non-blocking mode at the descriptor, which <see cref="Socket.Blocking"/> = true does not undo: each
+/// "blocking" receive then waits through the runtime's epoll thread, two context switches per message instead of
+/// one (docs/BENCHMARKS.md). <c>accept4</c> without <c>SOCK_NONBLOCK</c> returns a descriptor that blocks.
 /// </summary>
 /// <remarks>Linux only; elsewhere <see cref="TryAccept"/> is <see cref="Socket.Accept"/> then <c>Blocking = true</c>.</remarks>
 internal static unsafe partial class BlockingAccept

@@ -4,12 +4,10 @@ using System.Runtime.InteropServices;
 namespace SocketServer.Core;
 
 /// <summary>
-/// Keeps the last descriptors below the process's open-file limit (RLIMIT_NOFILE) for the runtime. Out of
-/// descriptors, .NET cannot start a thread (a start opens a pipe) and throws OutOfMemoryException; when that
-/// happens to the thread pool's own growth, the socket engine fails fast and the process dies. Measured: a
-/// threading server whose limit was lowered to just above its use died on the fourth connection past it.
-/// So a connection accepted into the reserve is refused like one past the connection limit, and the accept
-/// loop backs off as it does for EMFILE.
+/// Keeps the last descriptors below the process's open-file limit (RLIMIT_NOFILE) for the runtime: out of
+/// descriptors, .NET cannot start a thread, and when the thread pool cannot grow the process dies
+/// (docs/RELIABILITY.md). A connection accepted into the reserve is refused like one past the connection limit,
+/// and the accept loop backs off as it does for EMFILE.
 /// </summary>
 /// <remarks>Linux only (elsewhere nothing is reserved). Thread-safe.</remarks>
 internal static partial class DescriptorReserve

@@ -5,12 +5,11 @@ namespace SocketServer.Dispatch;
 /// bound it with the server's connection limit, or use <see cref="WorkerPoolDispatcher"/>.
 /// </summary>
 /// <remarks>
-/// <para>A thread start waits until the new thread is first scheduled: under 1 ms on an idle core, 20–30 ms
-/// measured on one kept busy by a few hundred connections, during which the server's loop accepts nothing.
-/// With <see cref="SpareThreads"/>, threads are started ahead and wait: a request is handed to one at once, and
-/// that thread starts its own replacement before it runs the request, so the starts happen on the request
-/// threads, several at a time, instead of one by one on the loop. Each request still gets a thread of its own,
-/// which ends with it.</para>
+/// <para>A thread start waits until the new thread is first scheduled, which on a busy core takes long enough
+/// for the server's loop to fall behind (docs/ARCHITECTURE.md). With <see cref="SpareThreads"/>, threads are
+/// started ahead and wait: a request is handed to one at once, and that thread starts its own replacement before it
+/// runs the request, so the starts happen on the request threads instead of one by one on the loop. Each request
+/// still gets a thread of its own, which ends with it.</para>
 /// </remarks>
 public sealed class ThreadPerRequestDispatcher : IRequestDispatcher
 {
