@@ -19,11 +19,9 @@ internal static class SocketClose
         {
             socket.Shutdown(SocketShutdown.Send);
 
-            // Non-blocking for the discard, whatever the model. A socket the async model has used is non-blocking
-            // underneath, and .NET emulates a blocking Receive on it by waiting for the epoll event, which is
-            // handled on the thread pool: with many connections closing at once (50 slow-loris clients reaching
-            // their stall timeout together) every pool thread waited for events only a pool thread could deliver,
-            // and closes took 1-5 s instead of milliseconds while the whole server stalled.
+            // Non-blocking for the discard, whatever the model: on a socket that is non-blocking underneath, .NET
+            // emulates a blocking receive with a wait only a thread-pool thread can end, and many closes at once
+            // would take every pool thread (docs/RELIABILITY.md).
             socket.Blocking = false;
             DiscardBufferedInput(socket);
         }
