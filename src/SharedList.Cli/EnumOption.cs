@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 
 namespace SharedList.Cli;
 
@@ -25,14 +24,6 @@ internal static class EnumOption
     /// <summary>The enum value of an option made by <see cref="Create{T}"/>; the parser has already checked the name.</summary>
     public static T GetValue<T>(this ParseResult parse, Option<string> option)
         where T : struct, Enum => Enum.Parse<T>(parse.GetValue(option)!, ignoreCase: true);
-
-    /// <summary>
-    /// The enum value of an option inside a validator, which runs before defaults are applied: <paramref name="defaultValue"/>
-    /// when the option was not given, or when its name is unknown (the option's own check reports that, and the
-    /// command's validators still run).
-    /// </summary>
-    public static T GetValueOrDefault<T>(this CommandResult result, Option<string> option, T defaultValue)
-        where T : struct, Enum => result.GetValue(option) is { } name && Enum.TryParse<T>(name, ignoreCase: true, out var value) && !int.TryParse(name, out _) ? value : defaultValue;
 
     public static string Lowercase<T>(T value)
         where T : struct, Enum => value.ToString().ToLowerInvariant();
