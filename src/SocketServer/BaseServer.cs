@@ -7,6 +7,7 @@ using SocketServer.Dispatch;
 using SocketServer.Handlers;
 using SocketServer.Core;
 using SocketServer.Internal;
+using SocketServer.Selectors;
 
 namespace SocketServer;
 
@@ -27,6 +28,8 @@ namespace SocketServer;
 public abstract class BaseServer : IServer
 {
     private static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(0.5);
+    private const ulong WakeUpToken = 0;
+    private const ulong RequestToken = 1;
 
     private readonly Func<BaseRequestHandler> _handlerFactory;
     private readonly WakeUpSocket _wakeUp = new();
@@ -96,25 +99,40 @@ public abstract class BaseServer : IServer
     public void ServeForever(TimeSpan? pollInterval = null)
     {
         var interval = pollInterval ?? DefaultPollInterval;
-        var microseconds = interval <= TimeSpan.Zero ? 0 : (int)Math.Min(int.MaxValue, interval.Ticks / 10);
+        if (interval < TimeSpan.Zero)
+        {
+            interval = TimeSpan.Zero;
+        }
+
         _isShutDown.Reset();
         _loopThread = Thread.CurrentThread;
-        var ready = new List<Socket>(2);
+        using var selector = new SocketSelector();
+        var ready = new SelectorEvent[2];
+        var watchingSocket = false;
         try
         {
+            selector.Register(_wakeUp.Socket, SelectorEvents.Read, WakeUpToken);
             while (!_shutdownRequest && !IsStopping)
             {
-                ready.Clear();
-                ready.Add(_wakeUp.Socket);
-                var pause = _acceptPausedUntil - Environment.TickCount64;
-                if (pause <= 0)
+                // After a failed accept the socket stays readable: it is not watched until the pause is over.
+                var pause = TimeSpan.FromMilliseconds(_acceptPausedUntil - Environment.TickCount64);
+                if (pause <= TimeSpan.Zero != watchingSocket)
                 {
-                    ready.Add(Socket);
+                    watchingSocket = !watchingSocket;
+                    if (watchingSocket)
+                    {
+                        selector.Register(Socket, SelectorEvents.Read, RequestToken);
+                    }
+                    else
+                    {
+                        selector.Unregister(Socket);
+                    }
                 }
 
+                int count;
                 try
                 {
-                    System.Net.Sockets.Socket.Select(ready, null, null, pause > 0 ? (int)Math.Min(microseconds, pause * 1000) : microseconds);
+                    count = selector.Select(ready, watchingSocket || pause > interval ? interval : pause);
                 }
                 catch (Exception e) when (IsStopping && e is ObjectDisposedException or SocketException)
                 {
@@ -126,14 +144,16 @@ public abstract class BaseServer : IServer
                     break;
                 }
 
-                if (ready.Contains(_wakeUp.Socket))
+                for (var i = 0; i < count; i++)
                 {
-                    _wakeUp.Drain();
-                }
-
-                if (ready.Contains(Socket))
-                {
-                    HandleRequestNoBlock();
+                    if (ready[i].Token == WakeUpToken)
+                    {
+                        _wakeUp.Drain();
+                    }
+                    else
+                    {
+                        HandleRequestNoBlock();
+                    }
                 }
 
                 ServiceActions();
@@ -170,21 +190,20 @@ public abstract class BaseServer : IServer
     /// </summary>
     public void HandleRequest()
     {
-        var deadline = Timeout is { } timeout ? DateTime.UtcNow + timeout : (DateTime?)null;
-        var ready = new List<Socket>(1);
+        var deadline = Timeout is { } timeout ? Environment.TickCount64 + (long)timeout.TotalMilliseconds : (long?)null;
+        using var selector = new SocketSelector();
+        selector.Register(Socket, SelectorEvents.Read, RequestToken);
+        var ready = new SelectorEvent[1];
         while (true)
         {
-            var remaining = deadline is { } d ? d - DateTime.UtcNow : (TimeSpan?)null;
+            var remaining = deadline is { } d ? TimeSpan.FromMilliseconds(d - Environment.TickCount64) : (TimeSpan?)null;
             if (remaining < TimeSpan.Zero)
             {
                 HandleTimeout();
                 return;
             }
 
-            ready.Clear();
-            ready.Add(Socket);
-            System.Net.Sockets.Socket.Select(ready, null, null, remaining is { } r ? (int)Math.Min(int.MaxValue, r.Ticks / 10) : -1);
-            if (ready.Count > 0)
+            if (selector.Select(ready, remaining) > 0)
             {
                 HandleRequestNoBlock();
                 return;

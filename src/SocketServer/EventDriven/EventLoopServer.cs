@@ -41,13 +41,10 @@ public abstract class EventLoopServer : StreamServer
     private readonly ConnectionBuffersPool _buffers = new(MaxEvents, shared: false);
     private readonly string _threadName;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Stack<int> _freeSlots = new();
+    private readonly SlotTable<LoopConnection> _connections = new();
     private readonly List<LoopConnection> _served = [];
     private readonly bool _sweeps;
-    private LoopConnection?[] _connections = new LoopConnection?[64];
-    private int _slotsUsed;
     private int _open;
-    private uint _lastRegistration;
     private volatile bool _stopRequested;
     private bool _listenerClosed;
     private bool _listenerWatched;
@@ -187,7 +184,7 @@ public abstract class EventLoopServer : StreamServer
                         case ListenerToken:
                             AcceptPending();
                             break;
-                        case var token when Watched(token) is { } connection:
+                        case var token when _connections.Find(token) is { } connection:
                             OnReady(connection);
                             break;
                     }
@@ -203,9 +200,9 @@ public abstract class EventLoopServer : StreamServer
         catch (Exception e)
         {
             Logger.LoopFailed(e, _threadName);
-            for (var slot = 0; slot < _slotsUsed; slot++)
+            for (var slot = 0; slot < _connections.Used; slot++)
             {
-                if (_connections[slot] is { } connection)
+                if (_connections.At(slot) is { } connection)
                 {
                     Close(connection);
                 }
@@ -332,17 +329,22 @@ public abstract class EventLoopServer : StreamServer
 
     private void Watch(Socket accepted, ConnectionContext context)
     {
-        var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotsUsed++;
-        if (slot == _connections.Length)
+        var token = _connections.Reserve();
+        ConnectionDriver driver;
+        try
         {
-            Array.Resize(ref _connections, _connections.Length * 2);
+            driver = new ConnectionDriver(Sessions.CreateSession(context), Options.Timeouts, _buffers);
+        }
+        catch (Exception e)
+        {
+            _connections.Unreserve(token);
+            Logger.ConnectionError(context.RemoteEndPoint, e);
+            Core.Release(accepted, context.RemoteEndPoint);
+            return;
         }
 
-        // Never a token of the wake-up socket or the listener: those have every high bit set.
-        var registration = ++_lastRegistration == uint.MaxValue ? _lastRegistration = 1 : _lastRegistration;
-        var driver = new ConnectionDriver(Sessions.CreateSession(context), Options.Timeouts, _buffers);
-        var connection = new LoopConnection(accepted, context, driver, slot, ((ulong)registration << 32) | (uint)slot);
-        _connections[slot] = connection;
+        var connection = new LoopConnection(accepted, context, driver, token);
+        _connections.Fill(connection);
         _open++;
         try
         {
@@ -354,13 +356,6 @@ public abstract class EventLoopServer : StreamServer
             Logger.CannotWatch(context.RemoteEndPoint, e.Message);
             Close(connection);
         }
-    }
-
-    // The connection an event is for; null when it closed earlier in this round (and its slot may be taken).
-    private LoopConnection? Watched(ulong token)
-    {
-        var slot = (int)(uint)token;
-        return slot < _slotsUsed && _connections[slot] is { } connection && connection.Token == token ? connection : null;
     }
 
     // Until the next sweep or the end of an accept pause, whichever is first; forever when neither applies.
@@ -390,9 +385,9 @@ public abstract class EventLoopServer : StreamServer
     private void CloseExpired()
     {
         var now = Environment.TickCount64;
-        for (var slot = 0; slot < _slotsUsed; slot++)
+        for (var slot = 0; slot < _connections.Used; slot++)
         {
-            if (_connections[slot] is { } connection && connection.Driver.Deadline <= now)
+            if (_connections.At(slot) is { } connection && connection.Driver.Deadline <= now)
             {
                 Core.LogTimedOut(connection.Context.RemoteEndPoint, connection.Driver);
                 Close(connection);
@@ -409,8 +404,7 @@ public abstract class EventLoopServer : StreamServer
 
         connection.IsOpen = false;
         _selector.Unregister(connection.Socket);
-        _connections[connection.Slot] = null;
-        _freeSlots.Push(connection.Slot);
+        _connections.Remove(connection);
         _open--;
         connection.Driver.Release();
         Core.Release(connection.Socket, connection.Context.RemoteEndPoint);

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using SocketServer.Connections;
+using SocketServer.Internal;
 using SocketServer.Selectors;
 using SocketServer.Sessions;
 
@@ -7,7 +8,7 @@ namespace SocketServer.EventDriven;
 
 /// <summary>One connection of an <see cref="EventLoopServer"/>: its socket, its driver, and how the loop's selector watches it.</summary>
 /// <remarks>Used only from the loop's thread.</remarks>
-internal sealed class LoopConnection(Socket socket, ConnectionContext context, ConnectionDriver driver, int slot, ulong token)
+internal sealed class LoopConnection(Socket socket, ConnectionContext context, ConnectionDriver driver, ulong token) : ISlotted
 {
     // Read once: the loop alone closes the socket, so the descriptor stays this connection's while it is open.
     public int Descriptor { get; } = OperatingSystem.IsLinux() ? (int)socket.Handle : -1;
@@ -18,10 +19,7 @@ internal sealed class LoopConnection(Socket socket, ConnectionContext context, C
 
     public ConnectionDriver Driver { get; } = driver;
 
-    /// <summary>The connection's index in the loop's table.</summary>
-    public int Slot { get; } = slot;
-
-    /// <summary>Its selector token: the slot, and a number no earlier connection in that slot had.</summary>
+    /// <summary>Its selector token, from the loop's <see cref="SlotTable{T}"/>.</summary>
     public ulong Token { get; } = token;
 
     /// <summary>What the selector watches it for now.</summary>

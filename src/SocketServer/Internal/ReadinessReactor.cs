@@ -62,13 +62,8 @@ internal sealed class ReadinessReactor : IDisposable
     // Guards the selector's lifetime and the slots below.
     private readonly Lock _lock = new();
 
-    // The watched connections. Each one's token is its slot and its registration's number, so an event still
-    // queued for a connection that is gone is dropped instead of reaching the one that took its slot after it.
-    // Written under the lock; read by the reactor thread without it (a stale read finds null or another number).
-    private ReadinessWaiter?[] _slots = new ReadinessWaiter?[64];
-    private readonly Stack<int> _freeSlots = new();
-    private int _slotsUsed;
-    private uint _lastRegistration;
+    // The watched connections: changed under the lock, read by the reactor thread without it.
+    private readonly SlotTable<ReadinessWaiter> _watched = new();
     private volatile bool _stopping;
     private bool _closed;
 
@@ -86,26 +81,15 @@ internal sealed class ReadinessReactor : IDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
-            var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotsUsed++;
-            if (slot == _slots.Length)
-            {
-                var larger = new ReadinessWaiter?[_slots.Length * 2];
-                _slots.CopyTo(larger, 0);
-                Volatile.Write(ref _slots, larger);
-            }
-
-            // Never zero, the wake-up socket's token.
-            var registration = ++_lastRegistration == 0 ? ++_lastRegistration : _lastRegistration;
-            waiter = new ReadinessWaiter(this, socket, ((ulong)registration << 32) | (uint)slot);
-            Volatile.Write(ref _slots[slot], waiter);
+            waiter = new ReadinessWaiter(this, socket, _watched.Reserve());
+            _watched.Fill(waiter);
             try
             {
-                _selector.Register(socket, Interest, waiter.Key);
+                _selector.Register(socket, Interest, waiter.Token);
             }
             catch
             {
-                _slots[slot] = null;
-                _freeSlots.Push(slot);
+                _watched.Remove(waiter);
                 throw;
             }
         }
@@ -123,14 +107,10 @@ internal sealed class ReadinessReactor : IDisposable
     {
         lock (_lock)
         {
-            var slot = SlotOf(waiter.Key);
-            if (_slots[slot] != waiter)
+            if (!_watched.Remove(waiter))
             {
                 return;
             }
-
-            _slots[slot] = null;
-            _freeSlots.Push(slot);
 
             // Once closed, the epoll descriptor's number may belong to something else: never touch it again.
             if (!_closed)
@@ -164,12 +144,12 @@ internal sealed class ReadinessReactor : IDisposable
                 var count = _selector.Select(events, timeout: null);
                 for (var i = 0; i < count; i++)
                 {
-                    var (key, ready) = events[i];
-                    if (key == WakeUpToken)
+                    var (token, ready) = events[i];
+                    if (token == WakeUpToken)
                     {
                         _wakeUp.Drain();
                     }
-                    else if (Watched(key) is { } waiter)
+                    else if (_watched.Find(token) is { } waiter)
                     {
                         waiter.Signal(ended: (ready & (SelectorEvents.PeerClosed | SelectorEvents.HangUp | SelectorEvents.Error)) != 0);
                     }
@@ -188,20 +168,10 @@ internal sealed class ReadinessReactor : IDisposable
     // A connection still waiting here would wait forever: fail its wait, so its loop ends and releases it.
     private void FailAll(Exception reason)
     {
-        foreach (var waiter in Volatile.Read(ref _slots))
+        for (var slot = 0; slot < _watched.Used; slot++)
         {
-            waiter?.Fail(reason);
+            _watched.At(slot)?.Fail(reason);
         }
-    }
-
-    private static int SlotOf(ulong key) => (int)(uint)key;
-
-    // The connection an event is for; null when it is gone (its slot empty, or taken by another registration).
-    private ReadinessWaiter? Watched(ulong key)
-    {
-        var slots = Volatile.Read(ref _slots);
-        var slot = SlotOf(key);
-        return slot < slots.Length && Volatile.Read(ref slots[slot]) is { } waiter && waiter.Key == key ? waiter : null;
     }
 }
 
@@ -210,7 +180,7 @@ internal sealed class ReadinessReactor : IDisposable
 /// or an error) since the previous wait.
 /// </summary>
 /// <remarks>One waiting connection loop and the reactor thread; the state is swapped atomically between them.</remarks>
-internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable
+internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable, ISlotted
 {
     private const int Quiet = 0;
     private const int EdgeSeen = 1;
@@ -225,17 +195,17 @@ internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable
     private volatile bool _inputEnding;
     private volatile SocketException? _failure;
 
-    public ReadinessWaiter(ReadinessReactor reactor, Socket socket, ulong key)
+    public ReadinessWaiter(ReadinessReactor reactor, Socket socket, ulong token)
     {
         _reactor = reactor;
         Socket = socket;
-        Key = key;
+        Token = token;
     }
 
     public Socket Socket { get; }
 
-    /// <summary>The registration's epoll data: its slot in the reactor and its number.</summary>
-    public ulong Key { get; }
+    /// <summary>The registration's token: its slot in the reactor and its number.</summary>
+    public ulong Token { get; }
 
     /// <summary>True when an edge came and no wait has taken it yet.</summary>
     public bool EdgePending => Volatile.Read(ref _state) == EdgeSeen;
