@@ -40,6 +40,9 @@ public sealed record MemoryPlan
     /// <summary>How to start <c>sharedlist serve</c>: normally this very program.</summary>
     public ProgramCommand? Self { get; init; }
 
+    /// <summary>Another build to compare with, as in <see cref="Session.BenchPlan.Baseline"/>: each model is also measured from it, as <c>MODEL@baseline</c>.</summary>
+    public ProgramCommand? Baseline { get; init; }
+
     /// <summary>How long a spawned server may take to be ready.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

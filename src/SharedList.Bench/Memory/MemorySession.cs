@@ -139,7 +139,10 @@ public static class MemorySession
 
     // The sequential model serves one connection at a time and the pool model --workers: the rest wait unserved,
     // so their idle connections cost nothing but say nothing either.
-    private static bool ServesManyAtOnce(string name) => name is not ("sequential" or "pool");
+    private static bool ServesManyAtOnce(string name) => ModelOf(name) is not ("sequential" or "pool");
+
+    // The model a target runs: its name, without the suffix of one started from the baseline build.
+    private static string ModelOf(string name) => name.EndsWith(BenchPlan.BaselineSuffix, StringComparison.Ordinal) ? name[..^BenchPlan.BaselineSuffix.Length] : name;
 
     private static List<(string Name, string? Program)> FindTargets(MemoryPlan plan, Action<string> note)
     {
@@ -154,6 +157,10 @@ public static class MemorySession
                 }
 
                 targets.Add((name, null));
+                if (plan.Baseline is not null)
+                {
+                    targets.Add((name + BenchPlan.BaselineSuffix, null));
+                }
             }
             else if (SpawnedServer.FindProgram(name) is { } program)
             {
@@ -193,7 +200,8 @@ public static class MemorySession
                     options.AddRange(["--max-items", (2L * plan.Items).ToString(CultureInfo.InvariantCulture)]);
                 }
 
-                started = await SpawnedServer.StartModelAsync(plan.Self ?? ProgramCommand.Self(), name, core, options, plan.StartTimeout, cancellationToken).ConfigureAwait(false);
+                var build = ModelOf(name) == name ? plan.Self ?? ProgramCommand.Self() : plan.Baseline!;
+                started = await SpawnedServer.StartModelAsync(build, ModelOf(name), core, options, plan.StartTimeout, cancellationToken, name).ConfigureAwait(false);
             }
             else
             {

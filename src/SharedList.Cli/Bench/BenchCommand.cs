@@ -74,7 +74,7 @@ internal static class BenchCommand
     private static readonly Option<double> Settle = new("--settle") { Description = "With --memory: seconds a server's memory must stay unchanged (within 256 KB) before it is read.", DefaultValueFactory = _ => new MemoryPlan().SettleWindow.TotalSeconds };
 
     // What only the throughput matrix uses: refused with --memory rather than silently ignored.
-    private static readonly Option[] ThroughputOnly = [Baseline, Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, ColdWarmup, Prefill, Mix, Engine, Threads, Report, Charts];
+    private static readonly Option[] ThroughputOnly = [Host, Port, ProtocolOption, Connections, Pipeline, Duration, Warmup, ColdWarmup, Prefill, Mix, Engine, Threads, Report, Charts];
 
     private static readonly Option[] MemoryOnly = [IdleConnections, Items, Settle];
 
@@ -183,25 +183,12 @@ internal static class BenchCommand
             Key = parse.GetValue(Key)!,
         };
 
-        if (parse.GetValue(Baseline) is { } baselinePath)
+        if (!TryGetBaseline(parse, out var baseline))
         {
-            if (plan.Spawn.Count == 0)
-            {
-                await Console.Error.WriteLineAsync("error: --baseline compares spawned models: add --spawn, e.g. --spawn async,epoll").ConfigureAwait(false);
-                return 1;
-            }
-
-            try
-            {
-                plan = plan with { Baseline = ProgramCommand.Build(baselinePath) };
-            }
-            catch (FileNotFoundException e)
-            {
-                await Console.Error.WriteLineAsync($"error: --baseline {e.Message}").ConfigureAwait(false);
-                return 1;
-            }
+            return 1;
         }
 
+        plan = plan with { Baseline = baseline };
         if (plan.Spawn.Count == 0)
         {
             try
@@ -243,10 +230,43 @@ internal static class BenchCommand
         return 0;
     }
 
+    // The build --baseline names, or null without it; false (after saying why) when it cannot be used.
+    private static bool TryGetBaseline(ParseResult parse, out ProgramCommand? baseline)
+    {
+        baseline = null;
+        if (parse.GetValue(Baseline) is not { } path)
+        {
+            return true;
+        }
+
+        if (parse.GetValue(Spawn) is null)
+        {
+            Console.Error.WriteLine("error: --baseline compares spawned models: add --spawn, e.g. --spawn async,epoll");
+            return false;
+        }
+
+        try
+        {
+            baseline = ProgramCommand.Build(path);
+            return true;
+        }
+        catch (FileNotFoundException e)
+        {
+            Console.Error.WriteLine($"error: --baseline {e.Message}");
+            return false;
+        }
+    }
+
     private static async Task<int> RunMemoryAsync(ParseResult parse)
     {
+        if (!TryGetBaseline(parse, out var baseline))
+        {
+            return 1;
+        }
+
         var plan = new MemoryPlan
         {
+            Baseline = baseline,
             Spawn = SpawnKind.TryParseList(parse.GetValue(Spawn), out _)!,
             IdleConnections = parse.GetValue(IdleConnections),
             Items = parse.GetValue(Items),
