@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using SharedList.Tests.Support;
-using Xunit.Abstractions;
 
 namespace SharedList.Tests.Abuse;
 

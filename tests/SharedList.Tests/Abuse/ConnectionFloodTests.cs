@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using SharedList.Tests.Support;
-using Xunit.Abstractions;
 
 namespace SharedList.Tests.Abuse;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using SharedList.Tests.Support;
-using Xunit.Abstractions;
 
 namespace SharedList.Tests.Abuse;
 

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using SharedList.Protocol;
-using Xunit.Abstractions;
 
 namespace SharedList.Tests.Abuse;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using SharedList.Tests.Support;
-using Xunit.Abstractions;
 
 namespace SharedList.Tests.Abuse;
 

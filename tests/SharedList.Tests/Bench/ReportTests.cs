@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using SharedList.Bench.Results;
 using SharedList.Tests.Support;
-using Xunit.Abstractions;
 
 namespace SharedList.Tests.Bench;
 

@@ -6,7 +6,7 @@ using SocketServer.Tests.Support;
 
 namespace SocketServer.Tests.Internal;
 
-public sealed class ReadinessReactorTests : IDisposable
+public sealed class ReadinessReactorTests : IAsyncDisposable
 {
     private readonly ReadinessReactor _reactor = new("test-epoll", NullLogger.Instance);
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -18,8 +18,11 @@ public sealed class ReadinessReactorTests : IDisposable
         _listener.Listen(512);
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
+        // xunit.v3 disposes on the thread that ended the test's last await, here the reactor's own, which
+        // Dispose joins: leave it first.
+        await Task.Yield();
         _reactor.Dispose();
         foreach (var socket in _sockets)
         {
