@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using SharedList.Tests.Support;
 
 namespace SharedList.Tests.Abuse;
 
