@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using SharedList.Tests.Support;
 
 namespace SharedList.Tests.Compatibility;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using SharedList.Tests.Support;
 
 namespace SharedList.Tests.Compatibility;
 

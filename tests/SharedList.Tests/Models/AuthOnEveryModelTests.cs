@@ -1,6 +1,5 @@
 using System.Net;
 using SharedList.Hosting;
-using SharedList.Tests.Support;
 using SocketServer;
 
 namespace SharedList.Tests.Models;

@@ -1,5 +1,4 @@
 using SharedList.Protocol;
-using SharedList.Tests.Support;
 using SocketServer;
 
 namespace SharedList.Tests.Models;

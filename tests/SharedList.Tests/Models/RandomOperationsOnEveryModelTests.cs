@@ -1,7 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using SharedList.Protocol;
-using SharedList.Tests.Support;
 using SocketServer;
 
 namespace SharedList.Tests.Models;

@@ -3,15 +3,16 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
+using Xunit;
 
-namespace SharedList.Tests.Support;
+namespace TestSupport;
 
 /// <summary>
 /// The real <c>sharedlist</c> program (or, for the compatibility tests, another program such as one of the
 /// course's Python scripts) in a child process, with stdin, stdout and stderr redirected.
 /// Always killed on dispose, so no test leaves a process behind.
 /// </summary>
-internal sealed partial class CliProcess : IAsyncDisposable
+public sealed partial class CliProcess : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
@@ -55,7 +56,7 @@ internal sealed partial class CliProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
-    /// <summary>Where the built CLI is: next to this test assembly's sibling project output.</summary>
+    /// <summary>Where the built CLI is: in its own project's output, built in the same configuration as the tests.</summary>
     public static string CliPath { get; } = FindCli();
 
     public TextWriter StandardInput => _process.StandardInput;
@@ -244,7 +245,7 @@ internal sealed partial class CliProcess : IAsyncDisposable
 
     private static string FindCli()
     {
-        // tests/SharedList.Tests/bin/<Configuration>/<tfm>/ → src/SharedList.Cli/bin/<Configuration>/<tfm>/sharedlist.dll
+        // tests/<test project>/bin/<Configuration>/<tfm>/ → src/SharedList.Cli/bin/<Configuration>/<tfm>/sharedlist.dll
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var tfm = here.Name;
         var configuration = here.Parent!.Name;

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using SharedList.Tests.Support;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary><c>sharedlist bench</c> as a process: a short spawned run end to end, and its option errors.</summary>
 public sealed class BenchCliTests

@@ -3,9 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using SharedList.Bench.Measurement;
 using SharedList.Bench.Memory;
-using SharedList.Tests.Support;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary><c>sharedlist bench --memory</c>: the RSS readings, the summaries, its options, and a small spawned run end to end.</summary>
 public sealed class MemoryBenchTests

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using SharedList.Bench.Results;
-using SharedList.Tests.Support;
+using SharedList.Bench.Tests.Support;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary>
 /// <c>sharedlist bench --report</c>: the page's structure (each chart parses as XML, one line per target, higher

@@ -3,7 +3,7 @@ using SharedList.Bench.Measurement;
 using SharedList.Bench.Session;
 using SharedList.Bench.Targets;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary>The parsers behind bench's options: --mix, the number lists, --spawn, and the /proc readers.</summary>
 public sealed class OptionParsingTests

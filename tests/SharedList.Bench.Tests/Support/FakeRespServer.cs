@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using SharedList.Bench.Resp;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests.Support;
 
 /// <summary>
 /// A tiny Redis stand-in on 127.0.0.1:0 for the RESP client: RPUSH, LRANGE key 0 -1 and DEL on lists of

@@ -2,7 +2,7 @@ using System.Buffers;
 using SharedList.Bench.Load;
 using SharedList.Bench.Resp;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary>RESP2: encoder and parser round trips, frames split at every point, the allocation-free reply scanner.</summary>
 public sealed class RespTests

@@ -1,7 +1,7 @@
 using System.Text;
 using SharedList.Bench.Load;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary>The line protocol's reply scanner: Ack, a list, anything else, however the bytes are split.</summary>
 public sealed class LineReplyScannerTests

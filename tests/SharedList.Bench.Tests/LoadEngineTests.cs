@@ -5,7 +5,7 @@ using SharedList.Hosting;
 using SharedList.Tests.Models;
 using SocketServer;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary>The load engines against a real server of each kind, in process, on loopback, for half a second.</summary>
 public sealed class LoadEngineTests

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace SharedList.Tests.Support;
+namespace TestSupport;
 
 /// <summary>A raw test client: sends bytes, reads lines, with a timeout on every read.</summary>
-internal sealed class LineConnection : IDisposable
+public sealed class LineConnection : IDisposable
 {
     private readonly Socket _socket;
     private readonly byte[] _buffer;

@@ -1,8 +1,7 @@
 using SharedList.Bench.Load;
 using SharedList.Bench.Targets;
-using SharedList.Tests.Support;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary>
 /// The reference servers of <c>--spawn</c> (the C ceiling, the lab's Python select and ThreadingTCPServer

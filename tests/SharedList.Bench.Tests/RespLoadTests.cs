@@ -1,7 +1,8 @@
 using SharedList.Bench.Load;
 using SharedList.Bench.Targets;
+using SharedList.Bench.Tests.Support;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary>The load engines speaking RESP, against <see cref="FakeRespServer"/> (redis-server is not needed).</summary>
 public sealed class RespLoadTests

@@ -1,6 +1,6 @@
 using SharedList.Bench.Histograms;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary>The histogram's percentiles against exact ones (nearest rank) on random samples of several shapes.</summary>
 public sealed class LatencyHistogramTests

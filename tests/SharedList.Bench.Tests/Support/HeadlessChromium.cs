@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SharedList.Tests.Support;
+namespace SharedList.Bench.Tests.Support;
 
 /// <summary>
 /// Debian's <c>chromium</c> as a renderer: screenshots a local page with no network, no profile of its own

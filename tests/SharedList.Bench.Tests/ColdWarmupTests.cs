@@ -4,7 +4,7 @@ using SharedList.Bench.Session;
 using SharedList.Tests.Models;
 using SocketServer;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary><c>--cold-warmup</c>: each target is loaded once before the first point, and not measured.</summary>
 public sealed class ColdWarmupTests

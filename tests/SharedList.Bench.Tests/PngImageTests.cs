@@ -1,6 +1,6 @@
-using SharedList.Tests.Support;
+using SharedList.Bench.Tests.Support;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary>The test PNG decoder against images encoded here with every scanline filter, RGB and RGBA.</summary>
 public sealed class PngImageTests

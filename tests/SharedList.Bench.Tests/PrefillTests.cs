@@ -3,9 +3,8 @@ using SharedList.Bench.Results;
 using SharedList.Bench.Session;
 using SharedList.Tests.Models;
 using SocketServer;
-using SharedList.Tests.Support;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 /// <summary><c>--prefill</c>: every point measures <c>LIST</c> on a list of exactly that many items.</summary>
 public sealed class PrefillTests
@@ -18,7 +17,7 @@ public sealed class PrefillTests
         // Items the list held before the session: the point's clear must remove them.
         for (var i = 0; i < 7; i++)
         {
-            Assert.True(server.Store.TryAppend("left over"));
+            Assert.True(server.Store.TryAppend("left over"u8));
         }
 
         var plan = new BenchPlan

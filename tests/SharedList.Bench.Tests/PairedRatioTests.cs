@@ -1,7 +1,7 @@
 using SharedList.Bench.Load;
 using SharedList.Bench.Results;
 
-namespace SharedList.Tests.Bench;
+namespace SharedList.Bench.Tests;
 
 public sealed class PairedRatioTests
 {
