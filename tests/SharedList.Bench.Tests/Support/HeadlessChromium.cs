@@ -8,13 +8,6 @@ namespace SharedList.Bench.Tests.Support;
 /// </summary>
 internal static class HeadlessChromium
 {
-    /// <summary>The <c>chromium</c> executable on PATH, or null when it is not installed.</summary>
-    public static string? Find() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, "chromium"))
-            .FirstOrDefault(File.Exists);
-
     /// <summary>Renders <paramref name="html"/> in a window of the given size and returns the PNG's bytes.</summary>
     public static async Task<byte[]> ScreenshotAsync(string chromium, string html, int width, int height, TimeSpan timeout)
     {

@@ -79,10 +79,8 @@ public sealed partial class ThreadingAndPoolTests
     {
         // The listener is non-blocking and .NET passes that on to what it accepts; a "blocking" socket whose
         // descriptor is non-blocking waits through the runtime's epoll thread, two wake-ups per message.
-        if (!OperatingSystem.IsLinux())
-        {
-            return; // Descriptor flags are read with Linux's fcntl; elsewhere the server uses Socket.Accept as is.
-        }
+        // Descriptor flags are read with Linux's fcntl; elsewhere the server uses Socket.Accept as is.
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "not Linux: a descriptor's flags are read with Linux's fcntl");
 
         var flags = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var server = new ThreadingTcpServer(Loopback, () => new DescriptorFlagsHandler(flags));
