@@ -64,19 +64,25 @@ public sealed class SpareThreadTests
     {
         var dispatcher = new ThreadPerRequestDispatcher { SpareThreads = 3, BlockOnClose = true };
         using var gate = new ManualResetEventSlim();
+        var running = new TaskCompletionSource<Thread>(TaskCreationOptions.RunContinuationsAsynchronously);
         var finished = false;
         dispatcher.Dispatch(() =>
         {
+            running.TrySetResult(Thread.CurrentThread);
             gate.Wait(TestClient.Timeout);
             Volatile.Write(ref finished, true);
         });
+        var request = await running.Task.WaitAsync(TestClient.Timeout);
         await Eventually.TrueAsync(() => dispatcher.IdleSpareThreads == 3, "three spare threads are waiting");
 
-        var close = Task.Run(dispatcher.Close);
-        Assert.NotSame(close, await Task.WhenAny(close, Task.Delay(50)));
-        gate.Set();
-        await close.WaitAsync(TestClient.Timeout);
+        // Close takes the spares first; after that the only thing it can block on is the request the test holds.
+        var close = new BlockingCall("close", dispatcher.Close);
+        await Eventually.TrueAsync(() => dispatcher.IdleSpareThreads == 0, "Close takes the spare threads");
+        Assert.True(await close.IsBlockedAsync(), "Close returned while a request was still running");
+        Assert.True(request.IsAlive && !Volatile.Read(ref finished), "the request left the gate the test holds");
 
+        gate.Set();
+        await close.Returned.WaitAsync(TestClient.Timeout);
         Assert.True(Volatile.Read(ref finished), "Close returned before the request finished");
         Assert.Equal(0, dispatcher.IdleSpareThreads);
         Assert.Equal(0, dispatcher.RunningThreads);

@@ -14,16 +14,19 @@ public sealed partial class ThreadingAndPoolTests
     [InlineData(false)]
     public async Task ServerCloseWaitsForAHandlerInProgressOnlyWithBlockOnClose(bool blockOnClose)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource<Thread>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var gate = new ManualResetEventSlim();
         long order = 0, handlerFinished = 0, closeReturned = 0;
         using var server = new ThreadingTcpServer(Loopback, () => new GatedHandler(started, gate, () => handlerFinished = Interlocked.Increment(ref order)), blockOnClose: blockOnClose);
         Assert.Equal(blockOnClose, server.BlockOnClose);
         server.Start();
         using var client = await TestClient.ConnectAsync(server.ServerAddress);
-        await started.Task.WaitAsync(TestClient.Timeout);
+        var handler = await started.Task.WaitAsync(TestClient.Timeout);
 
-        var close = Task.Run(() =>
+        // The loop stops first (CPython's shutdown, then server_close): the only thing ServerClose can then block
+        // on is the request thread, which the test holds inside the handler.
+        await Task.Run(server.Shutdown).WaitAsync(TestClient.Timeout);
+        var close = new BlockingCall("server-close", () =>
         {
             server.ServerClose();
             closeReturned = Interlocked.Increment(ref order);
@@ -33,21 +36,21 @@ public sealed partial class ThreadingAndPoolTests
         {
             if (blockOnClose)
             {
-                // Cannot complete while the handler is held; a short look catches a ServerClose that does not wait.
-                Assert.NotSame(close, await Task.WhenAny(close, Task.Delay(50)));
+                Assert.True(await close.IsBlockedAsync(), "ServerClose returned while a handler was still running");
             }
             else
             {
-                await close.WaitAsync(TestClient.Timeout);
-                Assert.Equal(0, Interlocked.Read(ref handlerFinished));
+                await close.Returned.WaitAsync(TestClient.Timeout);
             }
+
+            Assert.True(handler.IsAlive && Interlocked.Read(ref handlerFinished) == 0, "the handler left the gate the test holds");
         }
         finally
         {
             gate.Set();
         }
 
-        await close.WaitAsync(TestClient.Timeout);
+        await close.Returned.WaitAsync(TestClient.Timeout);
         await Eventually.TrueAsync(() => Interlocked.Read(ref handlerFinished) != 0, "the handler has finished");
         if (blockOnClose)
         {
@@ -133,11 +136,11 @@ public sealed partial class ThreadingAndPoolTests
         Assert.Equal(Workers, Volatile.Read(ref most));
     }
 
-    private sealed class GatedHandler(TaskCompletionSource started, ManualResetEventSlim gate, Action finished) : LineHandler
+    private sealed class GatedHandler(TaskCompletionSource<Thread> started, ManualResetEventSlim gate, Action finished) : LineHandler
     {
         public override void Handle()
         {
-            started.TrySetResult();
+            started.TrySetResult(Thread.CurrentThread);
             gate.Wait(TestClient.Timeout);
         }
 
