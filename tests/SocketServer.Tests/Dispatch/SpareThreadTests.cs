@@ -8,7 +8,7 @@ namespace SocketServer.Tests.Dispatch;
 public sealed class SpareThreadTests
 {
     [Fact]
-    public async Task SparesTakeRequestsAreReplacedAndEachRequestStillGetsAThreadOfItsOwn()
+    public async Task Spares_take_requests_are_replaced_and_each_request_still_gets_a_thread_of_its_own()
     {
         using var dispatcher = new ThreadPerRequestDispatcher { SpareThreads = 2 };
         using var gate = new ManualResetEventSlim();
@@ -47,7 +47,7 @@ public sealed class SpareThreadTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task ASpareIsABackgroundThreadWhileItWaitsAndRunsItsRequestAsDaemonThreadsSays(bool daemonThreads)
+    public async Task A_spare_is_a_background_thread_while_it_waits_and_runs_its_request_as_DaemonThreads_says(bool daemonThreads)
     {
         using var dispatcher = new ThreadPerRequestDispatcher { SpareThreads = 1, DaemonThreads = daemonThreads };
         dispatcher.Dispatch(() => { });
@@ -60,7 +60,7 @@ public sealed class SpareThreadTests
     }
 
     [Fact]
-    public async Task CloseWaitsForRequestsButNotForSparesAndEndsThem()
+    public async Task Close_waits_for_requests_but_not_for_spares_and_ends_them()
     {
         var dispatcher = new ThreadPerRequestDispatcher { SpareThreads = 3, BlockOnClose = true };
         using var gate = new ManualResetEventSlim();
@@ -95,6 +95,6 @@ public sealed class SpareThreadTests
     }
 
     [Fact]
-    public void ANegativeNumberOfSparesIsRefused() =>
+    public void A_negative_number_of_spares_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new ThreadPerRequestDispatcher { SpareThreads = -1 });
 }

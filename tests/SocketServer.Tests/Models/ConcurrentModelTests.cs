@@ -6,7 +6,7 @@ namespace SocketServer.Tests.Models;
 public abstract class ConcurrentModelTests : StreamModelTests
 {
     [Fact]
-    public async Task TheConnectionPastTheLimitGetsTheRejectionReplyThenEndOfStream()
+    public async Task The_connection_past_the_limit_gets_the_rejection_reply_then_end_of_stream()
     {
         var rejection = "ERR too many connections\n"u8.ToArray();
         var server = StartServer(maxConnections: 2, rejection);

@@ -7,7 +7,7 @@ public sealed class SequentialModelTests : StreamModelTests
     protected override ServerModel Model => ServerModel.Sequential;
 
     [Fact]
-    public async Task ASecondClientWaitsInTheBacklogUntilTheFirstLeaves()
+    public async Task A_second_client_waits_in_the_backlog_until_the_first_leaves()
     {
         var server = StartServer();
         var first = await TestClient.ConnectAsync(server.LocalEndPoint);

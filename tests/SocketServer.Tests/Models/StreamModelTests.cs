@@ -23,7 +23,7 @@ public abstract class StreamModelTests : IDisposable
     private protected RecordingLogger Log { get; } = new();
 
     [Fact]
-    public async Task ServesManyRequestReplyRoundsOnOnePersistentConnection()
+    public async Task Serves_many_request_reply_rounds_on_one_persistent_connection()
     {
         var server = StartServer();
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
@@ -34,7 +34,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task AnswersPipelinedRequestsSentInOneWrite()
+    public async Task Answers_pipelined_requests_sent_in_one_write()
     {
         var server = StartServer();
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
@@ -49,7 +49,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task AnswersTheSameWhenBytesArriveOneSendAtATime()
+    public async Task Answers_the_same_when_bytes_arrive_one_send_at_a_time()
     {
         var server = StartServer();
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
@@ -69,7 +69,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task AnswersALineFarLongerThanAnyInitialBuffer()
+    public async Task Answers_a_line_far_longer_than_any_initial_buffer()
     {
         var server = StartServer();
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
@@ -80,7 +80,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task AClientThatHalfClosesGetsTheReplyToItsUnterminatedTailThenEndOfStream()
+    public async Task A_client_that_half_closes_gets_the_reply_to_its_unterminated_tail_then_end_of_stream()
     {
         var server = StartServer();
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
@@ -96,7 +96,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task Serves32Clients()
+    public async Task Serves_32_clients()
     {
         const int Clients = 32;
         const int Rounds = 20;
@@ -134,7 +134,7 @@ public abstract class StreamModelTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task AClientVanishingMidMessageDoesNotAffectAnother(bool reset)
+    public async Task A_client_vanishing_mid_message_does_not_affect_another(bool reset)
     {
         var server = StartServer();
         TestClient? other = null;
@@ -170,7 +170,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task ClientsResettingBeforeTheyAreServedDoNotStopTheServer()
+    public async Task Clients_resetting_before_they_are_served_do_not_stop_the_server()
     {
         var server = StartServer();
         for (var i = 0; i < 10; i++)
@@ -185,7 +185,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task ASessionThatThrowsEndsOnlyItsOwnConnectionAndIsLoggedAsAnError()
+    public async Task A_session_that_throws_ends_only_its_own_connection_and_is_logged_as_an_error()
     {
         var server = StartServer();
         TestClient? other = null;
@@ -216,7 +216,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task ASessionAskingToCloseEndsTheConnectionAfterItsReply()
+    public async Task A_session_asking_to_close_ends_the_connection_after_its_reply()
     {
         var server = StartServer();
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
@@ -230,7 +230,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task StopAsyncRefusesNewConnectionsAtOnceAndDrainsConnectedOnes()
+    public async Task StopAsync_refuses_new_connections_at_once_and_drains_connected_ones()
     {
         var server = StartServer();
         var endPoint = server.LocalEndPoint;
@@ -258,7 +258,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task StopAsyncAbortsAClientStillConnectedAfterTheDrainTimeout()
+    public async Task StopAsync_aborts_a_client_still_connected_after_the_drain_timeout()
     {
         var server = StartServer();
         using var staying = await TestClient.ConnectAsync(server.LocalEndPoint);
@@ -273,7 +273,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task StopAsyncAbortsAtOnceWhenAbortNowFires()
+    public async Task StopAsync_aborts_at_once_when_abortNow_fires()
     {
         var server = StartServer();
         using var staying = await TestClient.ConnectAsync(server.LocalEndPoint);
@@ -290,7 +290,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task DisposeEndsConnectedClientsAndReturns()
+    public async Task Dispose_ends_connected_clients_and_returns()
     {
         var server = ServerFactory.Create(Model, new LineReverseSessions(), Log);
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
@@ -310,7 +310,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task StopAsyncCalledTwiceWaitsForTheSameStop()
+    public async Task StopAsync_called_twice_waits_for_the_same_stop()
     {
         var server = StartServer();
 
@@ -322,7 +322,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task StartThrowsWhenAlreadyStartedOrAfterStopAsync()
+    public async Task Start_throws_when_already_started_or_after_StopAsync()
     {
         var server = StartServer();
         Assert.Throws<InvalidOperationException>(server.Start);
@@ -334,7 +334,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task AnEndpointInUseCannotBeBoundAgainEvenWithReuseAddress()
+    public async Task An_endpoint_in_use_cannot_be_bound_again_even_with_reuse_address()
     {
         var first = StartServer();
 
@@ -346,7 +346,7 @@ public abstract class StreamModelTests : IDisposable
     }
 
     [Fact]
-    public async Task DisposeOrStopRightAfterStartIsSafe()
+    public async Task Dispose_or_stop_right_after_Start_is_safe()
     {
         // Races the server's own thread(s) starting against the stop: nothing may throw, hang or crash.
         // Enough rounds to hit the window in most runs; a pool server starts and joins four workers, so fewer.

@@ -12,7 +12,7 @@ public sealed partial class ThreadingAndPoolTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task ServerCloseWaitsForAHandlerInProgressOnlyWithBlockOnClose(bool blockOnClose)
+    public async Task ServerClose_waits_for_a_handler_in_progress_only_with_BlockOnClose(bool blockOnClose)
     {
         var started = new TaskCompletionSource<Thread>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var gate = new ManualResetEventSlim();
@@ -65,7 +65,7 @@ public sealed partial class ThreadingAndPoolTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task DaemonThreadsMakesRequestThreadsBackgroundThreads(bool daemonThreads)
+    public async Task DaemonThreads_makes_request_threads_background_threads(bool daemonThreads)
     {
         var background = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var server = new ThreadingTcpServer(Loopback, () => new ThreadReportingHandler(background), daemonThreads: daemonThreads);
@@ -78,7 +78,7 @@ public sealed partial class ThreadingAndPoolTests
     }
 
     [Fact]
-    public async Task AHandlersSocketBlocksInTheKernelNotInTheRuntimesEventLoop()
+    public async Task A_handlers_socket_blocks_in_the_kernel_not_in_the_runtimes_event_loop()
     {
         // The listener is non-blocking and .NET passes that on to what it accepts; a "blocking" socket whose
         // descriptor is non-blocking waits through the runtime's epoll thread, two wake-ups per message.
@@ -95,7 +95,7 @@ public sealed partial class ThreadingAndPoolTests
     }
 
     [Fact]
-    public async Task APoolNeverRunsMoreHandlersAtOnceThanItHasWorkers()
+    public async Task A_pool_never_runs_more_handlers_at_once_than_it_has_workers()
     {
         const int Workers = 3;
         const int Clients = 10;
