@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using SocketServer;
 
 namespace SharedList.Tests.Abuse;
 
@@ -26,14 +27,11 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
     private const int MaxHolders = 200;
     private const int RefusedMeanwhile = 10;
 
-    public static TheoryData<string> Models => new("threading", "pool", "select", "async", "epoll");
-
-    [Theory]
-    [MemberData(nameof(Models))]
-    public async Task Out_of_descriptors_the_server_refuses_logs_once_per_burst_keeps_serving_and_recovers(string model)
+    [Theory, MemberData(nameof(EveryModel.Concurrent), MemberType = typeof(EveryModel))]
+    public async Task Out_of_descriptors_the_server_refuses_logs_once_per_burst_keeps_serving_and_recovers(ServerModel model)
     {
         var prlimit = RequiredTool.Prlimit.Require("the server's open-file limit cannot be lowered");
-        await using var run = await AbuseRun.StartAsync(output, $"out of descriptors ({model})", model, AbuseModels.OptionsFor(model));
+        await using var run = await AbuseRun.StartAsync(output, $"out of descriptors ({model.Name()})", model, AbuseModels.OptionsFor(model));
         await run.StartClientsAsync();
         var sockets = ProcStatus.OpenSockets(run.Server.Id);
         var limit = LimitLeavingFree(run.Server.Id, FreeDescriptors);
