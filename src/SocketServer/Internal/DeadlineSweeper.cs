@@ -54,8 +54,11 @@ internal sealed class DeadlineSweeper : IDisposable
         }
 
         _stopping.Set();
-        _thread.Join();
-        _stopping.Dispose();
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join();
+            _stopping.Dispose();
+        }
     }
 
     private void SweepUntilStopped()

@@ -120,13 +120,32 @@ internal sealed class ReadinessReactor : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the reactor. From any other thread it waits for the reactor's thread to end; from that thread itself (a
+    /// continuation it runs that disposes the server) it returns at once, and the thread closes the epoll instance as
+    /// it ends.
+    /// </summary>
     public void Dispose()
     {
         _stopping = true;
         _wakeUp.Wake();
-        _thread.Join();
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join();
+            Close();
+        }
+    }
+
+    // Once, by whichever of Dispose and the ending reactor thread comes last.
+    private void Close()
+    {
         lock (_lock)
         {
+            if (_closed)
+            {
+                return;
+            }
+
             _closed = true;
             _selector.Dispose();
         }
@@ -162,6 +181,13 @@ internal sealed class ReadinessReactor : IDisposable
         {
             _logger.ReactorFailed(e);
             FailAll(e);
+        }
+        finally
+        {
+            if (_stopping)
+            {
+                Close();
+            }
         }
     }
 

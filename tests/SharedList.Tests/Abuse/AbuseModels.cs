@@ -1,10 +1,10 @@
+using SocketServer;
+
 namespace SharedList.Tests.Abuse;
 
-/// <summary>The models each abuse scenario runs on.</summary>
+/// <summary>What each model needs in the abuse scenarios.</summary>
 internal static class AbuseModels
 {
-    public static TheoryData<string> All => new("sequential", "threading", "pool", "select", "async", "epoll");
-
     /// <summary>
     /// The pool's workers in the abuse tests. The 16 well-behaved clients hold a worker each for the whole
     /// test (a pool worker serves one connection until it closes), so the default of 16 would leave no worker
@@ -14,13 +14,13 @@ internal static class AbuseModels
     public const string PoolWorkers = "32";
 
     /// <summary>The options every scenario adds for its model.</summary>
-    public static string[] OptionsFor(string model) => model == "pool" ? ["--workers", PoolWorkers] : [];
+    public static string[] OptionsFor(ServerModel model) => model == ServerModel.Pool ? ["--workers", PoolWorkers] : [];
 
     /// <summary>Connections the model serves at once besides the well-behaved clients' (null: no bound).</summary>
-    public static int? FreeSlots(string model) => model switch
+    public static int? FreeSlots(ServerModel model) => model switch
     {
-        "sequential" => 1,
-        "pool" => int.Parse(PoolWorkers, System.Globalization.CultureInfo.InvariantCulture) - WellBehavedClients.DefaultCount,
+        ServerModel.Sequential => 1,
+        ServerModel.Pool => int.Parse(PoolWorkers, System.Globalization.CultureInfo.InvariantCulture) - WellBehavedClients.DefaultCount,
         _ => null,
     };
 }

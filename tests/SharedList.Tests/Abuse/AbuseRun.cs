@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using SharedList.Tests.Support;
-using Xunit.Abstractions;
+using SocketServer;
 
 namespace SharedList.Tests.Abuse;
 
@@ -39,7 +38,7 @@ internal sealed class AbuseRun : IAsyncDisposable
     private long _abuseStarted;
     private long _requestsBeforeAbuse;
 
-    private AbuseRun(ITestOutputHelper output, string scenario, string model, CliProcess server, IPEndPoint endPoint)
+    private AbuseRun(ITestOutputHelper output, string scenario, ServerModel model, CliProcess server, IPEndPoint endPoint)
     {
         _output = output;
         _scenario = scenario;
@@ -49,7 +48,7 @@ internal sealed class AbuseRun : IAsyncDisposable
         Memory = new MemorySampler(server.Id);
     }
 
-    public string Model { get; }
+    public ServerModel Model { get; }
 
     public CliProcess Server { get; }
 
@@ -58,18 +57,18 @@ internal sealed class AbuseRun : IAsyncDisposable
     public MemorySampler Memory { get; }
 
     /// <summary>The sequential model serves one connection at a time, so its well-behaved clients connect per request.</summary>
-    public bool IsSequential => Model == "sequential";
+    public bool IsSequential => Model == ServerModel.Sequential;
 
     public WellBehavedClients Clients => _clients ?? throw new InvalidOperationException("StartClientsAsync first");
 
     /// <summary>Starts <c>sharedlist serve --model <paramref name="model"/></c> with <paramref name="options"/> on port 0.</summary>
-    public static async Task<AbuseRun> StartAsync(ITestOutputHelper output, string scenario, string model, params string[] options)
+    public static async Task<AbuseRun> StartAsync(ITestOutputHelper output, string scenario, ServerModel model, params string[] options)
     {
-        var (server, endPoint) = await CliProcess.StartServerAsync(["--model", model, .. options]);
+        var (server, endPoint) = await CliProcess.StartServerAsync(["--model", model.Name(), .. options]);
         try
         {
             var run = new AbuseRun(output, scenario, model, server, endPoint);
-            run.Record("server", $"--model {model} {string.Join(' ', options)}".TrimEnd());
+            run.Record("server", $"--model {model.Name()} {string.Join(' ', options)}".TrimEnd());
             return run;
         }
         catch

@@ -1,5 +1,5 @@
 using System.Text;
-using Xunit.Abstractions;
+using SocketServer;
 
 namespace SharedList.Tests.Abuse;
 
@@ -24,13 +24,10 @@ public sealed class ConnectionChurnTests(ITestOutputHelper output)
         CloseAfterAppend,
     }
 
-    public static TheoryData<string> Models => AbuseModels.All;
-
-    [Theory]
-    [MemberData(nameof(Models))]
-    public async Task Connections_dropped_at_random_are_all_released_and_store_nothing_half_sent(string model)
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task Connections_dropped_at_random_are_all_released_and_store_nothing_half_sent(ServerModel model)
     {
-        await using var run = await AbuseRun.StartAsync(output, $"connection churn ({model})", model, AbuseModels.OptionsFor(model));
+        await using var run = await AbuseRun.StartAsync(output, $"connection churn ({model.Name()})", model, AbuseModels.OptionsFor(model));
         await run.StartClientsAsync();
         var socketsBefore = ProcStatus.OpenSockets(run.Server.Id);
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using SharedList.Tests.Support;
-using Xunit.Abstractions;
+using SocketServer;
 
 namespace SharedList.Tests.Abuse;
 
@@ -21,13 +20,10 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
     private const int Extras = 200;
     private const int Parallelism = 50;
 
-    public static TheoryData<string> Models => new("threading", "pool", "select", "async", "epoll");
-
-    [Theory]
-    [MemberData(nameof(Models))]
-    public async Task Connections_past_the_limit_are_refused_with_an_error_and_the_admitted_ones_are_unaffected(string model)
+    [Theory, MemberData(nameof(EveryModel.Concurrent), MemberType = typeof(EveryModel))]
+    public async Task Connections_past_the_limit_are_refused_with_an_error_and_the_admitted_ones_are_unaffected(ServerModel model)
     {
-        await using var run = await AbuseRun.StartAsync(output, $"connection flood ({model})", model, ["--max-connections", $"{Limit}", .. AbuseModels.OptionsFor(model)]);
+        await using var run = await AbuseRun.StartAsync(output, $"connection flood ({model.Name()})", model, ["--max-connections", $"{Limit}", .. AbuseModels.OptionsFor(model)]);
         await run.StartClientsAsync();
         var socketsBefore = ProcStatus.OpenSockets(run.Server.Id);
 

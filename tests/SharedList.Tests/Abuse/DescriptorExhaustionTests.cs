@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
-using SharedList.Tests.Support;
-using Xunit.Abstractions;
+using SocketServer;
 
 namespace SharedList.Tests.Abuse;
 
@@ -28,17 +27,15 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
     private const int MaxHolders = 200;
     private const int RefusedMeanwhile = 10;
 
-    public static TheoryData<string> Models => new("threading", "pool", "select", "async", "epoll");
-
-    [Theory]
-    [MemberData(nameof(Models))]
-    public async Task Out_of_descriptors_the_server_refuses_logs_once_per_burst_keeps_serving_and_recovers(string model)
+    [Theory, MemberData(nameof(EveryModel.Concurrent), MemberType = typeof(EveryModel))]
+    public async Task Out_of_descriptors_the_server_refuses_logs_once_per_burst_keeps_serving_and_recovers(ServerModel model)
     {
-        await using var run = await AbuseRun.StartAsync(output, $"out of descriptors ({model})", model, AbuseModels.OptionsFor(model));
+        var prlimit = RequiredTool.Prlimit.Require("the server's open-file limit cannot be lowered");
+        await using var run = await AbuseRun.StartAsync(output, $"out of descriptors ({model.Name()})", model, AbuseModels.OptionsFor(model));
         await run.StartClientsAsync();
         var sockets = ProcStatus.OpenSockets(run.Server.Id);
         var limit = LimitLeavingFree(run.Server.Id, FreeDescriptors);
-        await DescriptorLimit.SetAsync(run.Server.Id, limit);
+        await DescriptorLimit.SetAsync(prlimit, run.Server.Id, limit);
         run.Record("descriptor limit", $"prlimit --nofile={limit}:{limit}, leaving {FreeDescriptors} descriptors free ({ProcStatus.OpenSockets(run.Server.Id)} sockets open)");
 
         for (var burst = 1; burst <= 2; burst++)

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using SharedList.Protocol;
-using Xunit.Abstractions;
+using SocketServer;
 
 namespace SharedList.Tests.Abuse;
 
@@ -17,13 +17,10 @@ public sealed class GarbageInputTests(ITestOutputHelper output)
     private const int MaxMessage = 65_536;
     private const int Seed = 4242;
 
-    public static TheoryData<string> Models => AbuseModels.All;
-
-    [Theory]
-    [MemberData(nameof(Models))]
-    public async Task Binary_garbage_gets_the_documented_reply_for_every_line_and_harms_no_one(string model)
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task Binary_garbage_gets_the_documented_reply_for_every_line_and_harms_no_one(ServerModel model)
     {
-        await using var run = await AbuseRun.StartAsync(output, $"binary garbage ({model})", model, AbuseModels.OptionsFor(model));
+        await using var run = await AbuseRun.StartAsync(output, $"binary garbage ({model.Name()})", model, AbuseModels.OptionsFor(model));
         await run.StartClientsAsync();
 
         // Two of the senders end with a line over --max-message: answered, then closed.

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using SharedList.Tests.Support;
-using Xunit.Abstractions;
+using SocketServer;
 
 namespace SharedList.Tests.Abuse;
 
@@ -18,13 +17,10 @@ public sealed class NonReaderTests(ITestOutputHelper output)
     private const int NonReaders = 4;
     private const int ListsEach = 5_000;
 
-    public static TheoryData<string> Models => AbuseModels.All;
-
-    [Theory]
-    [MemberData(nameof(Models))]
-    public async Task Clients_that_pipeline_LIST_and_never_read_hold_no_memory_and_are_closed(string model)
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task Clients_that_pipeline_LIST_and_never_read_hold_no_memory_and_are_closed(ServerModel model)
     {
-        await using var run = await AbuseRun.StartAsync(output, $"non-reader ({model})", model, ["--stall-timeout", $"{StallSeconds}", .. AbuseModels.OptionsFor(model)]);
+        await using var run = await AbuseRun.StartAsync(output, $"non-reader ({model.Name()})", model, ["--stall-timeout", $"{StallSeconds}", .. AbuseModels.OptionsFor(model)]);
 
         // 16-byte items: "p" and 15 digits.
         var prefill = Enumerable.Range(0, PrefillItems).Select(i => "p" + i.ToString("D15", CultureInfo.InvariantCulture)).ToList();

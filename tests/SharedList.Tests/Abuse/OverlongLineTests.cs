@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Xunit.Abstractions;
+using SocketServer;
 
 namespace SharedList.Tests.Abuse;
 
@@ -15,13 +15,10 @@ public sealed class OverlongLineTests(ITestOutputHelper output)
     private const int LineBytes = 1 << 20;
     private const int Chunk = 64 * 1024;
 
-    public static TheoryData<string> Models => AbuseModels.All;
-
-    [Theory]
-    [MemberData(nameof(Models))]
-    public async Task Megabyte_lines_get_message_too_long_and_are_closed(string model)
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task Megabyte_lines_get_message_too_long_and_are_closed(ServerModel model)
     {
-        await using var run = await AbuseRun.StartAsync(output, $"over-long lines ({model})", model, AbuseModels.OptionsFor(model));
+        await using var run = await AbuseRun.StartAsync(output, $"over-long lines ({model.Name()})", model, AbuseModels.OptionsFor(model));
         await run.StartClientsAsync();
 
         var results = new List<(long Sent, TimeSpan TimeToClose)>();

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Xunit.Abstractions;
+using SocketServer;
 
 namespace SharedList.Tests.Abuse;
 
@@ -13,16 +13,13 @@ public sealed class SlowLorisTests(ITestOutputHelper output)
     private const int StallSeconds = 1;
     private static readonly TimeSpan Drip = TimeSpan.FromMilliseconds(50);
 
-    public static TheoryData<string> Models => AbuseModels.All;
-
-    [Theory]
-    [MemberData(nameof(Models))]
-    public async Task Slow_loris_connections_are_closed_by_the_stall_timeout(string model)
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task Slow_loris_connections_are_closed_by_the_stall_timeout(ServerModel model)
     {
         // The sequential model serves one connection at a time, so each loris holds everyone else up for the
         // whole stall timeout: 50 of them would be 50 s. Five show the same thing.
-        var lorises = model == "sequential" ? 5 : 50;
-        await using var run = await AbuseRun.StartAsync(output, $"slow-loris ({model})", model, ["--stall-timeout", $"{StallSeconds}", .. AbuseModels.OptionsFor(model)]);
+        var lorises = model == ServerModel.Sequential ? 5 : 50;
+        await using var run = await AbuseRun.StartAsync(output, $"slow-loris ({model.Name()})", model, ["--stall-timeout", $"{StallSeconds}", .. AbuseModels.OptionsFor(model)]);
         await run.StartClientsAsync();
 
         // A loris waits for a free worker (pool) or its turn (sequential) before its stall clock starts.

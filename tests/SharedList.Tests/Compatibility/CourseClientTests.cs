@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using SharedList.Tests.Support;
+using SocketServer;
 
 namespace SharedList.Tests.Compatibility;
 
@@ -24,13 +24,10 @@ public sealed partial class CourseClientTests
 
     private static readonly string Input = string.Concat(Script.Select(step => step.Message + "\n")) + "EXIT\n";
 
-    public static TheoryData<string> TcpModels => new("sequential", "threading", "pool", "select", "async", "epoll");
-
-    [Theory]
-    [MemberData(nameof(TcpModels))]
-    public async Task The_persistent_course_client_gets_the_seed_replies_on_one_connection(string model)
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task The_persistent_course_client_gets_the_seed_replies_on_one_connection(ServerModel model)
     {
-        var (server, endPoint) = await CliProcess.StartServerAsync("--model", model, "--framing", "raw");
+        var (server, endPoint) = await CliProcess.StartServerAsync("--model", model.Name(), "--framing", "raw");
         await using (server)
         {
             var run = await CoursePython.RunClientAsync("ClientePersistente.py", endPoint, Input);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using SharedList.Tests.Support;
 
 namespace SharedList.Tests.Compatibility;
 
@@ -21,8 +20,11 @@ internal static class CoursePython
     private static readonly Lazy<Task<string>> Interpreter = new(FindInterpreterAsync);
 
     /// <summary>Starts <paramref name="script"/> unbuffered (-u), so each print reaches the test at once.</summary>
-    public static async Task<CliProcess> StartAsync(string script, params string[] arguments) =>
-        CliProcess.StartProgram(await Interpreter.Value, ["-u", Path.Combine(AppContext.BaseDirectory, "Compatibility", "python", script), .. arguments], Environment);
+    public static async Task<CliProcess> StartAsync(string script, params string[] arguments)
+    {
+        RequiredTool.Python3.Require("the course's Python programs cannot run");
+        return CliProcess.StartProgram(await Interpreter.Value, ["-u", Path.Combine(AppContext.BaseDirectory, "Compatibility", "python", script), .. arguments], Environment);
+    }
 
     /// <summary>Runs a course client (<c>Cliente.py HOST PORT</c>) with <paramref name="input"/> typed at its prompt.</summary>
     public static async Task<ProcessRun> RunClientAsync(string script, EndPoint server, string input)

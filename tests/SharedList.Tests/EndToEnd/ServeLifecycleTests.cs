@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using SharedList.Tests.Support;
+using SocketServer;
 
 namespace SharedList.Tests.EndToEnd;
 
@@ -7,8 +8,6 @@ namespace SharedList.Tests.EndToEnd;
 public sealed class ServeLifecycleTests
 {
     private static readonly TimeSpan Timeout = CliProcess.DefaultTimeout;
-
-    public static TheoryData<string> Models => new("sequential", "threading", "pool", "select", "async");
 
     public static TheoryData<string, string> ModelsAndStops => new()
     {
@@ -96,12 +95,10 @@ public sealed class ServeLifecycleTests
         }
     }
 
-    [Theory]
-    [InlineData("sequential")]
-    [InlineData("threading")]
-    public async Task UDP_serves_datagrams_and_stops_on_EXIT(string model)
+    [Theory, MemberData(nameof(EveryModel.Datagram), MemberType = typeof(EveryModel))]
+    public async Task UDP_serves_datagrams_and_stops_on_EXIT(ServerModel model)
     {
-        var (server, endPoint) = await CliProcess.StartServerAsync("--udp", "--model", model);
+        var (server, endPoint) = await CliProcess.StartServerAsync("--udp", "--model", model.Name());
         await using (server)
         {
             using var client = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 30_000 };
@@ -168,15 +165,14 @@ public sealed class ServeLifecycleTests
         Assert.DoesNotContain("   at ", process.StandardError, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [MemberData(nameof(Models))]
-    public async Task Max_connections_refuses_the_extra_client_and_frees_the_slot_when_one_leaves(string model)
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task Max_connections_refuses_the_extra_client_and_frees_the_slot_when_one_leaves(ServerModel model)
     {
-        var limit = model == "sequential" ? 1 : 2;
-        var (server, endPoint) = await CliProcess.StartServerAsync("--model", model, "--max-connections", limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var limit = model == ServerModel.Sequential ? 1 : 2;
+        var (server, endPoint) = await CliProcess.StartServerAsync("--model", model.Name(), "--max-connections", limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await using (server)
         {
-            if (model == "sequential")
+            if (model == ServerModel.Sequential)
             {
                 // One at a time by construction: the next client waits in the backlog and is served when the first leaves.
                 var only = await LineConnection.ConnectAsync(endPoint);

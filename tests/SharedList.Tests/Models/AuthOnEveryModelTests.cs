@@ -1,6 +1,5 @@
 using System.Net;
 using SharedList.Hosting;
-using SharedList.Tests.Support;
 using SocketServer;
 
 namespace SharedList.Tests.Models;
@@ -10,10 +9,7 @@ public sealed class AuthOnEveryModelTests
 {
     private const string Secret = "s3cret";
 
-    public static TheoryData<ServerModel> StreamModels => new(Enum.GetValues<ServerModel>());
-
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task An_unauthenticated_client_is_refused_and_stores_nothing(ServerModel model)
     {
         await using var server = new ModelServer(model, password: Secret);
@@ -27,8 +23,7 @@ public sealed class AuthOnEveryModelTests
         Assert.Equal(0, server.Store.Count);
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task An_authenticated_client_is_served(ServerModel model)
     {
         await using var server = new ModelServer(model, password: Secret);
@@ -39,8 +34,7 @@ public sealed class AuthOnEveryModelTests
         Assert.Equal("['item']", client.Request("LIST"));
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Three_wrong_passwords_close_the_connection_and_others_can_still_authenticate(ServerModel model)
     {
         await using var server = new ModelServer(model, password: Secret);

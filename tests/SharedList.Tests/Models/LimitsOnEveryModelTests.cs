@@ -13,13 +13,7 @@ public sealed class LimitsOnEveryModelTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    public static TheoryData<ServerModel> StreamModels => new(Enum.GetValues<ServerModel>());
-
-    // Sequential serves one connection at a time: "others keep being served meanwhile" cannot apply there.
-    public static TheoryData<ServerModel> ConcurrentStreamModels => new(Enum.GetValues<ServerModel>().Where(m => m != ServerModel.Sequential));
-
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task A_silent_connection_is_closed_after_the_idle_timeout(ServerModel model)
     {
         await using var server = new ModelServer(new ServerSettings { Model = model, Options = new ServerOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) } });
@@ -32,8 +26,7 @@ public sealed class LimitsOnEveryModelTests
         Assert.Equal(ListStoreExtensions.Str("one"), server.Store.Snapshot().ToString());
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task A_message_left_unfinished_is_closed_after_the_stall_timeout(ServerModel model)
     {
         await using var server = new ModelServer(new ServerSettings { Model = model, Options = new ServerOptions { StallTimeout = TimeSpan.FromMilliseconds(300) } });
@@ -47,8 +40,7 @@ public sealed class LimitsOnEveryModelTests
         Assert.Equal(ListStoreExtensions.Str("whole"), server.Store.Snapshot().ToString());
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Half_a_line_then_silence_is_closed_at_the_idle_timeout_when_it_is_shorter_than_the_stall_timeout(ServerModel model)
     {
         // The stall bound is far beyond the client's read timeout: only the idle bound can close this connection.
@@ -64,8 +56,7 @@ public sealed class LimitsOnEveryModelTests
         Assert.Equal(ListStoreExtensions.Str("whole"), server.Store.Snapshot().ToString());
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task A_client_dribbling_one_line_forever_is_closed_although_it_never_goes_quiet(ServerModel model)
     {
         var stall = TimeSpan.FromMilliseconds(500);
@@ -96,8 +87,7 @@ public sealed class LimitsOnEveryModelTests
         Assert.Equal(0, server.Store.Snapshot().Count);
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task An_append_past_max_items_gets_list_full_and_stores_nothing(ServerModel model)
     {
         await using var server = new ModelServer(new ServerSettings { Model = model, MaxItems = 3 });
@@ -106,8 +96,7 @@ public sealed class LimitsOnEveryModelTests
         Assert.Equal(["Ack", "Ack", "Ack", "ERR list full", "['a', 'b', 'c']", "Lista apagada", "Ack"], ReadLines(client, 7));
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task A_long_LIST_goes_out_in_pieces_and_is_byte_identical_to_the_whole_rendering(ServerModel model)
     {
         await using var server = new ModelServer(new ServerSettings { Model = model, MaxReplyBuffer = 512 });
@@ -135,8 +124,8 @@ public sealed class LimitsOnEveryModelTests
         Assert.EndsWith(", 'before', 'after']", replies[3], StringComparison.Ordinal);
     }
 
-    [Theory]
-    [MemberData(nameof(ConcurrentStreamModels))]
+    // Sequential serves one connection at a time: "others keep being served meanwhile" cannot apply there.
+    [Theory, MemberData(nameof(EveryModel.Concurrent), MemberType = typeof(EveryModel))]
     public async Task A_client_that_never_reads_its_LIST_replies_holds_up_only_itself_and_is_closed(ServerModel model)
     {
         await using var server = new ModelServer(new ServerSettings { Model = model, Options = new ServerOptions { StallTimeout = TimeSpan.FromSeconds(1) } });
@@ -173,8 +162,7 @@ public sealed class LimitsOnEveryModelTests
         Assert.Equal(20_050, server.Store.Count);
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task A_client_reading_a_long_LIST_steadily_is_not_closed_however_long_it_takes(ServerModel model)
     {
         // The server sees reply progress only when the kernel lets it write more, which Linux allows once about

@@ -1,7 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using SharedList.Protocol;
-using SharedList.Tests.Support;
 using SocketServer;
 
 namespace SharedList.Tests.Models;
@@ -15,10 +14,7 @@ public sealed class RandomOperationsOnEveryModelTests
     // Fragments items are built from: quotes of both kinds, a backslash, a tab, non-ASCII, an astral character.
     private static readonly string[] Fragments = ["a", "b", "'", "\"", "\\", "\t", "é", "😀", " ", "LIST", "CLEAR"];
 
-    public static TheoryData<ServerModel> StreamModels => new(Enum.GetValues<ServerModel>());
-
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Random_operations_from_several_clients_match_a_model_list(ServerModel model)
     {
         await using var server = new ModelServer(model);

@@ -9,16 +9,7 @@ namespace SharedList.Tests.Models;
 /// <summary>The shared-list service over real sockets, each behaviour written once and run on every model.</summary>
 public sealed class ServiceOnEveryModelTests
 {
-    public static TheoryData<ServerModel> StreamModels => new(Enum.GetValues<ServerModel>());
-
-    // Sequential serves one connection at a time and leaves the rest in the listen backlog, so only one is
-    // ever open: a connection limit cannot be exceeded there.
-    public static TheoryData<ServerModel> ConcurrentStreamModels => new(Enum.GetValues<ServerModel>().Where(m => m != ServerModel.Sequential));
-
-    public static TheoryData<ServerModel> DatagramModels => new(ServerModel.Sequential, ServerModel.Threading);
-
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task A_persistent_connection_serves_many_rounds(ServerModel model)
     {
         await using var server = new ModelServer(model);
@@ -40,8 +31,7 @@ public sealed class ServiceOnEveryModelTests
         Assert.Equal("[]", client.Request("LIST"));
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Concurrent_pipelining_clients_lose_and_duplicate_nothing(ServerModel model)
     {
         const int clients = 32;
@@ -81,8 +71,7 @@ public sealed class ServiceOnEveryModelTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task An_acknowledged_item_is_in_a_later_LIST_from_another_client(ServerModel model)
     {
         await using var server = new ModelServer(model);
@@ -102,8 +91,7 @@ public sealed class ServiceOnEveryModelTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Clients_that_vanish_mid_message_do_not_affect_others(ServerModel model)
     {
         await using var server = new ModelServer(model);
@@ -143,8 +131,7 @@ public sealed class ServiceOnEveryModelTests
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"steady-{i}"), items);
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Bad_input_gets_an_error_and_stores_nothing(ServerModel model)
     {
         await using var server = new ModelServer(model, maxMessageBytes: 1024);
@@ -162,8 +149,7 @@ public sealed class ServiceOnEveryModelTests
         Assert.Equal("['after']", reader.Request("LIST"));
     }
 
-    [Theory]
-    [MemberData(nameof(StreamModels))]
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Raw_framing_serves_the_course_client_one_reply_per_send(ServerModel model)
     {
         await using var server = new ModelServer(model, Framing.Raw);
@@ -177,8 +163,7 @@ public sealed class ServiceOnEveryModelTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(DatagramModels))]
+    [Theory, MemberData(nameof(EveryModel.Datagram), MemberType = typeof(EveryModel))]
     public async Task UDP_answers_each_datagram_with_one_datagram(ServerModel model)
     {
         await using var server = new ModelServer(model, udp: true);
@@ -206,8 +191,9 @@ public sealed class ServiceOnEveryModelTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(ConcurrentStreamModels))]
+    // Sequential serves one connection at a time and leaves the rest in the listen backlog, so only one is
+    // ever open: a connection limit cannot be exceeded there.
+    [Theory, MemberData(nameof(EveryModel.Concurrent), MemberType = typeof(EveryModel))]
     public async Task The_connection_past_the_limit_is_refused_and_the_slot_freed(ServerModel model)
     {
         await using var server = new ModelServer(model, maxConnections: 1);

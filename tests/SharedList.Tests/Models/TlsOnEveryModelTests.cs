@@ -25,12 +25,7 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
     // Longer than any test here takes to be served, so a server that waited for a stuck handshake would fail the test.
     private static readonly TimeSpan ClientReadTimeout = TimeSpan.FromSeconds(8);
 
-    public static TheoryData<ServerModel> TlsModels => new(ServerModel.Sequential, ServerModel.Threading, ServerModel.Pool, ServerModel.Async);
-
-    public static TheoryData<ServerModel> ConcurrentTlsModels => new(ServerModel.Threading, ServerModel.Pool, ServerModel.Async);
-
-    [Theory]
-    [MemberData(nameof(TlsModels))]
+    [Theory, MemberData(nameof(EveryModel.Tls), MemberType = typeof(EveryModel))]
     public async Task A_TLS_connection_serves_many_rounds(ServerModel model)
     {
         await using var server = Start(model);
@@ -53,8 +48,7 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
         Assert.EndsWith(", tls", server.Settings.ModelName, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [MemberData(nameof(ConcurrentTlsModels))]
+    [Theory, MemberData(nameof(EveryModel.ConcurrentTls), MemberType = typeof(EveryModel))]
     public async Task Concurrent_TLS_clients_share_the_list(ServerModel model)
     {
         const int clients = 8;
@@ -74,8 +68,7 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
         Assert.Equal(clients * itemsPerClient, ListReply.ParseSimple(reader.Request("LIST")).Count);
     }
 
-    [Theory]
-    [MemberData(nameof(TlsModels))]
+    [Theory, MemberData(nameof(EveryModel.Tls), MemberType = typeof(EveryModel))]
     public async Task An_error_reply_reaches_the_client_before_the_TLS_connection_closes(ServerModel model)
     {
         await using var server = Start(model, maxMessageBytes: 16);
@@ -89,8 +82,7 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
         Assert.True(e is EndOfStreamException or SocketException { SocketErrorCode: SocketError.ConnectionReset }, $"expected the connection closed, got {e}");
     }
 
-    [Theory]
-    [MemberData(nameof(TlsModels))]
+    [Theory, MemberData(nameof(EveryModel.Tls), MemberType = typeof(EveryModel))]
     public async Task A_silent_plain_client_is_closed_after_the_handshake_timeout_and_TLS_clients_are_served(ServerModel model)
     {
         // Long enough that a TLS client's own handshake on a loaded machine is not cut off too.
@@ -111,8 +103,7 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
         Assert.Equal("['served']", next.Request("LIST"));
     }
 
-    [Theory]
-    [MemberData(nameof(TlsModels))]
+    [Theory, MemberData(nameof(EveryModel.Tls), MemberType = typeof(EveryModel))]
     public async Task A_plain_text_request_on_a_TLS_port_is_closed_at_once_and_the_server_goes_on(ServerModel model)
     {
         // The default handshake timeout (10 s) is longer than the client waits: the close must come from the bad bytes.
@@ -128,8 +119,7 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
         Assert.Equal("['after']", client.Request("LIST"));
     }
 
-    [Theory]
-    [MemberData(nameof(ConcurrentTlsModels))]
+    [Theory, MemberData(nameof(EveryModel.ConcurrentTls), MemberType = typeof(EveryModel))]
     public async Task A_client_stuck_in_the_handshake_holds_up_nobody_and_a_stop_closes_it(ServerModel model)
     {
         // A handshake timeout far beyond the test: only the model's concurrency lets the others through.

@@ -8,7 +8,8 @@ internal static class PythonProcess
 {
     public static async Task<string> RunAsync(string script, IEnumerable<string> arguments, TimeSpan timeout)
     {
-        var startInfo = new ProcessStartInfo("python3")
+        var python = RequiredTool.Python3.Require("the output is not compared with CPython's");
+        var startInfo = new ProcessStartInfo(python)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

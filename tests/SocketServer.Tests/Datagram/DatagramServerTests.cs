@@ -16,7 +16,7 @@ public sealed class DatagramServerTests
     [InlineData(false, true)]
     [InlineData(true, false)]
     [InlineData(true, true)]
-    public async Task AnswersEveryDatagramOfSeveralClients(bool threading, bool session)
+    public async Task Answers_every_datagram_of_several_clients(bool threading, bool session)
     {
         const int Clients = 4;
         const int Requests = 25;
@@ -43,7 +43,7 @@ public sealed class DatagramServerTests
     }
 
     [Fact]
-    public async Task ASessionAnswersEveryLineOfOneDatagramInOneReply()
+    public async Task A_session_answers_every_line_of_one_datagram_in_one_reply()
     {
         using var server = new UdpServer(Loopback, () => new SessionDatagramHandler(new LineReverseSessions()));
         server.Start();
@@ -55,7 +55,7 @@ public sealed class DatagramServerTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task StopAsyncLetsADatagramInProgressSendItsReply(bool threading)
+    public async Task StopAsync_lets_a_datagram_in_progress_send_its_reply(bool threading)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var gate = new ManualResetEventSlim();

@@ -8,7 +8,7 @@ namespace SocketServer.Tests.Dispatch;
 public sealed class SpareThreadTests
 {
     [Fact]
-    public async Task SparesTakeRequestsAreReplacedAndEachRequestStillGetsAThreadOfItsOwn()
+    public async Task Spares_take_requests_are_replaced_and_each_request_still_gets_a_thread_of_its_own()
     {
         using var dispatcher = new ThreadPerRequestDispatcher { SpareThreads = 2 };
         using var gate = new ManualResetEventSlim();
@@ -47,7 +47,7 @@ public sealed class SpareThreadTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task ASpareIsABackgroundThreadWhileItWaitsAndRunsItsRequestAsDaemonThreadsSays(bool daemonThreads)
+    public async Task A_spare_is_a_background_thread_while_it_waits_and_runs_its_request_as_DaemonThreads_says(bool daemonThreads)
     {
         using var dispatcher = new ThreadPerRequestDispatcher { SpareThreads = 1, DaemonThreads = daemonThreads };
         dispatcher.Dispatch(() => { });
@@ -60,23 +60,29 @@ public sealed class SpareThreadTests
     }
 
     [Fact]
-    public async Task CloseWaitsForRequestsButNotForSparesAndEndsThem()
+    public async Task Close_waits_for_requests_but_not_for_spares_and_ends_them()
     {
         var dispatcher = new ThreadPerRequestDispatcher { SpareThreads = 3, BlockOnClose = true };
         using var gate = new ManualResetEventSlim();
+        var running = new TaskCompletionSource<Thread>(TaskCreationOptions.RunContinuationsAsynchronously);
         var finished = false;
         dispatcher.Dispatch(() =>
         {
+            running.TrySetResult(Thread.CurrentThread);
             gate.Wait(TestClient.Timeout);
             Volatile.Write(ref finished, true);
         });
+        var request = await running.Task.WaitAsync(TestClient.Timeout);
         await Eventually.TrueAsync(() => dispatcher.IdleSpareThreads == 3, "three spare threads are waiting");
 
-        var close = Task.Run(dispatcher.Close);
-        Assert.NotSame(close, await Task.WhenAny(close, Task.Delay(50)));
-        gate.Set();
-        await close.WaitAsync(TestClient.Timeout);
+        // Close takes the spares first; after that the only thing it can block on is the request the test holds.
+        var close = new BlockingCall("close", dispatcher.Close);
+        await Eventually.TrueAsync(() => dispatcher.IdleSpareThreads == 0, "Close takes the spare threads");
+        Assert.True(await close.IsBlockedAsync(), "Close returned while a request was still running");
+        Assert.True(request.IsAlive && !Volatile.Read(ref finished), "the request left the gate the test holds");
 
+        gate.Set();
+        await close.Returned.WaitAsync(TestClient.Timeout);
         Assert.True(Volatile.Read(ref finished), "Close returned before the request finished");
         Assert.Equal(0, dispatcher.IdleSpareThreads);
         Assert.Equal(0, dispatcher.RunningThreads);
@@ -89,6 +95,6 @@ public sealed class SpareThreadTests
     }
 
     [Fact]
-    public void ANegativeNumberOfSparesIsRefused() =>
+    public void A_negative_number_of_spares_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new ThreadPerRequestDispatcher { SpareThreads = -1 });
 }

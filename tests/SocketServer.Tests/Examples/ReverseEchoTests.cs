@@ -17,11 +17,11 @@ public sealed class ReverseEchoTests
     [InlineData("a👍🏽b", "b👍🏽a")]
     [InlineData("e\u0301x", "xe\u0301")]
     [InlineData("", "")]
-    public void ReversesTextByWholeCharacters(string text, string reversed)
+    public void Reverses_text_by_whole_characters(string text, string reversed)
         => Assert.Equal(reversed, ReverseHandler.Reverse(text));
 
     [Fact]
-    public async Task ItsHandlerReversesSeveralMessagesOnOneConnection()
+    public async Task Its_handler_reverses_several_messages_on_one_connection()
     {
         using var server = new ThreadingTcpServer(ServerFactory.AnyLoopbackPort, () => new ReverseHandler());
         server.Start();
@@ -41,7 +41,7 @@ public sealed class ReverseEchoTests
     }
 
     [Fact]
-    public async Task TheProgramServesUntilKilled()
+    public async Task The_program_serves_until_killed()
     {
         using var process = StartExample();
         try
@@ -60,7 +60,7 @@ public sealed class ReverseEchoTests
     }
 
     [Fact]
-    public async Task TheProgramStopsCleanlyOnCtrlC()
+    public async Task The_program_stops_cleanly_on_Ctrl_C()
     {
         using var process = StartExample();
         try

@@ -1,5 +1,4 @@
 using SocketServer.Internal;
-using SocketServer.Tests.Support;
 
 namespace SocketServer.Tests.Internal;
 

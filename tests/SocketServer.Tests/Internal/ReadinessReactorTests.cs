@@ -6,7 +6,7 @@ using SocketServer.Tests.Support;
 
 namespace SocketServer.Tests.Internal;
 
-public sealed class ReadinessReactorTests : IDisposable
+public sealed class ReadinessReactorTests : IAsyncDisposable
 {
     private readonly ReadinessReactor _reactor = new("test-epoll", NullLogger.Instance);
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -18,8 +18,9 @@ public sealed class ReadinessReactorTests : IDisposable
         _listener.Listen(512);
     }
 
-    public void Dispose()
+    public ValueTask DisposeAsync()
     {
+        // xunit.v3 may dispose on the thread that ended the test's last await: the reactor's own, which Dispose allows.
         _reactor.Dispose();
         foreach (var socket in _sockets)
         {
@@ -27,6 +28,7 @@ public sealed class ReadinessReactorTests : IDisposable
         }
 
         _listener.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     [Fact]
@@ -139,6 +141,42 @@ public sealed class ReadinessReactorTests : IDisposable
         // epoll descriptor that is closed, whose number may be reused.
         await Assert.ThrowsAsync<SocketException>(() => waiter.WaitAsync().AsTask().WaitAsync(TestClient.Timeout));
         Assert.Throws<ObjectDisposedException>(() => reactor.Watch(client));
+    }
+
+    [Fact]
+    public async Task The_reactor_may_be_disposed_by_a_continuation_running_on_its_own_thread()
+    {
+        var reactor = new ReadinessReactor("test-epoll-self", NullLogger.Instance);
+        var (client, server) = await ConnectAsync();
+        var waiter = reactor.Watch(server);
+        var wait = waiter.WaitAsync();
+        Assert.False(wait.IsCompleted);
+        var disposedOn = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        waiter.OnCompleted(
+            _ =>
+            {
+                reactor.Dispose();
+                disposedOn.SetResult(Thread.CurrentThread.Name);
+            },
+            state: this);
+
+        await client.SendAsync("x"u8.ToArray());
+
+        Assert.Equal("test-epoll-self", await disposedOn.Task.WaitAsync(TestClient.Timeout));
+        await Eventually.TrueAsync(() => WatchRefused(reactor, client), "the reactor closed its epoll instance as its thread ended");
+    }
+
+    private static bool WatchRefused(ReadinessReactor reactor, Socket socket)
+    {
+        try
+        {
+            reactor.Watch(socket).Dispose();
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
     }
 
     private async Task<(Socket Client, ReadinessWaiter Waiter)> WatchNewConnectionAsync()

@@ -12,10 +12,8 @@ public sealed class AsyncReadinessTests
     [Fact]
     public async Task On_linux_a_waiting_plain_connection_is_resumed_by_the_servers_own_epoll_thread()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return; // Elsewhere the model waits with .NET's zero-byte receive, on the runtime's own threads.
-        }
+        // Elsewhere the model waits with .NET's zero-byte receive, on the runtime's own threads.
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the async model has its own epoll only on Linux");
 
         var sessions = new ThreadRecordingSessions();
         using var server = new AsyncServer(ServerFactory.AnyLoopbackPort, sessions);

@@ -2,14 +2,14 @@ using SocketServer.Tests.Support;
 
 namespace SocketServer.Tests.Models;
 
-public sealed class SequentialModelTests : StreamModelTests
+/// <summary>What only the sequential model does: one connection at a time, the rest wait in the backlog.</summary>
+public sealed class SequentialModelTests
 {
-    protected override ServerModel Model => ServerModel.Sequential;
-
     [Fact]
-    public async Task ASecondClientWaitsInTheBacklogUntilTheFirstLeaves()
+    public async Task A_second_client_waits_in_the_backlog_until_the_first_leaves()
     {
-        var server = StartServer();
+        using var servers = new TestServers();
+        var server = servers.Start(ServerModel.Sequential);
         var first = await TestClient.ConnectAsync(server.LocalEndPoint);
         try
         {

@@ -5,27 +5,17 @@ using SocketServer.Tests.Support;
 namespace SocketServer.Tests.Models;
 
 /// <summary>
-/// Every behaviour a stream model must have, written once and run for each model by a subclass (as
-/// dotnet/runtime's socket tests do per I/O mode). Each test owns its servers; xunit runs the subclasses in
-/// parallel with each other.
+/// How every stream model serves: each behaviour written once and run on every model (as dotnet/runtime's socket
+/// tests do per I/O mode), against the line-reverse protocol. Each test owns its servers.
 /// </summary>
-public abstract class StreamModelTests : IDisposable
+public sealed class StreamModelTests : IDisposable
 {
-    private readonly List<IServer> _servers = [];
+    private readonly TestServers _servers = new();
 
-    /// <summary>The model the subclass runs these tests on.</summary>
-    protected abstract ServerModel Model { get; }
-
-    /// <summary>Whether the model serves several connections at once (all but sequential).</summary>
-    protected bool IsConcurrent => Model != ServerModel.Sequential;
-
-    /// <summary>What the servers of this test logged.</summary>
-    private protected RecordingLogger Log { get; } = new();
-
-    [Fact]
-    public async Task ServesManyRequestReplyRoundsOnOnePersistentConnection()
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task Serves_many_request_reply_rounds_on_one_persistent_connection(ServerModel model)
     {
-        var server = StartServer();
+        var server = _servers.Start(model);
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
         for (var i = 0; i < 200; i++)
         {
@@ -33,10 +23,11 @@ public abstract class StreamModelTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task AnswersPipelinedRequestsSentInOneWrite()
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task Answers_pipelined_requests_sent_in_one_write(ServerModel model)
     {
-        var server = StartServer();
+        var server = _servers.Start(model);
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
         var requests = Enumerable.Range(0, 100).Select(i => $"pipelined {i}").ToArray();
 
@@ -48,10 +39,11 @@ public abstract class StreamModelTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task AnswersTheSameWhenBytesArriveOneSendAtATime()
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task Answers_the_same_when_bytes_arrive_one_send_at_a_time(ServerModel model)
     {
-        var server = StartServer();
+        var server = _servers.Start(model);
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
         var requests = Enumerable.Range(0, 4).Select(i => $"ação € 👍 {i}").ToArray();
         var bytes = Encoding.UTF8.GetBytes(string.Concat(requests.Select(r => r + "\n")));
@@ -68,10 +60,11 @@ public abstract class StreamModelTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task AnswersALineFarLongerThanAnyInitialBuffer()
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task Answers_a_line_far_longer_than_any_initial_buffer(ServerModel model)
     {
-        var server = StartServer();
+        var server = _servers.Start(model);
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
         var line = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"{i % 10}ab\u00e7"));
 
@@ -79,10 +72,11 @@ public abstract class StreamModelTests : IDisposable
         Assert.Equal("retfa", await client.RoundTripAsync("after"));
     }
 
-    [Fact]
-    public async Task AClientThatHalfClosesGetsTheReplyToItsUnterminatedTailThenEndOfStream()
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task A_client_that_half_closes_gets_the_reply_to_its_unterminated_tail_then_end_of_stream(ServerModel model)
     {
-        var server = StartServer();
+        var server = _servers.Start(model);
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
 
         await client.SendAsync("whole\ntail");
@@ -95,12 +89,13 @@ public abstract class StreamModelTests : IDisposable
         Assert.False(reset, "the server reset the connection instead of closing it");
     }
 
-    [Fact]
-    public async Task Serves32Clients()
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task Serves_32_clients(ServerModel model)
     {
         const int Clients = 32;
         const int Rounds = 20;
-        var server = StartServer();
+        var server = _servers.Start(model);
 
         async Task<int> RunClientAsync(int id)
         {
@@ -114,7 +109,7 @@ public abstract class StreamModelTests : IDisposable
         }
 
         int[] served;
-        if (IsConcurrent)
+        if (EveryModel.IsConcurrent(model))
         {
             served = await Task.WhenAll(Enumerable.Range(0, Clients).Select(RunClientAsync));
         }
@@ -131,16 +126,119 @@ public abstract class StreamModelTests : IDisposable
         Assert.Equal(Enumerable.Range(0, Clients), served);
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task AClientVanishingMidMessageDoesNotAffectAnother(bool reset)
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public Task A_client_closing_mid_message_does_not_affect_another(ServerModel model) =>
+        AssertAClientVanishingMidMessageDoesNotAffectAnotherAsync(model, reset: false);
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public Task A_client_resetting_mid_message_does_not_affect_another(ServerModel model) =>
+        AssertAClientVanishingMidMessageDoesNotAffectAnotherAsync(model, reset: true);
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task Clients_resetting_before_they_are_served_do_not_stop_the_server(ServerModel model)
     {
-        var server = StartServer();
+        var server = _servers.Start(model);
+        for (var i = 0; i < 10; i++)
+        {
+            (await TestClient.ConnectAsync(server.LocalEndPoint)).Abort();
+        }
+
+        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
+        Assert.Equal("llits", await client.RoundTripAsync("still"));
+        await Eventually.TrueAsync(() => server.ActiveConnections == 1, "the reset connections are released");
+        Assert.Empty(_servers.Log.Errors);
+    }
+
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task A_session_that_throws_ends_only_its_own_connection_and_is_logged_as_an_error(ServerModel model)
+    {
+        var server = _servers.Start(model);
         TestClient? other = null;
         try
         {
-            if (IsConcurrent)
+            if (EveryModel.IsConcurrent(model))
+            {
+                other = await TestClient.ConnectAsync(server.LocalEndPoint);
+                Assert.Equal("erofeb", await other.RoundTripAsync("before"));
+            }
+
+            using (var failing = await TestClient.ConnectAsync(server.LocalEndPoint))
+            {
+                await failing.SendAsync("THROW\n");
+                var (data, _) = await failing.ReadUntilClosedAsync();
+                Assert.Empty(data);
+            }
+
+            other ??= await TestClient.ConnectAsync(server.LocalEndPoint);
+            Assert.Equal("retfa", await other.RoundTripAsync("after"));
+            await Eventually.TrueAsync(() => _servers.Log.Errors.Any(), "the failure is logged");
+            Assert.Contains("the session failed on purpose", Assert.Single(_servers.Log.Errors));
+        }
+        finally
+        {
+            other?.Dispose();
+        }
+    }
+
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task A_session_asking_to_close_ends_the_connection_after_its_reply(ServerModel model)
+    {
+        var server = _servers.Start(model);
+        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
+
+        await client.SendAsync("QUIT\nnever answered\n");
+
+        Assert.Equal("BYE", await client.ReadLineAsync());
+        var (rest, _) = await client.ReadUntilClosedAsync();
+        Assert.Empty(rest);
+        await Eventually.TrueAsync(() => server.ActiveConnections == 0, "the closed connection is released");
+    }
+
+
+    [Theory, MemberData(nameof(EveryModel.Concurrent), MemberType = typeof(EveryModel))]
+    public async Task The_connection_past_the_limit_gets_the_rejection_reply_then_end_of_stream(ServerModel model)
+    {
+        var rejection = "ERR too many connections\n"u8.ToArray();
+        var server = _servers.Start(model, maxConnections: 2, rejection);
+        var first = await TestClient.ConnectAsync(server.LocalEndPoint);
+        try
+        {
+            using var second = await TestClient.ConnectAsync(server.LocalEndPoint);
+            Assert.Equal("tsrif", await first.RoundTripAsync("first"));
+            Assert.Equal("dnoces", await second.RoundTripAsync("second"));
+
+            using (var extra = await TestClient.ConnectAsync(server.LocalEndPoint))
+            {
+                var (data, reset) = await extra.ReadUntilClosedAsync();
+                Assert.Equal(rejection, data);
+                Assert.False(reset, "the refused client was reset instead of closed after the rejection");
+            }
+
+            first.Dispose();
+            await Eventually.TrueAsync(() => server.ActiveConnections < 2, "the first client's connection is released");
+
+            using var next = await TestClient.ConnectAsync(server.LocalEndPoint);
+            Assert.Equal("txen", await next.RoundTripAsync("next"));
+            Assert.Equal("llits", await second.RoundTripAsync("still"));
+        }
+        finally
+        {
+            first.Dispose();
+        }
+    }
+
+    public void Dispose() => _servers.Dispose();
+
+    private async Task AssertAClientVanishingMidMessageDoesNotAffectAnotherAsync(ServerModel model, bool reset)
+    {
+        var server = _servers.Start(model);
+        TestClient? other = null;
+        try
+        {
+            if (EveryModel.IsConcurrent(model))
             {
                 other = await TestClient.ConnectAsync(server.LocalEndPoint);
                 Assert.Equal("erofeb", await other.RoundTripAsync("before"));
@@ -161,229 +259,11 @@ public abstract class StreamModelTests : IDisposable
             Assert.Equal("retfa", await other.RoundTripAsync("after"));
             await Eventually.TrueAsync(() => server.ActiveConnections == 1, "the vanished client's connection is released");
             Assert.Equal("niaga", await other.RoundTripAsync("again"));
-            Assert.Empty(Log.Errors);
+            Assert.Empty(_servers.Log.Errors);
         }
         finally
         {
             other?.Dispose();
         }
-    }
-
-    [Fact]
-    public async Task ClientsResettingBeforeTheyAreServedDoNotStopTheServer()
-    {
-        var server = StartServer();
-        for (var i = 0; i < 10; i++)
-        {
-            (await TestClient.ConnectAsync(server.LocalEndPoint)).Abort();
-        }
-
-        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
-        Assert.Equal("llits", await client.RoundTripAsync("still"));
-        await Eventually.TrueAsync(() => server.ActiveConnections == 1, "the reset connections are released");
-        Assert.Empty(Log.Errors);
-    }
-
-    [Fact]
-    public async Task ASessionThatThrowsEndsOnlyItsOwnConnectionAndIsLoggedAsAnError()
-    {
-        var server = StartServer();
-        TestClient? other = null;
-        try
-        {
-            if (IsConcurrent)
-            {
-                other = await TestClient.ConnectAsync(server.LocalEndPoint);
-                Assert.Equal("erofeb", await other.RoundTripAsync("before"));
-            }
-
-            using (var failing = await TestClient.ConnectAsync(server.LocalEndPoint))
-            {
-                await failing.SendAsync("THROW\n");
-                var (data, _) = await failing.ReadUntilClosedAsync();
-                Assert.Empty(data);
-            }
-
-            other ??= await TestClient.ConnectAsync(server.LocalEndPoint);
-            Assert.Equal("retfa", await other.RoundTripAsync("after"));
-            await Eventually.TrueAsync(() => Log.Errors.Any(), "the failure is logged");
-            Assert.Contains("the session failed on purpose", Assert.Single(Log.Errors));
-        }
-        finally
-        {
-            other?.Dispose();
-        }
-    }
-
-    [Fact]
-    public async Task ASessionAskingToCloseEndsTheConnectionAfterItsReply()
-    {
-        var server = StartServer();
-        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
-
-        await client.SendAsync("QUIT\nnever answered\n");
-
-        Assert.Equal("BYE", await client.ReadLineAsync());
-        var (rest, _) = await client.ReadUntilClosedAsync();
-        Assert.Empty(rest);
-        await Eventually.TrueAsync(() => server.ActiveConnections == 0, "the closed connection is released");
-    }
-
-    [Fact]
-    public async Task StopAsyncRefusesNewConnectionsAtOnceAndDrainsConnectedOnes()
-    {
-        var server = StartServer();
-        var endPoint = server.LocalEndPoint;
-        var staying = await TestClient.ConnectAsync(endPoint);
-        try
-        {
-            Assert.Equal("olleh", await staying.RoundTripAsync("hello"));
-
-            // A drain bound far beyond the test's own timeout: completing proves the drain, not an abort.
-            var stop = server.StopAsync(TimeSpan.FromMinutes(5));
-
-            var refused = await Assert.ThrowsAsync<SocketException>(() => TestClient.ConnectAsync(endPoint));
-            Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
-            Assert.Equal("dlrow", await staying.RoundTripAsync("world"));
-            Assert.False(stop.IsCompleted, "StopAsync completed while a client was still connected");
-
-            staying.Dispose();
-            await stop.WaitAsync(TestClient.Timeout);
-            Assert.Equal(0, server.ActiveConnections);
-        }
-        finally
-        {
-            staying.Dispose();
-        }
-    }
-
-    [Fact]
-    public async Task StopAsyncAbortsAClientStillConnectedAfterTheDrainTimeout()
-    {
-        var server = StartServer();
-        using var staying = await TestClient.ConnectAsync(server.LocalEndPoint);
-        Assert.Equal("olleh", await staying.RoundTripAsync("hello"));
-
-        var stop = server.StopAsync(TimeSpan.FromMilliseconds(50));
-
-        var (data, _) = await staying.ReadUntilClosedAsync();
-        Assert.Empty(data);
-        await stop.WaitAsync(TestClient.Timeout);
-        Assert.Equal(0, server.ActiveConnections);
-    }
-
-    [Fact]
-    public async Task StopAsyncAbortsAtOnceWhenAbortNowFires()
-    {
-        var server = StartServer();
-        using var staying = await TestClient.ConnectAsync(server.LocalEndPoint);
-        Assert.Equal("olleh", await staying.RoundTripAsync("hello"));
-        using var abortNow = new CancellationTokenSource();
-
-        var stop = server.StopAsync(TimeSpan.FromMinutes(5), abortNow.Token);
-        Assert.Equal("niaga", await staying.RoundTripAsync("again"));
-        await abortNow.CancelAsync();
-
-        var (data, _) = await staying.ReadUntilClosedAsync();
-        Assert.Empty(data);
-        await stop.WaitAsync(TestClient.Timeout);
-    }
-
-    [Fact]
-    public async Task DisposeEndsConnectedClientsAndReturns()
-    {
-        var server = ServerFactory.Create(Model, new LineReverseSessions(), Log);
-        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
-        try
-        {
-            server.Start();
-            Assert.Equal("olleh", await client.RoundTripAsync("hello"));
-        }
-        finally
-        {
-            // Off the test's thread, so a Dispose that hangs fails the test instead of the run.
-            await Task.Run(server.Dispose).WaitAsync(TestClient.Timeout);
-        }
-
-        var (data, _) = await client.ReadUntilClosedAsync();
-        Assert.Empty(data);
-    }
-
-    [Fact]
-    public async Task StopAsyncCalledTwiceWaitsForTheSameStop()
-    {
-        var server = StartServer();
-
-        var first = server.StopAsync(TimeSpan.FromSeconds(1));
-        var second = server.StopAsync(TimeSpan.FromSeconds(1));
-
-        Assert.Same(first, second);
-        await first.WaitAsync(TestClient.Timeout);
-    }
-
-    [Fact]
-    public async Task StartThrowsWhenAlreadyStartedOrAfterStopAsync()
-    {
-        var server = StartServer();
-        Assert.Throws<InvalidOperationException>(server.Start);
-
-        await server.StopAsync(TimeSpan.FromSeconds(1)).WaitAsync(TestClient.Timeout);
-
-        // ObjectDisposedException is an InvalidOperationException: either says "this server is done".
-        Assert.ThrowsAny<InvalidOperationException>(server.Start);
-    }
-
-    [Fact]
-    public async Task AnEndpointInUseCannotBeBoundAgainEvenWithReuseAddress()
-    {
-        var first = StartServer();
-
-        var e = Assert.Throws<SocketException>(() => ServerFactory.Create(Model, new LineReverseSessions(), endPoint: first.LocalEndPoint, allowReuseAddress: true));
-
-        Assert.Equal(SocketError.AddressAlreadyInUse, e.SocketErrorCode);
-        using var client = await TestClient.ConnectAsync(first.LocalEndPoint);
-        Assert.Equal("llits", await client.RoundTripAsync("still"));
-    }
-
-    [Fact]
-    public async Task DisposeOrStopRightAfterStartIsSafe()
-    {
-        // Races the server's own thread(s) starting against the stop: nothing may throw, hang or crash.
-        // Enough rounds to hit the window in most runs; a pool server starts and joins four workers, so fewer.
-        var rounds = Model == ServerModel.Pool ? 20 : 200;
-        for (var i = 0; i < rounds; i++)
-        {
-            using (var server = ServerFactory.Create(Model, new LineReverseSessions(), Log))
-            {
-                server.Start();
-            }
-
-            using (var server = ServerFactory.Create(Model, new LineReverseSessions(), Log))
-            {
-                server.Start();
-                await server.StopAsync(TimeSpan.FromSeconds(1)).WaitAsync(TestClient.Timeout);
-            }
-        }
-
-        Assert.Empty(Log.Errors);
-    }
-
-    public void Dispose()
-    {
-        foreach (var server in _servers)
-        {
-            server.Dispose();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Creates a started server of this model, owned (and disposed) by the test.</summary>
-    private protected IServer StartServer(int maxConnections = int.MaxValue, ReadOnlyMemory<byte> rejectionReply = default)
-    {
-        var server = ServerFactory.Create(Model, new LineReverseSessions(), Log, maxConnections, rejectionReply);
-        _servers.Add(server);
-        server.Start();
-        return server;
     }
 }

@@ -12,7 +12,7 @@ public sealed class TcpServerApiTests
     private static readonly IPEndPoint Loopback = ServerFactory.AnyLoopbackPort;
 
     [Fact]
-    public async Task RunsSetupThenHandleThenFinishWithTheRequestClientAndServer()
+    public async Task Runs_Setup_then_Handle_then_Finish_with_the_request_client_and_server()
     {
         var calls = new ConcurrentQueue<string>();
         var seen = new TaskCompletionSource<(Socket Request, EndPoint Client, BaseServer Server)>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,7 +33,7 @@ public sealed class TcpServerApiTests
     }
 
     [Fact]
-    public async Task FinishRunsWhenHandleThrowsAndHandleErrorIsCalledAndTheNextClientIsServed()
+    public async Task Finish_runs_when_Handle_throws_and_HandleError_is_called_and_the_next_client_is_served()
     {
         var calls = new ConcurrentQueue<string>();
         using var server = new ObservedTcpServer(Loopback, () => new ThrowingHandler(calls.Enqueue));
@@ -58,7 +58,7 @@ public sealed class TcpServerApiTests
     }
 
     [Fact]
-    public async Task ShutdownStopsServeForeverAtOnceWhateverThePollInterval()
+    public async Task Shutdown_stops_ServeForever_at_once_whatever_the_poll_interval()
     {
         using var server = new ObservedTcpServer(Loopback, () => new LineHandler());
         var loop = new Thread(() => server.ServeForever(TimeSpan.FromSeconds(30))) { IsBackground = true, Name = "test serve-forever" };
@@ -79,7 +79,7 @@ public sealed class TcpServerApiTests
     }
 
     [Fact]
-    public async Task ShutdownCalledFromTheLoopsOwnThreadThrows()
+    public async Task Shutdown_called_from_the_loops_own_thread_throws()
     {
         // A sequential server runs the handler on the loop's thread: Shutdown there would wait for itself.
         using var server = new TcpServer(Loopback, () => new ShutdownCallingHandler());
@@ -91,7 +91,7 @@ public sealed class TcpServerApiTests
     }
 
     [Fact]
-    public async Task HandleRequestCallsHandleTimeoutWhenNoRequestComesWithinTimeout()
+    public async Task HandleRequest_calls_HandleTimeout_when_no_request_comes_within_Timeout()
     {
         using var server = new ObservedTcpServer(Loopback, () => new LineHandler()) { Timeout = TimeSpan.FromMilliseconds(20) };
 
@@ -108,7 +108,7 @@ public sealed class TcpServerApiTests
     }
 
     [Fact]
-    public async Task VerifyRequestReturningFalseClosesTheClientWithoutAHandler()
+    public async Task VerifyRequest_returning_false_closes_the_client_without_a_handler()
     {
         var handlers = 0;
         using var server = new ObservedTcpServer(Loopback, () =>
@@ -132,7 +132,7 @@ public sealed class TcpServerApiTests
     }
 
     [Fact]
-    public async Task WithoutBindAndActivateTheOptionsAreSetBeforeServerBindAndServerActivate()
+    public async Task Without_bindAndActivate_the_options_are_set_before_ServerBind_and_ServerActivate()
     {
         using var server = new TcpServer(Loopback, () => new LineHandler(), bindAndActivate: false)
         {
@@ -160,7 +160,7 @@ public sealed class TcpServerApiTests
     }
 
     [Fact]
-    public async Task BindingAPortInUseThrowsFromTheConstructor()
+    public async Task Binding_a_port_in_use_throws_from_the_constructor()
     {
         using var first = new TcpServer(Loopback, () => new LineHandler());
 

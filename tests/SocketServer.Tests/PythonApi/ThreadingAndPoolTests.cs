@@ -12,18 +12,21 @@ public sealed partial class ThreadingAndPoolTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task ServerCloseWaitsForAHandlerInProgressOnlyWithBlockOnClose(bool blockOnClose)
+    public async Task ServerClose_waits_for_a_handler_in_progress_only_with_BlockOnClose(bool blockOnClose)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource<Thread>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var gate = new ManualResetEventSlim();
         long order = 0, handlerFinished = 0, closeReturned = 0;
         using var server = new ThreadingTcpServer(Loopback, () => new GatedHandler(started, gate, () => handlerFinished = Interlocked.Increment(ref order)), blockOnClose: blockOnClose);
         Assert.Equal(blockOnClose, server.BlockOnClose);
         server.Start();
         using var client = await TestClient.ConnectAsync(server.ServerAddress);
-        await started.Task.WaitAsync(TestClient.Timeout);
+        var handler = await started.Task.WaitAsync(TestClient.Timeout);
 
-        var close = Task.Run(() =>
+        // The loop stops first (CPython's shutdown, then server_close): the only thing ServerClose can then block
+        // on is the request thread, which the test holds inside the handler.
+        await Task.Run(server.Shutdown).WaitAsync(TestClient.Timeout);
+        var close = new BlockingCall("server-close", () =>
         {
             server.ServerClose();
             closeReturned = Interlocked.Increment(ref order);
@@ -33,21 +36,21 @@ public sealed partial class ThreadingAndPoolTests
         {
             if (blockOnClose)
             {
-                // Cannot complete while the handler is held; a short look catches a ServerClose that does not wait.
-                Assert.NotSame(close, await Task.WhenAny(close, Task.Delay(50)));
+                Assert.True(await close.IsBlockedAsync(), "ServerClose returned while a handler was still running");
             }
             else
             {
-                await close.WaitAsync(TestClient.Timeout);
-                Assert.Equal(0, Interlocked.Read(ref handlerFinished));
+                await close.Returned.WaitAsync(TestClient.Timeout);
             }
+
+            Assert.True(handler.IsAlive && Interlocked.Read(ref handlerFinished) == 0, "the handler left the gate the test holds");
         }
         finally
         {
             gate.Set();
         }
 
-        await close.WaitAsync(TestClient.Timeout);
+        await close.Returned.WaitAsync(TestClient.Timeout);
         await Eventually.TrueAsync(() => Interlocked.Read(ref handlerFinished) != 0, "the handler has finished");
         if (blockOnClose)
         {
@@ -62,7 +65,7 @@ public sealed partial class ThreadingAndPoolTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task DaemonThreadsMakesRequestThreadsBackgroundThreads(bool daemonThreads)
+    public async Task DaemonThreads_makes_request_threads_background_threads(bool daemonThreads)
     {
         var background = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var server = new ThreadingTcpServer(Loopback, () => new ThreadReportingHandler(background), daemonThreads: daemonThreads);
@@ -75,14 +78,12 @@ public sealed partial class ThreadingAndPoolTests
     }
 
     [Fact]
-    public async Task AHandlersSocketBlocksInTheKernelNotInTheRuntimesEventLoop()
+    public async Task A_handlers_socket_blocks_in_the_kernel_not_in_the_runtimes_event_loop()
     {
         // The listener is non-blocking and .NET passes that on to what it accepts; a "blocking" socket whose
         // descriptor is non-blocking waits through the runtime's epoll thread, two wake-ups per message.
-        if (!OperatingSystem.IsLinux())
-        {
-            return; // Descriptor flags are read with Linux's fcntl; elsewhere the server uses Socket.Accept as is.
-        }
+        // Descriptor flags are read with Linux's fcntl; elsewhere the server uses Socket.Accept as is.
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "not Linux: a descriptor's flags are read with Linux's fcntl");
 
         var flags = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var server = new ThreadingTcpServer(Loopback, () => new DescriptorFlagsHandler(flags));
@@ -94,7 +95,7 @@ public sealed partial class ThreadingAndPoolTests
     }
 
     [Fact]
-    public async Task APoolNeverRunsMoreHandlersAtOnceThanItHasWorkers()
+    public async Task A_pool_never_runs_more_handlers_at_once_than_it_has_workers()
     {
         const int Workers = 3;
         const int Clients = 10;
@@ -135,11 +136,11 @@ public sealed partial class ThreadingAndPoolTests
         Assert.Equal(Workers, Volatile.Read(ref most));
     }
 
-    private sealed class GatedHandler(TaskCompletionSource started, ManualResetEventSlim gate, Action finished) : LineHandler
+    private sealed class GatedHandler(TaskCompletionSource<Thread> started, ManualResetEventSlim gate, Action finished) : LineHandler
     {
         public override void Handle()
         {
-            started.TrySetResult();
+            started.TrySetResult(Thread.CurrentThread);
             gate.Wait(TestClient.Timeout);
         }
 

@@ -1,4 +1,0 @@
-namespace SharedList.Tests.Support;
-
-/// <summary>How a child process run to the end went: its exit code, its stdout lines and its stderr.</summary>
-internal sealed record ProcessRun(int ExitCode, IReadOnlyList<string> Output, string Error);

@@ -1,0 +1,27 @@
+namespace SocketServer.Tests.Support;
+
+/// <summary>The servers one test starts, and what they log; disposing it disposes them all.</summary>
+internal sealed class TestServers : IDisposable
+{
+    private readonly List<IServer> _servers = [];
+
+    /// <summary>What the servers logged.</summary>
+    public RecordingLogger Log { get; } = new();
+
+    /// <summary>Creates and starts a server of <paramref name="model"/> running the line-reverse protocol.</summary>
+    public IServer Start(ServerModel model, int maxConnections = int.MaxValue, ReadOnlyMemory<byte> rejectionReply = default)
+    {
+        var server = ServerFactory.Create(model, new LineReverseSessions(), Log, maxConnections, rejectionReply);
+        _servers.Add(server);
+        server.Start();
+        return server;
+    }
+
+    public void Dispose()
+    {
+        foreach (var server in _servers)
+        {
+            server.Dispose();
+        }
+    }
+}
