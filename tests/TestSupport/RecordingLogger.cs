@@ -34,6 +34,6 @@ public sealed class RecordingLogger(LogLevel minimum = LogLevel.Trace) : ILogger
         var template = state is IReadOnlyList<KeyValuePair<string, object?>> fields
             ? fields.FirstOrDefault(f => f.Key == "{OriginalFormat}").Value as string ?? ""
             : "";
-        _entries.Enqueue(new LogEntry(logLevel, template, formatter(state, exception), exception));
+        _entries.Enqueue(new LogEntry(logLevel, eventId, template, formatter(state, exception), exception));
     }
 }

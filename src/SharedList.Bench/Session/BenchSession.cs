@@ -8,8 +8,8 @@ namespace SharedList.Bench.Session;
 
 /// <summary>
 /// Runs a <see cref="BenchPlan"/>: starts the targets and gives each its cold warm-up, then for each round,
-/// each cell of the matrix, each target in turn (A B C A B C …, so a noisy moment hits every target alike)
-/// clears the list and runs the point. Every server it started is killed before it returns or throws,
+/// each cell of the matrix, each target in turn (A B C, then C B A in the next round, so a noisy moment hits every
+/// target alike and none always goes first) clears the list and runs the point. Every server it started is killed before it returns or throws,
 /// cancellation included.
 /// </summary>
 public static class BenchSession
@@ -58,7 +58,8 @@ public static class BenchSession
                 {
                     foreach (var pipeline in plan.Pipelines)
                     {
-                        foreach (var target in targets)
+                        // Every other round in reverse (A B C, C B A), so that no target always runs first in a cell.
+                        foreach (var target in repeat % 2 == 1 ? targets : targets.Reverse())
                         {
                             observer.PointStarting(points.Count, total, target.Name, connections, pipeline, repeat);
                             var point = await RunPointAsync(plan, target, connections, pipeline, repeat, observer, cancellationToken).ConfigureAwait(false);

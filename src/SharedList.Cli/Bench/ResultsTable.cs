@@ -10,7 +10,7 @@ namespace SharedList.Cli.Bench;
 /// The results as a Spectre.Console table on stdout: one row per (connections, pipeline, target), medians over
 /// the repeats with the spread (min–max) of throughput and p99, and, when Redis was measured, each target's
 /// throughput and server CPU per request as a ratio to Redis's in the same cell, paired round by round
-/// (<see cref="PairedRatio"/>).
+/// (<see cref="PairedRatio"/>). With <c>--baseline</c>, each model's ratios to the same model from the other build.
 /// </summary>
 internal static class ResultsTable
 {
@@ -31,6 +31,7 @@ internal static class ResultsTable
 
         var summaries = report.Summaries.OrderBy(s => s.Connections).ThenBy(s => s.Pipeline).ToList();
         var hasRedis = summaries.Any(s => s.Target == SpawnKind.Redis);
+        var hasBaseline = summaries.Any(s => s.Target.EndsWith(BenchPlan.BaselineSuffix, StringComparison.Ordinal));
         var repeats = summaries.Count > 0 ? summaries.Max(s => s.Repeats) : 0;
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("target");
@@ -54,6 +55,12 @@ internal static class ResultsTable
         {
             table.AddColumn(new TableColumn("× redis req/s").RightAligned());
             table.AddColumn(new TableColumn("× redis CPU/req").RightAligned());
+        }
+
+        if (hasBaseline)
+        {
+            table.AddColumn(new TableColumn("× baseline req/s").RightAligned());
+            table.AddColumn(new TableColumn("× baseline CPU/req").RightAligned());
         }
 
         foreach (var s in summaries)
@@ -84,13 +91,20 @@ internal static class ResultsTable
                 cells.Add(Ratio(PairedRatio.Median(report.Points, s.Target, SpawnKind.Redis, s.Connections, s.Pipeline, p => p.ServerCpuMicrosPerRequest)));
             }
 
+            if (hasBaseline)
+            {
+                var twin = s.Target + BenchPlan.BaselineSuffix;
+                cells.Add(Ratio(PairedRatio.Median(report.Points, s.Target, twin, s.Connections, s.Pipeline, p => p.Throughput)));
+                cells.Add(Ratio(PairedRatio.Median(report.Points, s.Target, twin, s.Connections, s.Pipeline, p => p.ServerCpuMicrosPerRequest)));
+            }
+
             table.AddRow([.. cells]);
         }
 
         console.Write(table);
-        if (hasRedis && repeats > 1)
+        if ((hasRedis || hasBaseline) && repeats > 1)
         {
-            console.MarkupLine("× redis: the median of each round's ratio (targets take turns within a round, so a round's pair saw the same machine).");
+            console.MarkupLine("× redis, × baseline: the median of each round's ratio (targets take turns within a round, so a round's pair saw the same machine).");
         }
 
         if (summaries.Any(s => s.LoadSaturated))

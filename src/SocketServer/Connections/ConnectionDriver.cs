@@ -15,18 +15,22 @@ namespace SocketServer.Connections;
 /// not read; a session that stops at its output budget (<see cref="SessionStatus.OutputPending"/>) runs again once
 /// its replies are sent, before anything new is received; the end of input runs the session one last time; a
 /// connection is done once its session closed it or its input ended, and everything written was sent.</para>
-/// <para>Buffers are borrowed while bytes are in flight and given back as soon as none are, so an idle connection
-/// holds none.</para>
+/// <para>Buffers are borrowed while bytes are in flight and each given back as soon as it is empty, so an idle
+/// connection holds none.</para>
 /// <para>Threading: used by one thread at a time. <see cref="Deadline"/> may be read from any thread.</para>
+/// <para>A model's connection may derive from it, to keep its transport's state in the same object: one object
+/// and one cache line fewer per connection on the hot path. Nothing here is virtual.</para>
 /// </remarks>
-public sealed class ConnectionDriver
+public class ConnectionDriver
 {
     // The least room a receive is given: below it, unconsumed bytes are moved to the front or the buffer grows.
     private const int MinimumReceive = 512;
 
     private readonly ISession _session;
     private readonly ConnectionBuffersPool _pool;
-    private ConnectionBuffers? _buffers;
+    private readonly RoundClock? _round;
+    private InputBuffer? _input;
+    private OutputBuffer? _output;
     private ConnectionClock _clock;
     private bool _inputEnded;
     private bool _closing;
@@ -40,29 +44,34 @@ public sealed class ConnectionDriver
     {
     }
 
-    internal ConnectionDriver(ISession session, ConnectionTimeouts timeouts, ConnectionBuffersPool pool)
+    /// <param name="session">The connection's session.</param>
+    /// <param name="timeouts">Its idle and stall bounds.</param>
+    /// <param name="pool">Where buffers are borrowed.</param>
+    /// <param name="round">An event loop's round time, read instead of the clock; null to read the clock.</param>
+    internal ConnectionDriver(ISession session, ConnectionTimeouts timeouts, ConnectionBuffersPool pool, RoundClock? round = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(timeouts);
         _session = session;
         _pool = pool;
-        _clock = new ConnectionClock(timeouts, Environment.TickCount64);
+        _round = round;
+        _clock = new ConnectionClock(timeouts, Now);
     }
 
     /// <summary>True when the next thing to do is to receive: nothing to send, input not ended, not closing.</summary>
     public bool WantsToReceive => !_inputEnded && !_closing && !HasUnsent;
 
     /// <summary>True while replies wait to be sent; nothing is received meanwhile.</summary>
-    public bool HasUnsent => _buffers is { Output.HasPending: true };
+    public bool HasUnsent => _output is { HasPending: true };
 
     /// <summary>The replies to send, valid until the next call.</summary>
-    public ReadOnlyMemory<byte> Unsent => _buffers?.Output.PendingMemory ?? ReadOnlyMemory<byte>.Empty;
+    public ReadOnlyMemory<byte> Unsent => _output?.PendingMemory ?? ReadOnlyMemory<byte>.Empty;
 
     /// <summary>True once everything is sent and the session closed the connection or its input ended: close it now.</summary>
     public bool IsComplete => (_closing || _inputEnded) && !HasUnsent;
 
     /// <summary>True when bytes are held: received and not consumed, or written and not sent.</summary>
-    public bool HasBytesInFlight => _buffers is { } buffers && (!buffers.Input.IsEmpty || buffers.Output.HasPending);
+    public bool HasBytesInFlight => _input is { IsEmpty: false } || HasUnsent;
 
     /// <summary>
     /// When the connection is to be closed for its <see cref="ConnectionTimeouts"/>, in
@@ -83,8 +92,8 @@ public sealed class ConnectionDriver
     public Memory<byte> GetReceiveBuffer()
     {
         ThrowUnless(WantsToReceive, "receive");
-        _buffers ??= _pool.Rent();
-        return _buffers.Input.GetReceiveSpace(MinimumReceive);
+        _input ??= _pool.RentInput();
+        return _input.GetReceiveSpace(MinimumReceive);
     }
 
     /// <summary>
@@ -94,7 +103,7 @@ public sealed class ConnectionDriver
     public void Received(int count)
     {
         ThrowUnless(WantsToReceive, "receive");
-        _buffers ??= _pool.Rent();
+        _input ??= _pool.RentInput();
         if (count == 0)
         {
             _inputEnded = true;
@@ -102,14 +111,14 @@ public sealed class ConnectionDriver
         else
         {
             ArgumentOutOfRangeException.ThrowIfNegative(count);
-            _buffers.Input.Commit(count);
+            _input.Commit(count);
         }
 
         RunSession(activity: true);
     }
 
     /// <summary>The receive into <see cref="GetReceiveBuffer"/> found nothing after all (it would block): gives the buffer back if nothing else is held.</summary>
-    public void CancelReceive() => ReturnBuffersIfIdle();
+    public void CancelReceive() => ReturnEmptyBuffers();
 
     /// <summary>
     /// Records that the first <paramref name="count"/> bytes of <see cref="Unsent"/> were sent. Once all are, a
@@ -118,7 +127,7 @@ public sealed class ConnectionDriver
     public void Sent(int count)
     {
         ThrowUnless(HasUnsent, "send");
-        var output = _buffers!.Output;
+        var output = _output!;
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, output.PendingCount);
         output.Sent(count);
@@ -129,7 +138,7 @@ public sealed class ConnectionDriver
         }
 
         UpdateClock(activity: count > 0, progress: count > 0);
-        ReturnBuffersIfIdle();
+        ReturnEmptyBuffers();
     }
 
     /// <summary>
@@ -138,41 +147,47 @@ public sealed class ConnectionDriver
     /// </summary>
     public void Release(bool reusable = true)
     {
-        if (_buffers is { } buffers)
+        if (_input is { } input)
         {
-            _buffers = null;
+            _input = null;
+            _pool.Return(input);
+        }
+
+        if (_output is { } output)
+        {
+            _output = null;
             if (reusable)
             {
-                _pool.Return(buffers);
+                _pool.Return(output);
             }
             else
             {
-                _pool.Drop();
+                _pool.Drop(output);
             }
         }
     }
 
     private void RunSession(bool activity)
     {
-        var buffers = _buffers!;
-        var input = buffers.Input;
+        var input = _input ??= _pool.RentInput();
+        var output = _output ??= _pool.RentOutput();
         var progressed = false;
         while (true)
         {
             var data = input.Data;
-            var written = buffers.Output.PendingCount;
-            var status = _session.Process(ref data, _inputEnded, buffers.Output.Writer);
+            var written = output.PendingCount;
+            var status = _session.Process(ref data, _inputEnded, output.Writer);
             var consumed = input.ConsumeTo(data) > 0;
             progressed |= consumed;
             _pendingMore = status == SessionStatus.OutputPending;
             _closing |= status == SessionStatus.Close;
-            if (!_pendingMore || buffers.Output.HasPending)
+            if (!_pendingMore || output.HasPending)
             {
                 break;
             }
 
             // Called again at once: it asked to be, and has nothing to send first.
-            if (!consumed && buffers.Output.PendingCount == written)
+            if (!consumed && output.PendingCount == written)
             {
                 throw new InvalidOperationException("The session returned OutputPending but wrote and consumed nothing; it would be called forever.");
             }
@@ -181,23 +196,32 @@ public sealed class ConnectionDriver
         // Replies of this batch of input are ready here: the place where a commit step would hold them until the
         // store has made them durable, before any of them is sent.
         UpdateClock(activity, progressed);
-        ReturnBuffersIfIdle();
+        ReturnEmptyBuffers();
     }
 
     private void UpdateClock(bool activity, bool progress)
     {
         if (_clock.IsTimed)
         {
-            _clock.Update(Environment.TickCount64, activity, progress, inFlight: HasBytesInFlight || _pendingMore);
+            _clock.Update(Now, activity, progress, inFlight: HasBytesInFlight || _pendingMore);
         }
     }
 
-    private void ReturnBuffersIfIdle()
+    private long Now => _round?.Now ?? Environment.TickCount64;
+
+    // Each buffer goes back as soon as it is empty: the input once consumed, even while replies wait to be sent.
+    private void ReturnEmptyBuffers()
     {
-        if (_buffers is { } buffers && buffers.Input.IsEmpty && !buffers.Output.HasPending)
+        if (_input is { IsEmpty: true } input)
         {
-            _buffers = null;
-            _pool.Return(buffers);
+            _input = null;
+            _pool.Return(input);
+        }
+
+        if (_output is { HasPending: false } output && !_pendingMore)
+        {
+            _output = null;
+            _pool.Return(output);
         }
     }
 

@@ -13,7 +13,7 @@ namespace SocketServer.EventDriven;
 public sealed partial class AsyncServer
 {
     /// <summary>
-    /// One connection: its driver, and the bytes and readiness moved for it. On plain TCP it runs in bursts: each
+    /// One connection: a driver, with the bytes and readiness moved for it. On plain TCP it runs in bursts: each
     /// serves what has arrived and, when nothing more has, leaves its wait for bytes pending with the resumption to
     /// run when it completes, and returns. With TLS it is one <c>async</c> loop over the TLS stream.
     /// </summary>
@@ -24,12 +24,12 @@ public sealed partial class AsyncServer
     /// <para>Threading: one burst at a time. A burst that leaves a wait pending touches nothing after, so the next
     /// may start on another thread as soon as the wait is left.</para>
     /// </remarks>
-    private sealed class Connection(AsyncServer server, Socket socket, ConnectionContext context) : IThreadPoolWorkItem, IDeadlineWatched
+    private sealed class Connection(AsyncServer server, Socket socket, ConnectionContext context, ISession session)
+        : ConnectionDriver(session, server.Options.Timeouts, server._buffers), IThreadPoolWorkItem, IDeadlineWatched
     {
         // One for every connection: an idle connection holds no resumption delegate of its own.
         private static readonly Action<object?> ResumeConnection = connection => ((Connection)connection!).Resume();
 
-        private ConnectionDriver? _driver;
         private ReadinessWaiter? _readiness;
         private SslStream? _tls;
         private int _descriptor = -1;
@@ -44,8 +44,6 @@ public sealed partial class AsyncServer
 
         // The resumption of a wait other than on our own epoll, made once per connection that needs one.
         private Action? _resume;
-
-        long IDeadlineWatched.Deadline => _driver?.Deadline ?? long.MaxValue;
 
         /// <summary>
         /// Opens the connection and leaves it waiting for its first bytes. On our own epoll that is done here, on the
@@ -95,13 +93,11 @@ public sealed partial class AsyncServer
                 {
                     socket.Blocking = false;
                 }
-
-                _driver = new ConnectionDriver(server.Sessions.CreateSession(context), server.Options.Timeouts, server._buffers);
             }
             catch (Exception e)
             {
                 // A failed handshake, epoll refusing the descriptor (out of kernel memory or watches), a server being
-                // disposed, a socket already broken, or a session that could not be made.
+                // disposed, or a socket already broken.
                 await EndAsync(e, reusable: true).ConfigureAwait(false);
                 return;
             }
@@ -115,26 +111,25 @@ public sealed partial class AsyncServer
         // A burst: until nothing more has arrived (then the wait is left pending and this returns) or the connection ends.
         private async Task ServeAsync()
         {
-            var driver = _driver!;
             var sending = false;
             try
             {
                 while (true)
                 {
-                    if (driver.HasUnsent)
+                    if (HasUnsent)
                     {
                         sending = true;
-                        await SendAsync(driver).ConfigureAwait(false);
+                        await SendAsync().ConfigureAwait(false);
                         sending = false;
                         continue;
                     }
 
-                    if (driver.IsComplete)
+                    if (IsComplete)
                     {
                         break;
                     }
 
-                    if (!TryReceiveOrLeaveWaiting(driver))
+                    if (!TryReceiveOrLeaveWaiting())
                     {
                         return;
                     }
@@ -153,31 +148,30 @@ public sealed partial class AsyncServer
         // With TLS, an async loop over the stream; between messages it waits with a zero-byte read, holding no buffer.
         private async Task ServeTlsAsync()
         {
-            var driver = _driver!;
             var tls = _tls!;
             try
             {
                 while (true)
                 {
-                    if (driver.HasUnsent)
+                    if (HasUnsent)
                     {
-                        var unsent = driver.Unsent;
+                        var unsent = Unsent;
                         await tls.WriteAsync(unsent).ConfigureAwait(false);
-                        driver.Sent(unsent.Length);
+                        Sent(unsent.Length);
                         continue;
                     }
 
-                    if (driver.IsComplete)
+                    if (IsComplete)
                     {
                         break;
                     }
 
-                    if (!driver.HasBytesInFlight)
+                    if (!HasBytesInFlight)
                     {
                         await tls.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
                     }
 
-                    driver.Received(await tls.ReadAsync(driver.GetReceiveBuffer()).ConfigureAwait(false));
+                    Received(await tls.ReadAsync(GetReceiveBuffer()).ConfigureAwait(false));
                 }
             }
             catch (Exception e)
@@ -189,38 +183,38 @@ public sealed partial class AsyncServer
             await EndAsync(failure: null, reusable: true).ConfigureAwait(false);
         }
 
-        // Sends what the driver holds with non-blocking calls; only a send the client is not taking is awaited.
-        private ValueTask SendAsync(ConnectionDriver driver)
+        // Sends the replies with non-blocking calls; only a send the client is not taking is awaited.
+        private ValueTask SendAsync()
         {
-            while (driver.HasUnsent)
+            while (HasUnsent)
             {
-                var unsent = driver.Unsent.Span;
+                var unsent = Unsent.Span;
                 var sent = _readiness is null
                     ? socket.Send(unsent, SocketFlags.None, out var error)
                     : NonBlockingIo.Send(_descriptor, unsent, out error);
                 if (error == SocketError.WouldBlock)
                 {
-                    return SendWhenWritableAsync(driver);
+                    return SendWhenWritableAsync();
                 }
 
                 ThrowOnError(error);
-                driver.Sent(sent);
+                Sent(sent);
             }
 
             return ValueTask.CompletedTask;
         }
 
-        private async ValueTask SendWhenWritableAsync(ConnectionDriver driver)
+        private async ValueTask SendWhenWritableAsync()
         {
-            while (driver.HasUnsent)
+            while (HasUnsent)
             {
-                driver.Sent(await socket.SendAsync(driver.Unsent, SocketFlags.None).ConfigureAwait(false));
+                Sent(await socket.SendAsync(Unsent, SocketFlags.None).ConfigureAwait(false));
             }
         }
 
         // False when nothing new has arrived: the wait is then left pending, with Resume to run when it completes.
         [SuppressMessage("Reliability", "CA2012", Justification = "An await by hand: the wait is kept until it completes and its result taken once, by the next burst.")]
-        private bool TryReceiveOrLeaveWaiting(ConnectionDriver driver)
+        private bool TryReceiveOrLeaveWaiting()
         {
             while (true)
             {
@@ -234,7 +228,7 @@ public sealed partial class AsyncServer
                     completed.GetResult();
                 }
 
-                if (_readable && TryReceive(driver))
+                if (_readable && TryReceive())
                 {
                     return true;
                 }
@@ -261,15 +255,15 @@ public sealed partial class AsyncServer
         }
 
         // False when nothing was there after all.
-        private bool TryReceive(ConnectionDriver driver)
+        private bool TryReceive()
         {
-            var room = driver.GetReceiveBuffer().Span;
+            var room = GetReceiveBuffer().Span;
             var received = _readiness is null
                 ? socket.Receive(room, SocketFlags.None, out var error)
                 : NonBlockingIo.Receive(_descriptor, room, out error);
             if (error == SocketError.WouldBlock)
             {
-                driver.CancelReceive();
+                CancelReceive();
                 _readable = false;
                 return false;
             }
@@ -279,7 +273,7 @@ public sealed partial class AsyncServer
             // Having filled its room, the receive probably left more queued: receive again before waiting. So too once
             // the peer half-closed: the end may be queued behind these bytes, and no edge would announce it.
             _readable = received == room.Length || _readiness is { InputEnding: true };
-            driver.Received(received);
+            Received(received);
             return true;
         }
 
@@ -299,12 +293,12 @@ public sealed partial class AsyncServer
             // The sweeper ended the connection by shutting its socket down: say why, not that the peer left.
             if (expired)
             {
-                server.Core.LogTimedOut(context.RemoteEndPoint, _driver!);
+                server.Core.LogTimedOut(context.RemoteEndPoint, this);
             }
 
             server._deadlines?.Unwatch(this);
             _readiness?.Dispose();
-            _driver?.Release(reusable);
+            Release(reusable);
             if (_tls is not null)
             {
                 await ServerTls.CloseAsync(_tls).ConfigureAwait(false);

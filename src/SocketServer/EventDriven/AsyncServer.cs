@@ -111,10 +111,24 @@ public sealed partial class AsyncServer : StreamServer
 
             Core.Backoff.Succeeded();
             accepted.NoDelay = true;
-            if (Core.Admit(accepted) is { } connection)
+            if (Core.Admit(accepted) is not { } connection)
             {
-                new Connection(this, accepted, connection).Start();
+                continue;
             }
+
+            ISession session;
+            try
+            {
+                session = Sessions.CreateSession(connection);
+            }
+            catch (Exception e)
+            {
+                Logger.ConnectionError(connection.RemoteEndPoint, e);
+                Core.Release(accepted, connection.RemoteEndPoint);
+                continue;
+            }
+
+            new Connection(this, accepted, connection, session).Start();
         }
     }
 

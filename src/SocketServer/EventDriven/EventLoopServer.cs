@@ -39,6 +39,7 @@ public abstract class EventLoopServer : StreamServer
     private readonly Selector _selector;
     private readonly WakeUpSocket _wakeUp = new();
     private readonly ConnectionBuffersPool _buffers = new(MaxEvents, shared: false);
+    private readonly RoundClock _round = new();
     private readonly string _threadName;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SlotTable<LoopConnection> _connections = new();
@@ -167,6 +168,7 @@ public abstract class EventLoopServer : StreamServer
                 try
                 {
                     count = _selector.Select(events, WaitTime());
+                    _round.Tick();
                 }
                 catch (ObjectDisposedException) when (_stopRequested)
                 {
@@ -214,7 +216,7 @@ public abstract class EventLoopServer : StreamServer
     // end of the round, when its replies go out.
     private void OnReady(LoopConnection connection)
     {
-        var driver = connection.Driver;
+        var driver = connection;
         try
         {
             if (driver.WantsToReceive)
@@ -257,7 +259,7 @@ public abstract class EventLoopServer : StreamServer
                 continue;
             }
 
-            var driver = connection.Driver;
+            var driver = connection;
             try
             {
                 if (driver.HasUnsent)
@@ -330,10 +332,10 @@ public abstract class EventLoopServer : StreamServer
     private void Watch(Socket accepted, ConnectionContext context)
     {
         var token = _connections.Reserve();
-        ConnectionDriver driver;
+        LoopConnection connection;
         try
         {
-            driver = new ConnectionDriver(Sessions.CreateSession(context), Options.Timeouts, _buffers);
+            connection = new LoopConnection(accepted, context, Sessions.CreateSession(context), Options.Timeouts, _buffers, _round, token);
         }
         catch (Exception e)
         {
@@ -343,8 +345,7 @@ public abstract class EventLoopServer : StreamServer
             return;
         }
 
-        var connection = new LoopConnection(accepted, context, driver, token);
-        _connections.Fill(connection);
+        _connections.Fill(token, connection);
         _open++;
         try
         {
@@ -387,9 +388,9 @@ public abstract class EventLoopServer : StreamServer
         var now = Environment.TickCount64;
         for (var slot = 0; slot < _connections.Used; slot++)
         {
-            if (_connections.At(slot) is { } connection && connection.Driver.Deadline <= now)
+            if (_connections.At(slot) is { } connection && connection.Deadline <= now)
             {
-                Core.LogTimedOut(connection.Context.RemoteEndPoint, connection.Driver);
+                Core.LogTimedOut(connection.Context.RemoteEndPoint, connection);
                 Close(connection);
             }
         }
@@ -404,9 +405,9 @@ public abstract class EventLoopServer : StreamServer
 
         connection.IsOpen = false;
         _selector.Unregister(connection.Socket);
-        _connections.Remove(connection);
+        _connections.Remove(connection.Token);
         _open--;
-        connection.Driver.Release();
+        connection.Release();
         Core.Release(connection.Socket, connection.Context.RemoteEndPoint);
     }
 

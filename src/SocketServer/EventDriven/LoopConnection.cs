@@ -1,14 +1,21 @@
 using System.Net.Sockets;
 using SocketServer.Connections;
-using SocketServer.Internal;
 using SocketServer.Selectors;
 using SocketServer.Sessions;
 
 namespace SocketServer.EventDriven;
 
-/// <summary>One connection of an <see cref="EventLoopServer"/>: its socket, its driver, and how the loop's selector watches it.</summary>
+/// <summary>One connection of an <see cref="EventLoopServer"/>: its driver, its socket, and how the loop's selector watches it.</summary>
 /// <remarks>Used only from the loop's thread.</remarks>
-internal sealed class LoopConnection(Socket socket, ConnectionContext context, ConnectionDriver driver, ulong token) : ISlotted
+internal sealed class LoopConnection(
+    Socket socket,
+    ConnectionContext context,
+    ISession session,
+    ConnectionTimeouts timeouts,
+    ConnectionBuffersPool buffers,
+    RoundClock round,
+    ulong token)
+    : ConnectionDriver(session, timeouts, buffers, round)
 {
     // Read once: the loop alone closes the socket, so the descriptor stays this connection's while it is open.
     public int Descriptor { get; } = OperatingSystem.IsLinux() ? (int)socket.Handle : -1;
@@ -17,9 +24,7 @@ internal sealed class LoopConnection(Socket socket, ConnectionContext context, C
 
     public ConnectionContext Context { get; } = context;
 
-    public ConnectionDriver Driver { get; } = driver;
-
-    /// <summary>Its selector token, from the loop's <see cref="SlotTable{T}"/>.</summary>
+    /// <summary>Its selector token, from the loop's <see cref="Internal.SlotTable{T}"/>.</summary>
     public ulong Token { get; } = token;
 
     /// <summary>What the selector watches it for now.</summary>

@@ -82,14 +82,14 @@ internal sealed class ReadinessReactor : IDisposable
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             waiter = new ReadinessWaiter(this, socket, _watched.Reserve());
-            _watched.Fill(waiter);
+            _watched.Fill(waiter.Token, waiter);
             try
             {
                 _selector.Register(socket, Interest, waiter.Token);
             }
             catch
             {
-                _watched.Remove(waiter);
+                _watched.Remove(waiter.Token);
                 throw;
             }
         }
@@ -107,7 +107,7 @@ internal sealed class ReadinessReactor : IDisposable
     {
         lock (_lock)
         {
-            if (!_watched.Remove(waiter))
+            if (!_watched.Remove(waiter.Token))
             {
                 return;
             }
@@ -206,7 +206,7 @@ internal sealed class ReadinessReactor : IDisposable
 /// or an error) since the previous wait.
 /// </summary>
 /// <remarks>One waiting connection loop and the reactor thread; the state is swapped atomically between them.</remarks>
-internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable, ISlotted
+internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable
 {
     private const int Quiet = 0;
     private const int EdgeSeen = 1;
@@ -228,10 +228,10 @@ internal sealed class ReadinessWaiter : IValueTaskSource<int>, IDisposable, ISlo
         Token = token;
     }
 
-    public Socket Socket { get; }
-
     /// <summary>The registration's token: its slot in the reactor and its number.</summary>
     public ulong Token { get; }
+
+    public Socket Socket { get; }
 
     /// <summary>True when an edge came and no wait has taken it yet.</summary>
     public bool EdgePending => Volatile.Read(ref _state) == EdgeSeen;

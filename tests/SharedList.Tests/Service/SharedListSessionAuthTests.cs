@@ -187,7 +187,7 @@ public class SharedListSessionAuthTests
         Process(other, "AUTH guess-one\nAUTH guess-two\nAUTH guess-three\n"u8.ToArray());
 
         Assert.NotEmpty(logger.Entries);
-        foreach (var (_, _, message, _) in logger.Entries)
+        foreach (var (_, _, _, message, _) in logger.Entries)
         {
             Assert.All(secrets, secret => Assert.DoesNotContain(secret, message, StringComparison.Ordinal));
         }

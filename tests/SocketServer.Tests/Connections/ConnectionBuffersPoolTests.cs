@@ -11,16 +11,19 @@ public sealed class ConnectionBuffersPoolTests
     public void The_pool_lends_returned_buffers_again_and_keeps_no_more_spares_than_its_capacity(bool shared)
     {
         var pool = new ConnectionBuffersPool(capacity: 1, shared);
-        var first = pool.Rent();
-        var second = pool.Rent();
-        Assert.Equal(2, pool.Lent);
+        var first = pool.RentInput();
+        var second = pool.RentInput();
+        var output = pool.RentOutput();
+        Assert.Equal(3, pool.Lent);
 
         pool.Return(first);
         pool.Return(second);
+        pool.Return(output);
         Assert.Equal(0, pool.Lent);
 
-        Assert.Same(first, pool.Rent());
-        Assert.NotSame(second, pool.Rent());
+        Assert.Same(first, pool.RentInput());
+        Assert.NotSame(second, pool.RentInput());
+        Assert.Same(output, pool.RentOutput());
     }
 
     [Theory]
@@ -29,33 +32,47 @@ public sealed class ConnectionBuffersPoolTests
     public void Returned_buffers_are_empty(bool shared)
     {
         var pool = new ConnectionBuffersPool(capacity: 1, shared);
-        var buffers = pool.Rent();
-        var room = buffers.Input.GetReceiveSpace(minimum: 512);
+        var input = pool.RentInput();
+        var room = input.GetReceiveSpace(minimum: 512);
         "left over"u8.CopyTo(room.Span);
-        buffers.Input.Commit(9);
-        buffers.Output.Writer.Write("unsent"u8);
-        pool.Return(buffers);
+        input.Commit(9);
+        var output = pool.RentOutput();
+        output.Writer.Write("unsent"u8);
+        pool.Return(input);
+        pool.Return(output);
 
-        var again = pool.Rent();
-        Assert.Same(buffers, again);
-        Assert.True(again.Input.IsEmpty);
-        Assert.False(again.Output.HasPending);
+        Assert.True(pool.RentInput().IsEmpty);
+        Assert.False(pool.RentOutput().HasPending);
+    }
+
+    [Fact]
+    public void A_dropped_output_buffer_is_not_lent_again()
+    {
+        var pool = new ConnectionBuffersPool(capacity: 1);
+        var output = pool.RentOutput();
+
+        pool.Drop(output);
+
+        Assert.Equal(0, pool.Lent);
+        Assert.NotSame(output, pool.RentOutput());
     }
 
     [Fact]
     public void Returned_buffers_grown_by_a_long_message_or_reply_are_replaced_by_small_ones()
     {
         var pool = new ConnectionBuffersPool(capacity: 1);
-        var buffers = pool.Rent();
-        var initialInput = buffers.Input.Capacity;
-        buffers.Input.GetReceiveSpace(minimum: 200_000);
-        buffers.Output.Writer.Write(new byte[1024 * 1024]);
-        pool.Return(buffers);
+        var input = pool.RentInput();
+        var initialInput = input.Capacity;
+        input.GetReceiveSpace(minimum: 200_000);
+        var output = pool.RentOutput();
+        output.Writer.Write(new byte[1024 * 1024]);
+        pool.Return(input);
+        pool.Return(output);
 
-        var again = pool.Rent();
-        Assert.Equal(initialInput, again.Input.Capacity);
-        again.Output.Writer.GetSpan(1);
-        Assert.True(again.Output.Writer is ArrayBufferWriter<byte> { Capacity: < 1024 * 1024 });
+        Assert.Equal(initialInput, pool.RentInput().Capacity);
+        var again = pool.RentOutput();
+        again.Writer.GetSpan(1);
+        Assert.True(again.Writer is ArrayBufferWriter<byte> { Capacity: < 1024 * 1024 });
     }
 
     [Fact]

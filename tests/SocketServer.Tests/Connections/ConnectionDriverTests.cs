@@ -45,16 +45,18 @@ public sealed class ConnectionDriverTests
     }
 
     [Fact]
-    public void Buffers_are_borrowed_only_while_bytes_are_in_flight()
+    public void Buffers_are_borrowed_only_while_bytes_are_in_flight_each_given_back_once_empty()
     {
         var driver = Driver(new LineReverseSession());
         Assert.Equal(0, _pool.Lent);
 
+        // The input was all consumed: only the reply's buffer is held until it is sent.
         Receive(driver, "whole\n");
         Assert.Equal(1, _pool.Lent);
         SendAll(driver);
         Assert.Equal(0, _pool.Lent);
 
+        // An unfinished line: only the input's buffer is held, no reply is waiting.
         Receive(driver, "unfinish");
         Assert.Equal(1, _pool.Lent);
         Assert.True(driver.HasBytesInFlight);

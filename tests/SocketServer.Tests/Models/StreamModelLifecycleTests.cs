@@ -40,7 +40,6 @@ public sealed class StreamModelLifecycleTests : IDisposable
         }
     }
 
-
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task StopAsync_aborts_a_client_still_connected_after_the_drain_timeout(ServerModel model)
     {
@@ -55,7 +54,6 @@ public sealed class StreamModelLifecycleTests : IDisposable
         await stop.WaitAsync(TestClient.Timeout);
         Assert.Equal(0, server.ActiveConnections);
     }
-
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task StopAsync_aborts_at_once_when_abortNow_fires(ServerModel model)
@@ -73,7 +71,6 @@ public sealed class StreamModelLifecycleTests : IDisposable
         Assert.Empty(data);
         await stop.WaitAsync(TestClient.Timeout);
     }
-
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Dispose_ends_connected_clients_and_returns(ServerModel model)
@@ -95,7 +92,6 @@ public sealed class StreamModelLifecycleTests : IDisposable
         Assert.Empty(data);
     }
 
-
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task StopAsync_called_twice_waits_for_the_same_stop(ServerModel model)
     {
@@ -107,7 +103,6 @@ public sealed class StreamModelLifecycleTests : IDisposable
         Assert.Same(first, second);
         await first.WaitAsync(TestClient.Timeout);
     }
-
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Start_throws_when_already_started_or_after_StopAsync(ServerModel model)
@@ -121,7 +116,6 @@ public sealed class StreamModelLifecycleTests : IDisposable
         Assert.ThrowsAny<InvalidOperationException>(server.Start);
     }
 
-
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task An_endpoint_in_use_cannot_be_bound_again_even_with_reuse_address(ServerModel model)
     {
@@ -133,7 +127,6 @@ public sealed class StreamModelLifecycleTests : IDisposable
         using var client = await TestClient.ConnectAsync(first.LocalEndPoint);
         Assert.Equal("llits", await client.RoundTripAsync("still"));
     }
-
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Dispose_or_stop_right_after_Start_is_safe(ServerModel model)

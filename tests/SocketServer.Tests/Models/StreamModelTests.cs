@@ -23,7 +23,6 @@ public sealed class StreamModelTests : IDisposable
         }
     }
 
-
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Answers_pipelined_requests_sent_in_one_write(ServerModel model)
     {
@@ -38,7 +37,6 @@ public sealed class StreamModelTests : IDisposable
             Assert.Equal(LineReverseSession.Reply(request), await client.ReadLineAsync());
         }
     }
-
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Answers_the_same_when_bytes_arrive_one_send_at_a_time(ServerModel model)
@@ -60,7 +58,6 @@ public sealed class StreamModelTests : IDisposable
         }
     }
 
-
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Answers_a_line_far_longer_than_any_initial_buffer(ServerModel model)
     {
@@ -71,7 +68,6 @@ public sealed class StreamModelTests : IDisposable
         Assert.Equal(LineReverseSession.Reply(line), await client.RoundTripAsync(line));
         Assert.Equal("retfa", await client.RoundTripAsync("after"));
     }
-
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task A_client_that_half_closes_gets_the_reply_to_its_unterminated_tail_then_end_of_stream(ServerModel model)
@@ -88,7 +84,6 @@ public sealed class StreamModelTests : IDisposable
         Assert.Empty(rest);
         Assert.False(reset, "the server reset the connection instead of closing it");
     }
-
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Serves_32_clients(ServerModel model)
@@ -126,7 +121,6 @@ public sealed class StreamModelTests : IDisposable
         Assert.Equal(Enumerable.Range(0, Clients), served);
     }
 
-
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public Task A_client_closing_mid_message_does_not_affect_another(ServerModel model) =>
         AssertAClientVanishingMidMessageDoesNotAffectAnotherAsync(model, reset: false);
@@ -149,7 +143,6 @@ public sealed class StreamModelTests : IDisposable
         await Eventually.TrueAsync(() => server.ActiveConnections == 1, "the reset connections are released");
         Assert.Empty(_servers.Log.Errors);
     }
-
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task A_session_that_throws_ends_only_its_own_connection_and_is_logged_as_an_error(ServerModel model)
@@ -182,7 +175,6 @@ public sealed class StreamModelTests : IDisposable
         }
     }
 
-
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task A_session_asking_to_close_ends_the_connection_after_its_reply(ServerModel model)
     {
@@ -196,7 +188,6 @@ public sealed class StreamModelTests : IDisposable
         Assert.Empty(rest);
         await Eventually.TrueAsync(() => server.ActiveConnections == 0, "the closed connection is released");
     }
-
 
     [Theory, MemberData(nameof(EveryModel.Concurrent), MemberType = typeof(EveryModel))]
     public async Task The_connection_past_the_limit_gets_the_rejection_reply_then_end_of_stream(ServerModel model)
@@ -228,6 +219,20 @@ public sealed class StreamModelTests : IDisposable
         {
             first.Dispose();
         }
+    }
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task A_connection_s_life_is_logged_with_the_same_events_on_every_model(ServerModel model)
+    {
+        var server = _servers.Start(model);
+        using (var client = await TestClient.ConnectAsync(server.LocalEndPoint))
+        {
+            Assert.Equal("cba", await client.RoundTripAsync("abc"));
+        }
+
+        await Eventually.TrueAsync(() => _servers.Log.Entries.Any(e => e.EventId.Id == 2), "the disconnection is logged");
+        var events = _servers.Log.Entries.Where(e => e.EventId.Id != 0).Select(e => (e.EventId.Id, e.EventId.Name)).ToList();
+        Assert.Equal([(1, "ClientConnected"), (2, "ClientDisconnected")], events);
     }
 
     public void Dispose() => _servers.Dispose();
