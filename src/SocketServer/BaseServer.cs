@@ -13,17 +13,22 @@ namespace SocketServer;
 
 /// <summary>
 /// CPython's <c>socketserver.BaseServer</c>: the request loop shared by <see cref="TcpServer"/> and
-/// <see cref="UdpServer"/>. A request is taken from the socket, verified, and handed to the
-/// <see cref="IRequestDispatcher"/> (the concurrency model), which runs a fresh handler on it.
+/// <see cref="UdpServer"/>. A request is taken from the socket (<see cref="GetRequest"/>), verified
+/// (<see cref="VerifyRequest"/>), and processed (<see cref="ProcessRequest"/>): the concurrency model, an
+/// <see cref="IRequestDispatcher"/>, runs <see cref="FinishRequest"/>, a fresh handler, then
+/// <see cref="ShutdownRequest"/>. Every one of those hooks can be overridden, as in CPython.
 /// </summary>
 /// <remarks>
-/// <para>Differences from CPython, on purpose: <see cref="ServeForever"/> waits on a wake-up socket as well
-/// as the listener, so <see cref="Shutdown"/> takes effect at once instead of after up to one poll interval;
+/// <para>Differences from CPython, on purpose: <see cref="ServeForever(TimeSpan?)"/> waits on a wake-up socket as
+/// well as the listener, so <see cref="Shutdown"/> takes effect at once instead of after up to one poll interval;
 /// <see cref="Shutdown"/> called when no loop runs returns at once instead of deadlocking.</para>
-/// <para>Threading: run <see cref="ServeForever"/> or <see cref="HandleRequest"/> from one thread at a time;
-/// <see cref="Shutdown"/>, <see cref="IServer.StopAsync"/> and <see cref="ServerClose"/> from any other thread.</para>
+/// <para>Lifecycle (docs/SOCKETSERVER.md): <see cref="Dispose()"/> is CPython's <c>__exit__</c>, that is
+/// <see cref="ServerClose"/>; <see cref="Abort"/> ends every connection first.</para>
+/// <para>Threading: run <see cref="ServeForever(TimeSpan?)"/> or <see cref="HandleRequest"/> from one thread at a
+/// time; <see cref="Shutdown"/>, <see cref="IServer.StopAsync"/>, <see cref="Abort"/> and <see cref="ServerClose"/>
+/// from any other thread.</para>
 /// <para>Ownership: the server owns its socket, the request sockets and the dispatcher; <see cref="ServerClose"/>
-/// (or <see cref="Dispose()"/>) releases them once.</para>
+/// releases them once.</para>
 /// </remarks>
 public abstract class BaseServer : IServer
 {
@@ -35,6 +40,8 @@ public abstract class BaseServer : IServer
     private readonly WakeUpSocket _wakeUp = new();
     private readonly ManualResetEventSlim _isShutDown = new(initialState: true);
     private readonly Lock _lifecycleLock = new();
+    private readonly bool _logsErrors;
+    private bool _allowReuseAddress;
     private volatile bool _shutdownRequest;
     private volatile Thread? _loopThread;
     private int _closed;
@@ -58,7 +65,9 @@ public abstract class BaseServer : IServer
         Socket = socket;
         Dispatcher = dispatcher;
         Logger = logger ?? NullLogger.Instance;
+        _logsErrors = logger is not null;
         Options = options ?? ServerOptions.Default;
+        _allowReuseAddress = Options.AllowReuseAddress;
         Core = new ServerCore(Options, Logger);
     }
 
@@ -76,6 +85,28 @@ public abstract class BaseServer : IServer
 
     /// <inheritdoc />
     public int ActiveConnections => Core.Connections.Count;
+
+    /// <summary>
+    /// Whether <see cref="ServerBind"/> sets SO_REUSEADDR, so a restarted server can bind a port that a connection
+    /// of the one before still holds in TIME_WAIT (CPython's <c>allow_reuse_address</c>). False leaves it really
+    /// off, and such a bind fails with "address already in use", as in CPython. From
+    /// <see cref="ServerOptions.AllowReuseAddress"/>; set it before <see cref="ServerBind"/> (construct with
+    /// <c>bindAndActivate: false</c>), after which setting it throws.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set after the socket was bound.</exception>
+    public bool AllowReuseAddress
+    {
+        get => _allowReuseAddress;
+        set
+        {
+            if (Socket.IsBound)
+            {
+                throw new InvalidOperationException($"{nameof(AllowReuseAddress)} cannot change once the socket is bound; set it before ServerBind (bindAndActivate: false).");
+            }
+
+            _allowReuseAddress = value;
+        }
+    }
 
     /// <summary>The settings the server was made with.</summary>
     public ServerOptions Options { get; }
@@ -96,8 +127,20 @@ public abstract class BaseServer : IServer
     /// Handles requests until <see cref="Shutdown"/> is called. <paramref name="pollInterval"/> (default 0.5 s)
     /// is how often <see cref="ServiceActions"/> runs when idle; shutdown does not wait for it.
     /// </summary>
-    public void ServeForever(TimeSpan? pollInterval = null)
+    public void ServeForever(TimeSpan? pollInterval = null) => ServeForever(CancellationToken.None, pollInterval);
+
+    /// <summary>
+    /// Handles requests until <paramref name="cancellationToken"/> fires or <see cref="Shutdown"/> is called; then
+    /// returns, as <see cref="Shutdown"/> makes it return: connections being handled go on.
+    /// </summary>
+    public void ServeForever(CancellationToken cancellationToken, TimeSpan? pollInterval = null)
     {
+        using var cancelled = cancellationToken.Register(static state =>
+        {
+            var server = (BaseServer)state!;
+            server._shutdownRequest = true;
+            server._wakeUp.Wake();
+        }, this);
         var interval = pollInterval ?? DefaultPollInterval;
         if (interval < TimeSpan.Zero)
         {
@@ -168,7 +211,34 @@ public abstract class BaseServer : IServer
     }
 
     /// <summary>
-    /// Tells <see cref="ServeForever"/> to stop and waits until it has. Must be called from another thread
+    /// Runs <see cref="ServeForever(CancellationToken, TimeSpan?)"/> on a thread of its own and completes when it
+    /// returns, after <paramref name="cancellationToken"/> fires or <see cref="Shutdown"/> is called.
+    /// </summary>
+    public Task ServeForeverAsync(CancellationToken cancellationToken = default)
+    {
+        var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                ServeForever(cancellationToken);
+                served.SetResult();
+            }
+            catch (Exception e)
+            {
+                served.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"serve-forever {ServerAddress}",
+        };
+        thread.Start();
+        return served.Task;
+    }
+
+    /// <summary>
+    /// Tells <see cref="ServeForever(TimeSpan?)"/> to stop and waits until it has. Must be called from another thread
     /// (calling it from the loop's own thread would wait forever, so it throws instead).
     /// Connections already being handled go on; see <see cref="IServer.StopAsync"/> to drain them.
     /// </summary>
@@ -212,9 +282,11 @@ public abstract class BaseServer : IServer
     }
 
     /// <summary>
-    /// Stops taking requests (a TCP server closes its listener), waits for the loop, closes the dispatcher
-    /// (which, for the threading model with <see cref="ThreadPerRequestDispatcher.BlockOnClose"/>, waits for
-    /// request threads), then releases the socket. Runs once.
+    /// CPython's <c>server_close</c>: stops taking requests (a TCP server closes its listener), waits for the loop
+    /// (and so, on the sequential server, for the request it is handling), closes the dispatcher, then releases the
+    /// socket. Connections still open are served until they end: the pool finishes the requests queued, and the
+    /// threading server with <see cref="ThreadPerRequestDispatcher.BlockOnClose"/> (the default, as CPython's
+    /// <c>block_on_close</c>) waits for its request threads. <see cref="Abort"/> ends them first. Runs once.
     /// </summary>
     public virtual void ServerClose()
     {
@@ -278,38 +350,99 @@ public abstract class BaseServer : IServer
             drainTimeout,
             abortNow);
 
-    /// <summary>Aborts every connection and releases the server at once.</summary>
+    /// <summary>Ends every open connection at once, then <see cref="ServerClose"/>.</summary>
+    public void Abort()
+    {
+        Core.BeginStopping();
+        Core.AbortAll();
+        ServerClose();
+    }
+
+    /// <summary>CPython's <c>__exit__</c>: <see cref="ServerClose"/>, which lets connections still open end first; see <see cref="Abort"/>.</summary>
     public void Dispose()
     {
         Dispose(true);
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Called for each request before it is handled; return false to refuse it (CPython's <c>verify_request</c>).</summary>
-    protected virtual bool VerifyRequest(Socket request, EndPoint clientAddress) => true;
+    /// <summary>Binds the socket to <see cref="ServerAddress"/> and records the real address (CPython's <c>server_bind</c>).</summary>
+    public virtual void ServerBind()
+    {
+        if (AllowReuseAddress)
+        {
+            Listener.SetReuseAddress(Socket);
+        }
 
-    /// <summary>Hands the request to the dispatcher, which runs <see cref="FinishRequest"/> then <see cref="ShutdownRequest"/>.</summary>
-    protected virtual void ProcessRequest(Socket request, EndPoint clientAddress, long requestId, ReadOnlyMemory<byte> datagram)
+        Listener.Bind(Socket, ServerAddress);
+        ServerAddress = Socket.LocalEndPoint!;
+        Core.ListenerEndPoint = ServerAddress;
+
+        // The loop selects before it reads; a request gone in between must not block it.
+        Socket.Blocking = false;
+    }
+
+    /// <summary>Makes the bound socket ready for requests (CPython's <c>server_activate</c>); nothing for UDP.</summary>
+    public virtual void ServerActivate()
+    {
+    }
+
+    /// <summary>Takes the next request off the socket, an accept or a receive (CPython's <c>get_request</c>); null when there was none after all.</summary>
+    protected abstract ServerRequest? GetRequest();
+
+    /// <summary>Called for each request before it is handled; return false to refuse it (CPython's <c>verify_request</c>).</summary>
+    protected virtual bool VerifyRequest(ServerRequest request) => true;
+
+    /// <summary>
+    /// Hands the request to the dispatcher, which runs <see cref="FinishRequest"/>, <see cref="HandleError"/> if
+    /// that throws, then <see cref="ShutdownRequest"/> (CPython's <c>process_request</c>).
+    /// </summary>
+    protected virtual void ProcessRequest(ServerRequest request)
     {
         Dispatcher.Dispatch(() =>
         {
             try
             {
-                FinishRequest(new ServerRequest(this, request, clientAddress, requestId, datagram));
+                FinishRequest(request);
             }
             catch (Exception e)
             {
-                HandleError(request, clientAddress, e);
+                HandleError(request, e);
             }
             finally
             {
-                ShutdownRequest(request, clientAddress);
+                ShutdownRequest(request);
             }
         });
     }
 
-    /// <summary>Called when a handler throws: logs the error with the client's address; the server goes on.</summary>
-    protected virtual void HandleError(Socket request, EndPoint clientAddress, Exception exception) => Logger.ConnectionError(clientAddress, exception);
+    /// <summary>Runs a new handler on the request (CPython's <c>finish_request</c>).</summary>
+    protected virtual void FinishRequest(ServerRequest request) => _handlerFactory().Run(request with { Server = this });
+
+    /// <summary>Ends a request, then calls <see cref="CloseRequest"/> (CPython's <c>shutdown_request</c>); a TCP server half-closes the connection first.</summary>
+    protected virtual void ShutdownRequest(ServerRequest request) => CloseRequest(request);
+
+    /// <summary>Releases a request (CPython's <c>close_request</c>): a TCP server closes the connection; nothing for UDP.</summary>
+    protected virtual void CloseRequest(ServerRequest request)
+    {
+    }
+
+    /// <summary>
+    /// Called when handling a request throws (CPython's <c>handle_error</c>); the server goes on. With a logger, logs
+    /// the error with the client's address (a client that vanished at Debug); without one, writes the exception and
+    /// the client's address to standard error, as CPython does.
+    /// </summary>
+    protected virtual void HandleError(ServerRequest request, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (_logsErrors)
+        {
+            Logger.ConnectionError(request.ClientAddress, exception);
+            return;
+        }
+
+        var separator = new string('-', 40);
+        Console.Error.Write($"{separator}\nException occurred during processing of request from {request.ClientAddress}\n{exception}\n{separator}\n");
+    }
 
     /// <summary>Buffers lent to the connections of <see cref="Handlers.SessionStreamHandler"/> while they have bytes in flight.</summary>
     internal ConnectionBuffersPool Buffers { get; } = new(Environment.ProcessorCount * 4);
@@ -322,13 +455,10 @@ public abstract class BaseServer : IServer
     {
     }
 
-    /// <summary>Called once per <see cref="ServeForever"/> iteration (at least once per poll interval).</summary>
+    /// <summary>Called once per <see cref="ServeForever(TimeSpan?)"/> iteration (at least once per poll interval).</summary>
     protected virtual void ServiceActions()
     {
     }
-
-    /// <summary>Takes the next request off the socket (accept or receive); null when there was none after all.</summary>
-    private protected abstract ServerRequest? GetRequest();
 
     /// <summary>
     /// Whether a request taken by <see cref="GetRequest"/> is served: not once a stop began, and only when
@@ -336,35 +466,26 @@ public abstract class BaseServer : IServer
     /// </summary>
     private protected virtual bool Admit(ref ServerRequest request)
     {
-        if (!IsStopping && VerifyRequest(request.Socket, request.ClientAddress))
+        if (!IsStopping && VerifyRequest(request))
         {
             return true;
         }
 
-        ShutdownRequest(request.Socket, request.ClientAddress);
+        ShutdownRequest(request);
         return false;
     }
-
-    /// <summary>Ends a request: for TCP, half-closes and closes the connection; for UDP, nothing.</summary>
-    private protected abstract void ShutdownRequest(Socket request, EndPoint clientAddress);
 
     /// <summary>Stops taking new requests at once (TCP closes its listener).</summary>
     private protected abstract void StopAccepting();
 
-    /// <summary>Releases the server; when <paramref name="disposing"/>, connections are aborted first.</summary>
+    /// <summary>Releases the server with <see cref="ServerClose"/> when <paramref name="disposing"/>.</summary>
     protected virtual void Dispose(bool disposing)
     {
         if (disposing)
         {
-            Core.BeginStopping();
-            Core.AbortAll();
             ServerClose();
-            _isShutDown.Dispose();
         }
     }
-
-    /// <summary>Runs a new handler on the request (CPython's <c>finish_request</c>).</summary>
-    private protected virtual void FinishRequest(in ServerRequest request) => _handlerFactory().Run(request);
 
     private void HandleRequestNoBlock()
     {
@@ -402,12 +523,12 @@ public abstract class BaseServer : IServer
 
         try
         {
-            ProcessRequest(request.Socket, request.ClientAddress, request.Id, request.Datagram);
+            ProcessRequest(request);
         }
         catch (Exception e)
         {
-            HandleError(request.Socket, request.ClientAddress, e);
-            ShutdownRequest(request.Socket, request.ClientAddress);
+            HandleError(request, e);
+            ShutdownRequest(request);
         }
     }
 }

@@ -16,19 +16,18 @@ namespace SocketServer;
 /// <remarks>
 /// With <c>bindAndActivate</c> true (the default) the constructor binds and listens, and throws
 /// <see cref="SocketException"/> when it cannot (a port in use, say). Pass false to set
-/// <see cref="AllowReuseAddress"/> or <see cref="RequestQueueSize"/> first, then call <see cref="ServerBind"/> and
-/// <see cref="ServerActivate"/>; either throws when set too late.
+/// <see cref="BaseServer.AllowReuseAddress"/> or <see cref="RequestQueueSize"/> first, then call
+/// <see cref="BaseServer.ServerBind"/> and <see cref="ServerActivate"/>; either throws when set too late.
 /// </remarks>
 public class TcpServer : BaseServer
 {
-    private bool _allowReuseAddress;
     private int _requestQueueSize;
     private bool _activated;
 
     /// <summary>Creates a TCP server.</summary>
     /// <param name="serverAddress">Where to listen; port 0 picks a free port (read it back from <see cref="BaseServer.ServerAddress"/>).</param>
     /// <param name="handlerFactory">Creates a handler for each connection.</param>
-    /// <param name="bindAndActivate">Bind and listen now; when false, call <see cref="ServerBind"/> and <see cref="ServerActivate"/> yourself.</param>
+    /// <param name="bindAndActivate">Bind and listen now; when false, call <see cref="BaseServer.ServerBind"/> and <see cref="ServerActivate"/> yourself.</param>
     /// <param name="dispatcher">The concurrency model; one connection at a time when null.</param>
     /// <param name="logger">Where connection and error events go.</param>
     /// <param name="options">
@@ -37,9 +36,8 @@ public class TcpServer : BaseServer
     /// <see cref="StreamRequestHandler.Connection"/>.
     /// </param>
     public TcpServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, bool bindAndActivate = true, IRequestDispatcher? dispatcher = null, ILogger? logger = null, ServerOptions? options = null)
-        : base(serverAddress, handlerFactory, new Socket(serverAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp), dispatcher ?? new InlineDispatcher(), logger, options)
+        : base(serverAddress, handlerFactory, new Socket(serverAddress.AddressFamily, SocketType.Stream, ProtocolType.Unspecified), dispatcher ?? new InlineDispatcher(), logger, options)
     {
-        _allowReuseAddress = Options.AllowReuseAddress;
         _requestQueueSize = Options.Backlog;
         if (bindAndActivate)
         {
@@ -53,22 +51,6 @@ public class TcpServer : BaseServer
                 Dispose();
                 throw;
             }
-        }
-    }
-
-    /// <summary>
-    /// Set SO_REUSEADDR before binding, so a restarted server can bind a port still in TIME_WAIT (CPython's
-    /// <c>allow_reuse_address</c>). From <see cref="ServerOptions.AllowReuseAddress"/>; set it before
-    /// <see cref="ServerBind"/>, after which setting it throws.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">Set after the socket was bound.</exception>
-    public bool AllowReuseAddress
-    {
-        get => _allowReuseAddress;
-        set
-        {
-            ThrowIfBound(nameof(AllowReuseAddress));
-            _allowReuseAddress = value;
         }
     }
 
@@ -95,39 +77,25 @@ public class TcpServer : BaseServer
     /// <summary>Connections served at once (<see cref="ServerOptions.MaxConnections"/>); the one past it is refused through <see cref="VerifyRequest"/>.</summary>
     public int MaxConnections => Options.MaxConnections;
 
-    /// <summary>Binds the socket (CPython's <c>server_bind</c>) and records the real address.</summary>
-    public void ServerBind()
-    {
-        if (AllowReuseAddress)
-        {
-            Listener.SetReuseAddress(Socket);
-        }
-
-        Listener.Bind(Socket, ServerAddress);
-        ServerAddress = Socket.LocalEndPoint!;
-        Core.ListenerEndPoint = ServerAddress;
-    }
-
     /// <summary>Starts listening with <see cref="RequestQueueSize"/> as the backlog (CPython's <c>server_activate</c>).</summary>
-    public void ServerActivate()
+    public override void ServerActivate()
     {
         Socket.Listen(RequestQueueSize);
         _activated = true;
-
-        // The loop selects before accepting; a client that resets in between would otherwise block accept.
-        Socket.Blocking = false;
     }
 
     /// <summary>Refuses the connection past <see cref="MaxConnections"/>.</summary>
-    protected override bool VerifyRequest(Socket request, EndPoint clientAddress) => Core.WithinLimit;
+    protected override bool VerifyRequest(ServerRequest request) => Core.WithinLimit;
 
-    private protected override ServerRequest? GetRequest() =>
-        Core.Accept(Socket, blocking: true) is { } accepted ? new ServerRequest(this, accepted, accepted.RemoteEndPoint!, 0, default) : null;
+    /// <summary>Accepts the next connection (CPython's <c>get_request</c>); a socket that blocks, for its handler.</summary>
+    protected override ServerRequest? GetRequest() =>
+        Core.Accept(Socket, blocking: true) is { } accepted ? new ServerRequest(accepted, accepted.RemoteEndPoint!) : null;
 
     /// <summary>Tracks the connection and lets <see cref="ServerCore"/> refuse it past the limit or when <see cref="VerifyRequest"/> says no.</summary>
     private protected override bool Admit(ref ServerRequest request)
     {
-        if (Core.Admit(request.Socket, VerifyRequest) is not { } connection)
+        var candidate = request;
+        if (Core.Admit(request.Socket, (_, _) => VerifyRequest(candidate)) is not { } connection)
         {
             return false;
         }
@@ -136,12 +104,24 @@ public class TcpServer : BaseServer
         return true;
     }
 
-    private protected override void ShutdownRequest(Socket request, EndPoint clientAddress) => Core.Release(request, clientAddress);
+    /// <summary>Half-closes the connection (FIN after the last reply), then <see cref="CloseRequest"/> (CPython's <c>shutdown_request</c>).</summary>
+    protected override void ShutdownRequest(ServerRequest request)
+    {
+        SocketClose.EndSending(request.Socket);
+        CloseRequest(request);
+    }
+
+    /// <summary>Closes the connection (CPython's <c>close_request</c>).</summary>
+    protected override void CloseRequest(ServerRequest request)
+    {
+        request.Socket.Dispose();
+        Core.Forget(request.Socket, request.ClientAddress);
+    }
 
     private protected override void StopAccepting() => Socket.Dispose();
 
     /// <summary>With TLS, completes the handshake first and sends close_notify after the handler is done.</summary>
-    private protected override void FinishRequest(in ServerRequest request)
+    protected override void FinishRequest(ServerRequest request)
     {
         if (Options.Tls is not { } tls)
         {
@@ -159,13 +139,4 @@ public class TcpServer : BaseServer
             ServerTls.Close(stream);
         }
     }
-
-    private void ThrowIfBound(string property)
-    {
-        if (Socket.IsBound)
-        {
-            throw new InvalidOperationException($"{property} cannot change once the socket is bound; set it before ServerBind (bindAndActivate: false).");
-        }
-    }
-
 }

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SocketServer.Dispatch;
 using SocketServer.Handlers;
-using SocketServer.Core;
 
 namespace SocketServer;
 
@@ -25,6 +24,7 @@ public class UdpServer : BaseServer
             try
             {
                 ServerBind();
+                ServerActivate();
             }
             catch
             {
@@ -34,26 +34,11 @@ public class UdpServer : BaseServer
         }
     }
 
-    /// <summary>Set SO_REUSEADDR before binding. Default false, as in CPython.</summary>
-    public bool AllowReuseAddress { get; set; }
-
     /// <summary>The largest datagram read; longer ones are truncated by the kernel. Default 8192, as CPython's <c>max_packet_size</c>.</summary>
     public int MaxPacketSize { get; set; } = 8192;
 
-    /// <summary>Binds the socket and records the real address.</summary>
-    public void ServerBind()
-    {
-        if (AllowReuseAddress)
-        {
-            Listener.SetReuseAddress(Socket);
-        }
-
-        Listener.Bind(Socket, ServerAddress);
-        ServerAddress = Socket.LocalEndPoint!;
-        Socket.Blocking = false;
-    }
-
-    private protected override ServerRequest? GetRequest()
+    /// <summary>Receives the next datagram (CPython's <c>get_request</c>); null when none is waiting after all.</summary>
+    protected override ServerRequest? GetRequest()
     {
         var buffer = new byte[MaxPacketSize];
         EndPoint client = new IPEndPoint(Socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
@@ -68,12 +53,7 @@ public class UdpServer : BaseServer
             return null;
         }
 
-        return new ServerRequest(this, Socket, client, Interlocked.Increment(ref _nextId), buffer.AsMemory(0, received));
-    }
-
-    private protected override void ShutdownRequest(Socket request, EndPoint clientAddress)
-    {
-        // The socket is the server's own, shared by every datagram: nothing to close per request.
+        return new ServerRequest(Socket, client) { Id = Interlocked.Increment(ref _nextId), Datagram = buffer.AsMemory(0, received) };
     }
 
     private protected override void StopAccepting()

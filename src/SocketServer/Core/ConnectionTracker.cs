@@ -35,13 +35,15 @@ internal sealed class ConnectionTracker
         }
     }
 
-    /// <summary>Forgets a closed connection; completes a pending drain when it was the last.</summary>
-    public void Remove(Socket socket)
+    /// <summary>Forgets a closed connection, and says whether it was tracked; completes a pending drain when it was the last.</summary>
+    public bool Remove(Socket socket)
     {
         TaskCompletionSource? drained = null;
+        bool removed;
         lock (_lock)
         {
-            if (_open.Remove(socket) && _open.Count == 0)
+            removed = _open.Remove(socket);
+            if (removed && _open.Count == 0)
             {
                 drained = _drained;
                 _drained = null;
@@ -49,6 +51,7 @@ internal sealed class ConnectionTracker
         }
 
         drained?.TrySetResult();
+        return removed;
     }
 
     /// <summary>Completes when no connection is open, or when <paramref name="cancellationToken"/> fires.</summary>

@@ -183,8 +183,16 @@ internal sealed class ServerCore
     public void Release(Socket socket, EndPoint client)
     {
         SocketClose.Gracefully(socket);
-        Connections.Remove(socket);
-        Logger.ClientDisconnected(client);
+        Forget(socket, client);
+    }
+
+    /// <summary>Forgets an admitted connection that its owner has closed.</summary>
+    public void Forget(Socket socket, EndPoint client)
+    {
+        if (Connections.Remove(socket))
+        {
+            Logger.ClientDisconnected(client);
+        }
     }
 
     /// <summary>Logs a connection closed for its deadline.</summary>

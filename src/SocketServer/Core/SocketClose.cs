@@ -17,6 +17,19 @@ internal static class SocketClose
     {
         try
         {
+            EndSending(socket);
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+
+    /// <summary>The first half of <see cref="Gracefully"/>: FIN after any queued reply, and the discard, without closing.</summary>
+    public static void EndSending(Socket socket)
+    {
+        try
+        {
             socket.Shutdown(SocketShutdown.Send);
 
             // Non-blocking for the discard, whatever the model: on a socket that is non-blocking underneath, .NET
@@ -28,10 +41,6 @@ internal static class SocketClose
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // The peer is already gone; closing is all that is left.
-        }
-        finally
-        {
-            socket.Dispose();
         }
     }
 

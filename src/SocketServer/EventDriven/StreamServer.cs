@@ -64,6 +64,21 @@ public abstract class StreamServer : IServer
     }
 
     /// <inheritdoc />
+    public async Task ServeForeverAsync(CancellationToken cancellationToken = default)
+    {
+        Start();
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (cancellationToken.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), cancelled))
+        {
+            await cancelled.Task.ConfigureAwait(false);
+        }
+
+        // What a stop does first; the clients still connected are served until a stop or an abort ends them.
+        Core.BeginStopping();
+        StopAccepting();
+    }
+
+    /// <inheritdoc />
     public Task StopAsync(TimeSpan drainTimeout, CancellationToken abortNow = default) =>
         Core.StopAsync(
             StopAccepting,
@@ -75,7 +90,13 @@ public abstract class StreamServer : IServer
             drainTimeout,
             abortNow);
 
-    /// <summary>Aborts every connection and releases the server at once. Safe to call more than once.</summary>
+    /// <inheritdoc />
+    public void Abort() => Dispose();
+
+    /// <summary>
+    /// Ends every connection at once and releases the server, as <see cref="Abort"/>: with no thread per client,
+    /// nothing would serve them after. Safe to call more than once.
+    /// </summary>
     public void Dispose()
     {
         // Subclasses release their own resources in Dispose(bool), so a second call would touch them after release:

@@ -52,7 +52,7 @@ public abstract class BaseRequestHandler
     {
         Request = request.Socket;
         ClientAddress = request.ClientAddress;
-        Server = request.Server;
+        Server = request.Server!;
         RequestId = request.Id;
         Tls = request.Tls;
         Setup();

@@ -73,7 +73,7 @@ public sealed class StreamModelLifecycleTests : IDisposable
     }
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
-    public async Task Dispose_ends_connected_clients_and_returns(ServerModel model)
+    public async Task Abort_ends_connected_clients_and_returns(ServerModel model)
     {
         var server = ServerFactory.Create(model, new LineReverseSessions(), _servers.Log);
         using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
@@ -84,12 +84,68 @@ public sealed class StreamModelLifecycleTests : IDisposable
         }
         finally
         {
-            // Off the test's thread, so a Dispose that hangs fails the test instead of the run.
+            // Off the test's thread, so an abort that hangs fails the test instead of the run.
+            await Task.Run(server.Abort).WaitAsync(TestClient.Timeout);
+            server.Dispose();
+        }
+
+        var (data, _) = await client.ReadUntilClosedAsync();
+        Assert.Empty(data);
+    }
+
+    [Theory]
+    [InlineData(ServerModel.Select)]
+    [InlineData(ServerModel.Async)]
+    [InlineData(ServerModel.Epoll)]
+    public async Task Dispose_of_an_event_driven_server_ends_connected_clients(ServerModel model)
+    {
+        Assert.SkipUnless(model.IsSupportedHere(), $"{model.Name()} does not run here");
+        var server = ServerFactory.Create(model, new LineReverseSessions(), _servers.Log);
+        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
+        try
+        {
+            server.Start();
+            Assert.Equal("olleh", await client.RoundTripAsync("hello"));
+        }
+        finally
+        {
             await Task.Run(server.Dispose).WaitAsync(TestClient.Timeout);
         }
 
         var (data, _) = await client.ReadUntilClosedAsync();
         Assert.Empty(data);
+    }
+
+    [Theory]
+    [InlineData(ServerModel.Sequential)]
+    [InlineData(ServerModel.Threading)]
+    [InlineData(ServerModel.Pool)]
+    public async Task Dispose_of_a_thread_model_server_closes_the_listener_and_serves_its_clients_until_they_leave_as_Pythons_exit_does(ServerModel model)
+    {
+        var server = ServerFactory.Create(model, new LineReverseSessions(), _servers.Log);
+        var client = await TestClient.ConnectAsync(server.LocalEndPoint);
+        Task disposed;
+        try
+        {
+            server.Start();
+            Assert.Equal("olleh", await client.RoundTripAsync("hello"));
+            disposed = Task.Run(server.Dispose);
+            await Eventually.TrueAsync(() => !CanConnect(server.LocalEndPoint), "the listener is closed");
+
+            Assert.Equal("llits", await client.RoundTripAsync("still"));
+            Assert.False(disposed.IsCompleted, "Dispose returned while a client was still connected");
+        }
+        catch
+        {
+            server.Abort();
+            throw;
+        }
+        finally
+        {
+            client.Dispose();
+        }
+
+        await disposed.WaitAsync(TestClient.Timeout);
     }
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
@@ -152,4 +208,18 @@ public sealed class StreamModelLifecycleTests : IDisposable
     }
 
     public void Dispose() => _servers.Dispose();
+
+    private static bool CanConnect(System.Net.EndPoint endPoint)
+    {
+        using var probe = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            probe.Connect(endPoint);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using SocketServer.Handlers;
 
 namespace SocketServer.Tests.PythonApi;
@@ -22,16 +21,16 @@ internal sealed class ObservedTcpServer(EndPoint address, Func<BaseRequestHandle
 
     public int ServiceActionsRuns => Volatile.Read(ref _serviceActions);
 
-    protected override bool VerifyRequest(Socket request, EndPoint clientAddress)
+    protected override bool VerifyRequest(ServerRequest request)
     {
-        Verified.Enqueue(clientAddress);
-        return !Refuse && base.VerifyRequest(request, clientAddress);
+        Verified.Enqueue(request.ClientAddress);
+        return !Refuse && base.VerifyRequest(request);
     }
 
-    protected override void HandleError(Socket request, EndPoint clientAddress, Exception exception)
+    protected override void HandleError(ServerRequest request, Exception exception)
     {
-        Errors.Enqueue((clientAddress, exception));
-        base.HandleError(request, clientAddress, exception);
+        Errors.Enqueue((request.ClientAddress, exception));
+        base.HandleError(request, exception);
     }
 
     protected override void HandleTimeout() => Interlocked.Increment(ref _timeouts);

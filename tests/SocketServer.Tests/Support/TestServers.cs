@@ -17,10 +17,12 @@ internal sealed class TestServers : IDisposable
         return server;
     }
 
+    /// <summary>Aborts every server: what a test leaves connected must not keep it waiting.</summary>
     public void Dispose()
     {
         foreach (var server in _servers)
         {
+            server.Abort();
             server.Dispose();
         }
     }
