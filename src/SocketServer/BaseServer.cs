@@ -475,8 +475,10 @@ public abstract class BaseServer : IServer
         return false;
     }
 
-    /// <summary>Stops taking new requests at once (TCP closes its listener).</summary>
-    private protected abstract void StopAccepting();
+    /// <summary>Stops taking new requests at once: a TCP server closes its listener; a UDP server keeps its socket, which its replies go out through.</summary>
+    private protected virtual void StopAccepting()
+    {
+    }
 
     /// <summary>Releases the server with <see cref="ServerClose"/> when <paramref name="disposing"/>.</summary>
     protected virtual void Dispose(bool disposing)

@@ -12,7 +12,7 @@ public enum ServerModel
     /// <summary>A thread per connection (<see cref="ThreadingTcpServer"/>).</summary>
     Threading,
 
-    /// <summary>A fixed pool of worker threads; connections beyond them wait (<see cref="ThreadPoolTcpServer"/>).</summary>
+    /// <summary>A fixed pool of worker threads; connections beyond them wait (<see cref="WorkerPoolTcpServer"/>).</summary>
     Pool,
 
     /// <summary>One thread, <see cref="System.Net.Sockets.Socket.Select(System.Collections.IList, System.Collections.IList, System.Collections.IList, int)"/> over every connection (<see cref="EventDriven.SelectServer"/>).</summary>

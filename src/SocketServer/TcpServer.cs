@@ -11,7 +11,7 @@ namespace SocketServer;
 /// <summary>
 /// CPython's <c>socketserver.TCPServer</c>: accepts connections and runs a handler on each, one at a time
 /// unless given another <see cref="IRequestDispatcher"/> (see <see cref="ThreadingTcpServer"/> and
-/// <see cref="ThreadPoolTcpServer"/>).
+/// <see cref="WorkerPoolTcpServer"/>).
 /// </summary>
 /// <remarks>
 /// With <c>bindAndActivate</c> true (the default) the constructor binds and listens, and throws

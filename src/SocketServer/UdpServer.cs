@@ -56,8 +56,4 @@ public class UdpServer : BaseServer
         return new ServerRequest(Socket, client) { Id = Interlocked.Increment(ref _nextId), Datagram = buffer.AsMemory(0, received) };
     }
 
-    private protected override void StopAccepting()
-    {
-        // Datagrams already taken are finished by the dispatcher; the loop reads no more once told to stop.
-    }
 }

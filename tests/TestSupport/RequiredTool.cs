@@ -23,6 +23,9 @@ public sealed record RequiredTool(string Name, string Packages)
     /// <summary>util-linux's prlimit, which lowers a running server's open-file limit.</summary>
     public static RequiredTool Prlimit { get; } = new("prlimit", "util-linux");
 
+    /// <summary>iproute2's ss, which shows a listening socket's backlog.</summary>
+    public static RequiredTool Ss { get; } = new("ss", "iproute2");
+
     /// <summary>The program's path on PATH, or null when it is not installed.</summary>
     public string? Find() =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)

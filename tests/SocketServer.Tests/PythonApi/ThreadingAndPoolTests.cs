@@ -4,7 +4,7 @@ using SocketServer.Tests.Support;
 
 namespace SocketServer.Tests.PythonApi;
 
-/// <summary>The threading options of <see cref="ThreadingTcpServer"/> and the bound of <see cref="ThreadPoolTcpServer"/>.</summary>
+/// <summary>The threading options of <see cref="ThreadingTcpServer"/> and the bound of <see cref="WorkerPoolTcpServer"/>.</summary>
 public sealed partial class ThreadingAndPoolTests
 {
     private static readonly IPEndPoint Loopback = ServerFactory.AnyLoopbackPort;
@@ -102,7 +102,7 @@ public sealed partial class ThreadingAndPoolTests
         var current = 0;
         var most = 0;
         using var allBusy = new ManualResetEventSlim();
-        using var server = new ThreadPoolTcpServer(Loopback, () => new CountingHandler(
+        using var server = new WorkerPoolTcpServer(Loopback, () => new CountingHandler(
             onSetup: () =>
             {
                 var now = Interlocked.Increment(ref current);

@@ -6,13 +6,14 @@ using SocketServer.Handlers;
 namespace SocketServer;
 
 /// <summary>
-/// A <see cref="TcpServer"/> served by a fixed number of pre-started worker threads (the slides' answer to
-/// thread exhaustion). Connections beyond the workers wait, accepted, until a worker is free.
+/// A <see cref="TcpServer"/> served by a fixed number of pre-started worker threads of its own (the slides' answer to
+/// thread exhaustion), not by .NET's shared ThreadPool: a blocking handler holds one of these workers and nothing
+/// else. Connections beyond the workers wait, accepted, until a worker is free.
 /// </summary>
-public class ThreadPoolTcpServer : TcpServer
+public class WorkerPoolTcpServer : TcpServer
 {
     /// <summary>Creates the server and starts <paramref name="workers"/> threads.</summary>
-    public ThreadPoolTcpServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, int workers, bool bindAndActivate = true, ILogger? logger = null)
+    public WorkerPoolTcpServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, int workers, bool bindAndActivate = true, ILogger? logger = null)
         : base(serverAddress, handlerFactory, bindAndActivate, new WorkerPoolDispatcher(workers), logger)
     {
     }
