@@ -19,12 +19,12 @@ namespace SocketServer;
 /// <see cref="ShutdownRequest"/>. Every one of those hooks can be overridden, as in CPython.
 /// </summary>
 /// <remarks>
-/// <para>Differences from CPython, on purpose: <see cref="ServeForever(TimeSpan?)"/> waits on a wake-up socket as
+/// <para>Differences from CPython, on purpose: <see cref="ServeForever()"/> waits on a wake-up socket as
 /// well as the listener, so <see cref="Shutdown"/> takes effect at once instead of after up to one poll interval;
 /// <see cref="Shutdown"/> called when no loop runs returns at once instead of deadlocking.</para>
 /// <para>Lifecycle (docs/SOCKETSERVER.md): <see cref="Dispose()"/> is CPython's <c>__exit__</c>, that is
 /// <see cref="ServerClose"/>; <see cref="Abort"/> ends every connection first.</para>
-/// <para>Threading: run <see cref="ServeForever(TimeSpan?)"/> or <see cref="HandleRequest"/> from one thread at a
+/// <para>Threading: run <see cref="ServeForever()"/> or <see cref="HandleRequest"/> from one thread at a
 /// time; <see cref="Shutdown"/>, <see cref="IServer.StopAsync"/>, <see cref="Abort"/> and <see cref="ServerClose"/>
 /// from any other thread.</para>
 /// <para>Ownership: the server owns its socket, the request sockets and the dispatcher; <see cref="ServerClose"/>
@@ -123,17 +123,49 @@ public abstract class BaseServer : IServer
     /// <summary>Admission, tracking and the stop, shared with every other model.</summary>
     private protected ServerCore Core { get; }
 
+    /// <summary>Handles requests until <see cref="Shutdown"/> is called, running <see cref="ServiceActions"/> at least every 0.5 s.</summary>
+    public void ServeForever() => Serve(DefaultPollInterval, CancellationToken.None);
+
     /// <summary>
-    /// Handles requests until <see cref="Shutdown"/> is called. <paramref name="pollInterval"/> (default 0.5 s)
-    /// is how often <see cref="ServiceActions"/> runs when idle; shutdown does not wait for it.
+    /// Handles requests until <see cref="Shutdown"/> is called. <paramref name="pollInterval"/> is how often
+    /// <see cref="ServiceActions"/> runs when idle; shutdown does not wait for it.
     /// </summary>
-    public void ServeForever(TimeSpan? pollInterval = null) => ServeForever(CancellationToken.None, pollInterval);
+    public void ServeForever(TimeSpan pollInterval) => Serve(pollInterval, CancellationToken.None);
 
     /// <summary>
     /// Handles requests until <paramref name="cancellationToken"/> fires or <see cref="Shutdown"/> is called; then
     /// returns, as <see cref="Shutdown"/> makes it return: connections being handled go on.
     /// </summary>
-    public void ServeForever(CancellationToken cancellationToken, TimeSpan? pollInterval = null)
+    public void ServeForever(CancellationToken cancellationToken) => Serve(DefaultPollInterval, cancellationToken);
+
+    /// <summary>
+    /// Runs <see cref="ServeForever(CancellationToken)"/> on a thread of its own and completes when it returns, after
+    /// <paramref name="cancellationToken"/> fires or <see cref="Shutdown"/> is called.
+    /// </summary>
+    public Task ServeForeverAsync(CancellationToken cancellationToken = default)
+    {
+        var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                ServeForever(cancellationToken);
+                served.SetResult();
+            }
+            catch (Exception e)
+            {
+                served.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"serve-forever {ServerAddress}",
+        };
+        thread.Start();
+        return served.Task;
+    }
+
+    private void Serve(TimeSpan pollInterval, CancellationToken cancellationToken)
     {
         using var cancelled = cancellationToken.Register(static state =>
         {
@@ -141,7 +173,7 @@ public abstract class BaseServer : IServer
             server._shutdownRequest = true;
             server._wakeUp.Wake();
         }, this);
-        var interval = pollInterval ?? DefaultPollInterval;
+        var interval = pollInterval;
         if (interval < TimeSpan.Zero)
         {
             interval = TimeSpan.Zero;
@@ -211,34 +243,7 @@ public abstract class BaseServer : IServer
     }
 
     /// <summary>
-    /// Runs <see cref="ServeForever(CancellationToken, TimeSpan?)"/> on a thread of its own and completes when it
-    /// returns, after <paramref name="cancellationToken"/> fires or <see cref="Shutdown"/> is called.
-    /// </summary>
-    public Task ServeForeverAsync(CancellationToken cancellationToken = default)
-    {
-        var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                ServeForever(cancellationToken);
-                served.SetResult();
-            }
-            catch (Exception e)
-            {
-                served.SetException(e);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = $"serve-forever {ServerAddress}",
-        };
-        thread.Start();
-        return served.Task;
-    }
-
-    /// <summary>
-    /// Tells <see cref="ServeForever(TimeSpan?)"/> to stop and waits until it has. Must be called from another thread
+    /// Tells <see cref="ServeForever()"/> to stop and waits until it has. Must be called from another thread
     /// (calling it from the loop's own thread would wait forever, so it throws instead).
     /// Connections already being handled go on; see <see cref="IServer.StopAsync"/> to drain them.
     /// </summary>
@@ -455,7 +460,7 @@ public abstract class BaseServer : IServer
     {
     }
 
-    /// <summary>Called once per <see cref="ServeForever(TimeSpan?)"/> iteration (at least once per poll interval).</summary>
+    /// <summary>Called once per <see cref="ServeForever()"/> iteration (at least once per poll interval).</summary>
     protected virtual void ServiceActions()
     {
     }

@@ -61,7 +61,7 @@ public abstract class EventLoopServer : StreamServer
     /// <param name="selector">What the loop waits with; the server owns and disposes it.</param>
     /// <param name="threadName">The loop thread's name.</param>
     /// <exception cref="ArgumentException"><paramref name="options"/> asks for TLS.</exception>
-    private protected EventLoopServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options, ILogger? logger, Selector selector, string threadName)
+    protected EventLoopServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options, ILogger? logger, Selector selector, string threadName)
         : base(endPoint, sessions, RefuseTls(options, selector), logger)
     {
         _selector = selector;

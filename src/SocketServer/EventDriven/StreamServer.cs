@@ -11,14 +11,20 @@ namespace SocketServer.EventDriven;
 /// What the event-driven servers share: the listener, bound in the constructor, the sessions, and the
 /// <see cref="ServerCore"/> that admits, tracks and stops. Subclasses decide only how connections are served.
 /// </summary>
-/// <remarks>The constructor binds and listens, and throws <see cref="SocketException"/> when it cannot.</remarks>
+/// <remarks>
+/// The constructor binds and listens, and throws <see cref="SocketException"/> when it cannot. A model of your own
+/// derives from it: accept from <see cref="ListenSocket"/> in <see cref="OnStart"/>, pass each connection to
+/// <see cref="AdmitConnection"/> (the connection limit, tracking, the stop), serve it, and end it with
+/// <see cref="ReleaseConnection"/>; <see cref="IServer.StopAsync"/>, <see cref="Abort"/> and the logs then work as on
+/// every model. <see cref="EventLoopServer"/> is the one to derive from for a loop over a <see cref="Selectors.Selector"/> of your own.
+/// </remarks>
 public abstract class StreamServer : IServer
 {
     private int _started;
     private int _disposed;
 
     /// <summary>Binds and listens on <paramref name="endPoint"/>.</summary>
-    private protected StreamServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options, ILogger? logger)
+    protected StreamServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentNullException.ThrowIfNull(sessions);
@@ -108,6 +114,25 @@ public abstract class StreamServer : IServer
 
         Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Tracks a connection accepted from <see cref="ListenSocket"/> and returns its context, or refuses it and returns
+    /// null: past <see cref="ServerOptions.MaxConnections"/> (sent <see cref="ServerOptions.RejectionReply"/>), or
+    /// once a stop began. An admitted connection is ended with <see cref="ReleaseConnection"/>.
+    /// </summary>
+    protected ConnectionContext? AdmitConnection(Socket accepted)
+    {
+        ArgumentNullException.ThrowIfNull(accepted);
+        return Core.Admit(accepted);
+    }
+
+    /// <summary>Closes an admitted connection gracefully (FIN after the last reply) and forgets it.</summary>
+    protected void ReleaseConnection(Socket connection, EndPoint client)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(client);
+        Core.Release(connection, client);
     }
 
     /// <summary>Begins serving; called once by <see cref="Start"/>.</summary>
