@@ -20,7 +20,7 @@ namespace SocketServer.EventDriven;
 /// <para>Back-pressure: a connection with replies unsent is watched for writability, not read from, so a client
 /// that does not read holds up only itself; one long reply goes out a budget per round, taking turns with others.</para>
 /// <para>Memory: a connection borrows buffers only while it has bytes in flight, so an idle one holds none.</para>
-/// <para>Deadlines are checked by a sweep every <see cref="SweepInterval"/>, as Redis's cron does.</para>
+/// <para>Deadlines are checked by a sweep every 50 ms, as Redis's cron does.</para>
 /// <para>No TLS: the loop does non-blocking socket I/O, and .NET offers TLS only as a stream whose reads block or
 /// await (see <see cref="ServerModels.SupportsTls"/>).</para>
 /// <para>Threading: every session runs on the loop's thread; <see cref="IServer.StopAsync"/> may be called from any
@@ -29,7 +29,7 @@ namespace SocketServer.EventDriven;
 public abstract class EventLoopServer : StreamServer
 {
     /// <summary>How often connection deadlines are checked when any bound is set.</summary>
-    public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(50);
 
     private const int AcceptsPerRound = 64;
     private const int MaxEvents = 512;
