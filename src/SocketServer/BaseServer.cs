@@ -314,6 +314,9 @@ public abstract class BaseServer : IServer
     /// <summary>Buffers lent to the connections of <see cref="Handlers.SessionStreamHandler"/> while they have bytes in flight.</summary>
     internal ConnectionBuffersPool Buffers { get; } = new(Environment.ProcessorCount * 4);
 
+    /// <summary>Fires when the server aborts its connections: the token a handler's <see cref="BaseRequestHandler.HandleAsync"/> gets.</summary>
+    internal CancellationToken ConnectionsAborted => Core.Aborted;
+
     /// <summary>Logs a connection closed for breaking its timeouts.</summary>
     internal void LogConnectionTimeout(EndPoint clientAddress, ConnectionDriver driver) => Core.LogTimedOut(clientAddress, driver);
 
