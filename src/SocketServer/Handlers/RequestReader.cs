@@ -111,9 +111,17 @@ public sealed class RequestReader
         }
     }
 
-    /// <summary>Reads up to <paramref name="destination"/>'s length of bytes; 0 at the end of the input.</summary>
+    /// <summary>
+    /// Reads up to <paramref name="destination"/>'s length of bytes, what is buffered first; 0 at the end of the input
+    /// (or for an empty destination). Returns as soon as some bytes are there, as a socket's receive does.
+    /// </summary>
     public int Read(Span<byte> destination)
     {
+        if (destination.IsEmpty)
+        {
+            return 0;
+        }
+
         if (Buffered == 0 && !_ended && _stream is not null && destination.Length >= _buffer.Length)
         {
             // Large reads skip the buffer, as a buffered reader in Python does.
@@ -159,6 +167,11 @@ public sealed class RequestReader
     /// <inheritdoc cref="Read"/>
     public async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
+        if (destination.IsEmpty)
+        {
+            return 0;
+        }
+
         if (Buffered == 0 && !_ended && destination.Length >= _buffer.Length)
         {
             return EndedIfZero(await ReadStreamAsync(destination, cancellationToken).ConfigureAwait(false));

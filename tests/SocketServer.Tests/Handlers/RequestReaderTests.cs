@@ -67,6 +67,17 @@ public sealed class RequestReaderTests
     }
 
     [Fact]
+    public void Reading_into_no_room_reads_nothing_from_the_stream()
+    {
+        var input = new TrickleStream("abc"u8.ToArray());
+        var reader = new RequestReader(input);
+
+        Assert.Equal(0, reader.Read(Span<byte>.Empty));
+        Assert.Equal(0, input.Reads);
+        Assert.Equal("abc", reader.ReadLine());
+    }
+
+    [Fact]
     public void A_line_longer_than_the_buffer_grows_it_and_comes_back_whole()
     {
         var line = new string('x', 1000);
