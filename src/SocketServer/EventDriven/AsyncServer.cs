@@ -46,10 +46,10 @@ public sealed partial class AsyncServer : StreamServer
 
     // Linux, plain TCP: connections wait for bytes in our own epoll instead of .NET's engine (ReadinessReactors says why).
     private readonly ReadinessReactors? _readiness;
-    private Task _acceptLoop = Task.CompletedTask;
 
     // Set when the server runs handlers instead of sessions.
     private readonly Func<BaseRequestHandler>? _handlerFactory;
+    private Task _acceptLoop = Task.CompletedTask;
 
     /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
     public AsyncServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options = null, ILogger? logger = null)
