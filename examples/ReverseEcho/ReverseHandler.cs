@@ -5,28 +5,24 @@ using SocketServer.Handlers;
 namespace ReverseEcho;
 
 /// <summary>
-/// The slides' <c>MyHandler</c>: every chunk a client sends comes back reversed, until the client closes.
+/// The slides' <c>MyHandler</c>, with CPython's <c>rfile</c> and <c>wfile</c>: every line a client sends comes back
+/// reversed, until the client closes.
 /// </summary>
 /// <remarks>
-/// The slides reverse bytes (<c>data[::-1]</c>), which scrambles any character longer than one byte.
-/// This reverses the text instead, as <c>data.decode()[::-1]</c> would, and by whole characters
-/// (grapheme clusters), so "ação" comes back as "oãça" and an emoji stays one emoji. A character split
-/// across two receives is carried over by the decoder rather than mangled.
-/// Like the slides, each receive is one message: a client should wait for each reply before sending again.
+/// The slides reverse each <c>recv(1024)</c>, but TCP keeps no message boundaries: one send may arrive in two
+/// receives, or two in one. A line is a boundary the stream keeps, so this reverses each line, as
+/// <c>for line in self.rfile: self.wfile.write(line.rstrip(b"\n")[::-1] + b"\n")</c> would. It reverses the text,
+/// not the bytes, by whole characters (grapheme clusters), so "ação" comes back as "oãça" and an emoji stays one
+/// emoji. The same handler runs on every model that runs handlers, the async one included.
 /// </remarks>
 public sealed class ReverseHandler : StreamRequestHandler
 {
     /// <inheritdoc />
     public override void Handle()
     {
-        var decoder = Encoding.UTF8.GetDecoder();
-        var bytes = new byte[1024];
-        var chars = new char[Encoding.UTF8.GetMaxCharCount(bytes.Length)];
-        int received;
-        while ((received = Connection.Read(bytes)) > 0)
+        while (Reader.ReadLine() is { } line)
         {
-            var text = new string(chars, 0, decoder.GetChars(bytes, 0, received, chars, 0, flush: false));
-            Connection.Write(Encoding.UTF8.GetBytes(Reverse(text)));
+            Writer.WriteLine(Reverse(line));
         }
     }
 

@@ -421,7 +421,7 @@ public abstract class BaseServer : IServer
     }
 
     /// <summary>Runs a new handler on the request (CPython's <c>finish_request</c>).</summary>
-    protected virtual void FinishRequest(ServerRequest request) => _handlerFactory().Run(request with { Server = this });
+    protected virtual void FinishRequest(ServerRequest request) => _handlerFactory().Run(request with { Server = this, Aborted = Core.Aborted });
 
     /// <summary>Ends a request, then calls <see cref="CloseRequest"/> (CPython's <c>shutdown_request</c>); a TCP server half-closes the connection first.</summary>
     protected virtual void ShutdownRequest(ServerRequest request) => CloseRequest(request);
@@ -451,6 +451,7 @@ public abstract class BaseServer : IServer
 
     /// <summary>Buffers lent to the connections of <see cref="Handlers.SessionStreamHandler"/> while they have bytes in flight.</summary>
     internal ConnectionBuffersPool Buffers { get; } = new(Environment.ProcessorCount * 4);
+
 
     /// <summary>Logs a connection closed for breaking its timeouts.</summary>
     internal void LogConnectionTimeout(EndPoint clientAddress, ConnectionDriver driver) => Core.LogTimedOut(clientAddress, driver);

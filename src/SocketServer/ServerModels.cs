@@ -66,6 +66,12 @@ public static class ServerModels
     /// </summary>
     public static bool SupportsTls(this ServerModel model) => model is not (ServerModel.Select or ServerModel.Epoll);
 
+    /// <summary>
+    /// Whether the model runs <see cref="BaseRequestHandler"/>s: every model with a thread or an await per connection.
+    /// The <see cref="ServerModel.Select"/> and <see cref="ServerModel.Epoll"/> loops run only sessions, which never block.
+    /// </summary>
+    public static bool SupportsHandlers(this ServerModel model) => model is not (ServerModel.Select or ServerModel.Epoll);
+
     /// <summary>Whether the model serves UDP: <see cref="ServerModel.Sequential"/> and <see cref="ServerModel.Threading"/>, as CPython's <c>UDPServer</c> and <c>ThreadingUDPServer</c>.</summary>
     public static bool SupportsDatagrams(this ServerModel model) => model is ServerModel.Sequential or ServerModel.Threading;
 
@@ -89,15 +95,47 @@ public static class ServerModels
         ArgumentNullException.ThrowIfNull(sessions);
         options ??= ServerOptions.Default;
         Check(model, options);
-        BaseRequestHandler Handler() => new SessionStreamHandler(sessions);
         return model switch
         {
-            ServerModel.Sequential => new TcpServer(endPoint, Handler, dispatcher: new InlineDispatcher(), logger: logger, options: options),
-            ServerModel.Threading => new TcpServer(endPoint, Handler, dispatcher: new ThreadPerRequestDispatcher { SpareThreads = SpareThreads }, logger: logger, options: options),
-            ServerModel.Pool => new TcpServer(endPoint, Handler, dispatcher: new WorkerPoolDispatcher(options.PoolWorkers), logger: logger, options: options),
             ServerModel.Select => new SelectServer(endPoint, sessions, options, logger),
             ServerModel.Async => new AsyncServer(endPoint, sessions, options, logger),
             ServerModel.Epoll => new EpollServer(endPoint, sessions, options, logger),
+
+            // The blocking models run a session through a handler.
+            _ => Create(model, endPoint, () => new SessionStreamHandler(sessions), options, logger),
+        };
+    }
+
+    /// <summary>
+    /// Binds a TCP server of <paramref name="model"/> (<see cref="SupportsHandlers"/>) that runs a new handler from
+    /// <paramref name="handlerFactory"/> on every connection, and returns it not yet started.
+    /// </summary>
+    /// <param name="model">The concurrency model.</param>
+    /// <param name="endPoint">Where to listen; port 0 picks a free port (read it back from <see cref="IServer.LocalEndPoint"/>).</param>
+    /// <param name="handlerFactory">Creates each connection's handler (CPython passes the class).</param>
+    /// <param name="options">The server's settings; <see cref="ServerOptions.Default"/> when null.</param>
+    /// <param name="logger">Where connection and error events go; nothing is logged when null.</param>
+    /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound (a port in use, say).</exception>
+    /// <exception cref="ArgumentException">The model cannot run handlers or serve TLS, or does not run here.</exception>
+    public static IServer Create(ServerModel model, EndPoint endPoint, Func<BaseRequestHandler> handlerFactory, ServerOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        ArgumentNullException.ThrowIfNull(handlerFactory);
+        if (!model.SupportsHandlers())
+        {
+            throw new ArgumentException(
+                $"The {model.Name()} model cannot run a handler: its one loop must never block, so it runs only sessions (ISessionFactory); use async.",
+                nameof(model));
+        }
+
+        options ??= ServerOptions.Default;
+        Check(model, options);
+        return model switch
+        {
+            ServerModel.Sequential => new TcpServer(endPoint, handlerFactory, dispatcher: new InlineDispatcher(), logger: logger, options: options),
+            ServerModel.Threading => new TcpServer(endPoint, handlerFactory, dispatcher: new ThreadPerRequestDispatcher { SpareThreads = SpareThreads }, logger: logger, options: options),
+            ServerModel.Pool => new TcpServer(endPoint, handlerFactory, dispatcher: new WorkerPoolDispatcher(options.PoolWorkers), logger: logger, options: options),
+            ServerModel.Async => new AsyncServer(endPoint, handlerFactory, options, logger),
             _ => throw new ArgumentOutOfRangeException(nameof(model), model, "unknown model"),
         };
     }

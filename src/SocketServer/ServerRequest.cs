@@ -20,7 +20,10 @@ public readonly record struct ServerRequest(Socket Socket, EndPoint ClientAddres
     public long Id { get; init; }
 
     /// <summary>The server that took the request, set before its handler runs.</summary>
-    internal BaseServer? Server { get; init; }
+    internal IServer? Server { get; init; }
+
+    /// <summary>Fires when the server aborts its connections: the token handed to <see cref="Handlers.BaseRequestHandler.HandleAsync"/>.</summary>
+    internal CancellationToken Aborted { get; init; }
 
     /// <summary>The connection's TLS stream, once its handshake is done; null on plain TCP and UDP.</summary>
     internal SslStream? Tls { get; init; }

@@ -33,7 +33,7 @@ public class TcpServer : BaseServer
     /// <param name="options">
     /// The server's settings (<see cref="ServerOptions.Default"/> when null). With <see cref="ServerOptions.Tls"/>, each
     /// connection completes the TLS handshake before its handler runs, and the handler reads and writes through
-    /// <see cref="StreamRequestHandler.Connection"/>.
+    /// <see cref="StreamRequestHandler"/>'s <c>Stream</c>, <c>Reader</c> and <c>Writer</c>.
     /// </param>
     public TcpServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, bool bindAndActivate = true, IRequestDispatcher? dispatcher = null, ILogger? logger = null, ServerOptions? options = null)
         : base(serverAddress, handlerFactory, new Socket(serverAddress.AddressFamily, SocketType.Stream, ProtocolType.Unspecified), dispatcher ?? new InlineDispatcher(), logger, options)

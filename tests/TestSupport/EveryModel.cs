@@ -22,6 +22,9 @@ public static class EveryModel
     /// <summary>The TLS models that serve several connections at once.</summary>
     public static TheoryData<ServerModel> ConcurrentTls => new(StreamModels().Where(m => m.SupportsTls() && IsConcurrent(m)));
 
+    /// <summary>The TCP models that run <c>BaseRequestHandler</c>s (<see cref="ServerModels.SupportsHandlers"/>).</summary>
+    public static TheoryData<ServerModel> Handlers => new(StreamModels().Where(m => m.SupportsHandlers()));
+
     /// <summary>The models that serve UDP (<see cref="ServerModels.SupportsDatagrams"/>).</summary>
     public static TheoryData<ServerModel> Datagram => new(ServerModels.All.Where(m => m.SupportsDatagrams() && m.IsSupportedHere()));
 

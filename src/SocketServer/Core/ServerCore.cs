@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -13,9 +14,11 @@ namespace SocketServer.Core;
 /// connection and how.
 /// </summary>
 /// <remarks>Thread-safe: accept loops, connection threads and a stop may call it at once.</remarks>
+[SuppressMessage("Design", "CA1001", Justification = "Its one disposable, a CancellationTokenSource with no timer, holds nothing to release.")]
 internal sealed class ServerCore
 {
     private readonly Lock _stopLock = new();
+    private readonly CancellationTokenSource _aborted = new();
     private Task? _stopTask;
     private bool _stopping;
 
@@ -35,6 +38,9 @@ internal sealed class ServerCore
 
     /// <summary>The accept loop's pause after a failed accept; used by one accept loop at a time.</summary>
     public AcceptBackoff Backoff { get; }
+
+    /// <summary>Fires once the open connections are aborted (<see cref="AbortAll"/>), for work a socket shutdown does not end.</summary>
+    public CancellationToken Aborted => _aborted.Token;
 
     /// <summary>True once a stop began: nothing more is admitted, and socket errors are expected.</summary>
     public bool IsStopping => Volatile.Read(ref _stopping);
@@ -217,7 +223,11 @@ internal sealed class ServerCore
     }
 
     /// <summary>Ends every open connection at once; each one's owner then closes it by its usual path.</summary>
-    public void AbortAll() => Connections.AbortAll();
+    public void AbortAll()
+    {
+        Connections.AbortAll();
+        _aborted.Cancel();
+    }
 
     // The refusal goes out before any TLS handshake, where a TLS client could not read it.
     private ReadOnlySpan<byte> RejectionBytes => Options.Tls is null ? Options.RejectionReply.Span : default;

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SocketServer.Connections;
 using SocketServer.Core;
+using SocketServer.Handlers;
 using SocketServer.Internal;
 using SocketServer.Sessions;
 using SocketServer.Tls;
@@ -21,6 +22,15 @@ namespace SocketServer.EventDriven;
 /// <para>With <see cref="ServerOptions.Tls"/>, each connection first completes the TLS handshake within
 /// <see cref="ServerTlsOptions.HandshakeTimeout"/>, then reads and writes the TLS stream asynchronously; a failed
 /// handshake is logged at Debug and the connection closed.</para>
+/// <para>Handlers: built with a handler factory, the server runs a <see cref="BaseRequestHandler"/> on each
+/// connection instead of a session: <see cref="BaseRequestHandler.Setup"/>, then it awaits
+/// <see cref="BaseRequestHandler.HandleAsync"/>, then <see cref="BaseRequestHandler.Finish"/>, and closes the connection
+/// gracefully. No thread is held while the handler awaits; a handler that overrides only
+/// <see cref="BaseRequestHandler.Handle"/> holds a thread-pool thread for its whole connection. The connection limit,
+/// the drain and the abort apply as to sessions; <see cref="ServerOptions.IdleTimeout"/> and
+/// <see cref="ServerOptions.StallTimeout"/> do not (a <see cref="StreamRequestHandler"/> has its own
+/// <see cref="StreamRequestHandler.Timeout"/>). A handler that throws ends only its connection, logged with the client's
+/// address. <see cref="BaseRequestHandler.Server"/> throws there: this server is not a <see cref="BaseServer"/>.</para>
 /// <para>Threading: one connection's session runs on one thread at a time.</para>
 /// </remarks>
 public sealed partial class AsyncServer : StreamServer
@@ -36,12 +46,37 @@ public sealed partial class AsyncServer : StreamServer
 
     // Linux, plain TCP: connections wait for bytes in our own epoll instead of .NET's engine (ReadinessReactors says why).
     private readonly ReadinessReactors? _readiness;
+
+    // Set when the server runs handlers instead of sessions.
+    private readonly Func<BaseRequestHandler>? _handlerFactory;
     private Task _acceptLoop = Task.CompletedTask;
 
     /// <summary>Binds and listens; call <see cref="IServer.Start"/> to begin serving.</summary>
     public AsyncServer(EndPoint endPoint, ISessionFactory sessions, ServerOptions? options = null, ILogger? logger = null)
+        : this(endPoint, sessions, handlerFactory: null, options, logger)
+    {
+    }
+
+    /// <summary>
+    /// Binds and listens, to run a new handler from <paramref name="handlerFactory"/> on every connection (see
+    /// "Handlers" in the remarks); call <see cref="IServer.Start"/> to begin serving.
+    /// </summary>
+    public AsyncServer(EndPoint endPoint, Func<BaseRequestHandler> handlerFactory, ServerOptions? options = null, ILogger? logger = null)
+        : this(endPoint, HandlersInsteadOfSessions.Instance, handlerFactory ?? throw new ArgumentNullException(nameof(handlerFactory)), options, logger)
+    {
+    }
+
+    private AsyncServer(EndPoint endPoint, ISessionFactory sessions, Func<BaseRequestHandler>? handlerFactory, ServerOptions? options, ILogger? logger)
         : base(endPoint, sessions, options, logger)
     {
+        _handlerFactory = handlerFactory;
+
+        // A handler reads and writes its own stream, bounded by its own timeout: no reactor, no sweeper.
+        if (handlerFactory is not null)
+        {
+            return;
+        }
+
         if (OperatingSystem.IsLinux() && Options.Tls is null)
         {
             _readiness = new ReadinessReactors(Logger);
@@ -113,6 +148,12 @@ public sealed partial class AsyncServer : StreamServer
             accepted.NoDelay = true;
             if (Core.Admit(accepted) is not { } connection)
             {
+                continue;
+            }
+
+            if (_handlerFactory is not null)
+            {
+                _ = Task.Run(() => ServeHandlerAsync(accepted, connection), CancellationToken.None);
                 continue;
             }
 

@@ -32,7 +32,8 @@ public sealed class SessionStreamHandler : BaseRequestHandler
     {
         Request.NoDelay = true;
         var session = _sessions.CreateSession(new ConnectionContext(RequestId, ClientAddress, Request.LocalEndPoint!, TransportKind.Stream));
-        var driver = new ConnectionDriver(session, Server.Options.Timeouts, Server.Buffers);
+        var server = (BaseServer)Server;
+        var driver = new ConnectionDriver(session, server.Options.Timeouts, server.Buffers);
         try
         {
             while (!driver.IsComplete)
@@ -51,16 +52,16 @@ public sealed class SessionStreamHandler : BaseRequestHandler
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
         {
-            Server.LogConnectionTimeout(ClientAddress, driver);
+            server.LogConnectionTimeout(ClientAddress, driver);
         }
         catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock })
         {
             // The same deadline, surfacing through the TLS stream.
-            Server.LogConnectionTimeout(ClientAddress, driver);
+            server.LogConnectionTimeout(ClientAddress, driver);
         }
         catch (ConnectionDeadlinePassedException)
         {
-            Server.LogConnectionTimeout(ClientAddress, driver);
+            server.LogConnectionTimeout(ClientAddress, driver);
         }
         finally
         {

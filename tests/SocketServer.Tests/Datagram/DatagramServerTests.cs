@@ -74,6 +74,42 @@ public sealed class DatagramServerTests
         Assert.ThrowsAny<InvalidOperationException>(server.Start);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reader_reads_the_datagram_and_what_Writer_wrote_goes_back_as_one_datagram(bool threading)
+    {
+        Func<BaseRequestHandler> handler = () => new LineCountingDatagramHandler();
+        using UdpServer server = threading ? new ThreadingUdpServer(Loopback, handler) : new UdpServer(Loopback, handler);
+        server.Start();
+        using var client = new UdpTestClient(server.ServerAddress);
+
+        Assert.Equal("eno\nowt\n6: ação\nend\n", await client.RequestAsync("one\ntwo\nação"));
+        Assert.Equal("end\n", await client.RequestAsync(""));
+    }
+
+    /// <summary>As Python's <c>DatagramRequestHandler</c> with <c>rfile</c> and <c>wfile</c>: reverses two lines, echoes the rest with its length.</summary>
+    private sealed class LineCountingDatagramHandler : DatagramRequestHandler
+    {
+        public override void Handle()
+        {
+            for (var i = 0; i < 2 && Reader.ReadLine() is { } line; i++)
+            {
+                Writer.WriteLine(new string([.. line.Reverse()]));
+            }
+
+            var rest = Reader.ReadLineBytes();
+            if (rest.Length > 0)
+            {
+                Writer.Write($"{rest.Length}: ");
+                Writer.Write(rest);
+                Writer.WriteLine(string.Empty);
+            }
+
+            Writer.WriteLine("end");
+        }
+    }
+
     private class ReverseDatagramHandler : DatagramRequestHandler
     {
         public override void Handle() => Reply.Write(Encoding.UTF8.GetBytes(LineReverseSession.Reply(Encoding.UTF8.GetString(Packet.Span))));

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using ReverseEcho;
 using SocketServer.Tests.Support;
 
@@ -21,23 +20,21 @@ public sealed class ReverseEchoTests
         => Assert.Equal(reversed, ReverseHandler.Reverse(text));
 
     [Fact]
-    public async Task Its_handler_reverses_several_messages_on_one_connection()
+    public async Task Its_handler_reverses_several_lines_on_one_connection()
     {
         using var server = new ThreadingTcpServer(ServerFactory.AnyLoopbackPort, () => new ReverseHandler());
         server.Start();
         using var client = await TestClient.ConnectAsync(server.ServerAddress);
 
-        foreach (var message in new[] { "hello", "ação", "slides 👍", "x" })
+        foreach (var line in new[] { "hello", "ação", "slides 👍", "x", "" })
         {
-            await client.SendAsync(message);
-            Assert.Equal(ReverseHandler.Reverse(message), await ReadTextAsync(client, message));
+            Assert.Equal(ReverseHandler.Reverse(line), await client.RoundTripAsync(line));
         }
 
-        // A character split across two sends is carried over, not mangled: "ç" is C3 A7 in UTF-8.
+        // A line is decoded whole, so a character split across two sends arrives intact: "ç" is C3 A7 in UTF-8.
         await client.SendAsync(new byte[] { (byte)'a', 0xC3 });
-        Assert.Equal("a", await ReadTextAsync(client, "a"));
-        await client.SendAsync(new byte[] { 0xA7, (byte)'b' });
-        Assert.Equal("bç", await ReadTextAsync(client, "çb"));
+        await client.SendAsync(new byte[] { 0xA7, (byte)'b', (byte)'\n' });
+        Assert.Equal("bça", await client.ReadLineAsync());
     }
 
     [Fact]
@@ -48,8 +45,7 @@ public sealed class ReverseEchoTests
         {
             var endPoint = await ReadListeningEndPointAsync(process);
             using var client = await TestClient.ConnectAsync(endPoint);
-            await client.SendAsync("from a process");
-            Assert.Equal("ssecorp a morf", await ReadTextAsync(client, "from a process"));
+            Assert.Equal("ssecorp a morf", await client.RoundTripAsync("from a process"));
         }
         finally
         {
@@ -67,8 +63,7 @@ public sealed class ReverseEchoTests
         {
             var endPoint = await ReadListeningEndPointAsync(process);
             using var client = await TestClient.ConnectAsync(endPoint);
-            await client.SendAsync("ctrl");
-            Assert.Equal("lrtc", await ReadTextAsync(client, "ctrl"));
+            Assert.Equal("lrtc", await client.RoundTripAsync("ctrl"));
 
             await SendSigIntAsync(process.Id);
 
@@ -82,10 +77,6 @@ public sealed class ReverseEchoTests
             await EnsureGoneAsync(process);
         }
     }
-
-    /// <summary>Reads the reply to <paramref name="sent"/>: as many bytes as it had, since replies carry no terminator.</summary>
-    private static async Task<string> ReadTextAsync(TestClient client, string sent)
-        => Encoding.UTF8.GetString(await client.ReadExactlyAsync(Encoding.UTF8.GetByteCount(sent)));
 
     private static Process StartExample()
     {

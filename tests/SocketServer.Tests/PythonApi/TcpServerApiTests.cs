@@ -15,7 +15,7 @@ public sealed class TcpServerApiTests
     public async Task Runs_Setup_then_Handle_then_Finish_with_the_request_client_and_server()
     {
         var calls = new ConcurrentQueue<string>();
-        var seen = new TaskCompletionSource<(Socket Request, EndPoint Client, BaseServer Server)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = new TaskCompletionSource<(Socket Request, EndPoint Client, IServer Server)>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var server = new TcpServer(Loopback, () => new ReportingHandler(calls.Enqueue, seen));
         server.Start();
 
@@ -180,7 +180,7 @@ public sealed class TcpServerApiTests
         return BitConverter.ToInt32(value);
     }
 
-    private sealed class ReportingHandler(Action<string> calls, TaskCompletionSource<(Socket, EndPoint, BaseServer)> seen) : LineHandler(calls)
+    private sealed class ReportingHandler(Action<string> calls, TaskCompletionSource<(Socket, EndPoint, IServer)> seen) : LineHandler(calls)
     {
         public override void Setup()
         {
@@ -208,7 +208,7 @@ public sealed class TcpServerApiTests
             _tried = true;
             try
             {
-                Server.Shutdown();
+                ((BaseServer)Server).Shutdown();
                 return "returned";
             }
             catch (InvalidOperationException)

@@ -1,3 +1,5 @@
+using SocketServer.Handlers;
+
 namespace SocketServer.Tests.Support;
 
 /// <summary>The servers one test starts, and what they log; disposing it disposes them all.</summary>
@@ -12,6 +14,15 @@ internal sealed class TestServers : IDisposable
     public IServer Start(ServerModel model, int maxConnections = int.MaxValue, ReadOnlyMemory<byte> rejectionReply = default)
     {
         var server = ServerFactory.Create(model, new LineReverseSessions(), Log, maxConnections, rejectionReply);
+        _servers.Add(server);
+        server.Start();
+        return server;
+    }
+
+    /// <summary>Creates and starts a server of <paramref name="model"/> running a handler from <paramref name="handlers"/> on each connection.</summary>
+    public IServer Start(ServerModel model, Func<BaseRequestHandler> handlers)
+    {
+        var server = ServerModels.Create(model, ServerFactory.AnyLoopbackPort, handlers, new ServerOptions { PoolWorkers = ServerFactory.PoolWorkers }, Log);
         _servers.Add(server);
         server.Start();
         return server;
