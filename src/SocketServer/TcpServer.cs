@@ -37,7 +37,7 @@ public class TcpServer : BaseServer
     /// <see cref="StreamRequestHandler.Connection"/>.
     /// </param>
     public TcpServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, bool bindAndActivate = true, IRequestDispatcher? dispatcher = null, ILogger? logger = null, ServerOptions? options = null)
-        : base(serverAddress, handlerFactory, new Socket(serverAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp), dispatcher ?? new InlineDispatcher(), logger, options)
+        : base(serverAddress, handlerFactory, Listener.CreateSocket(serverAddress, SocketType.Stream), dispatcher ?? new InlineDispatcher(), logger, options)
     {
         _allowReuseAddress = Options.AllowReuseAddress;
         _requestQueueSize = Options.Backlog;
@@ -122,7 +122,7 @@ public class TcpServer : BaseServer
     protected override bool VerifyRequest(Socket request, EndPoint clientAddress) => Core.WithinLimit;
 
     private protected override ServerRequest? GetRequest() =>
-        Core.Accept(Socket, blocking: true) is { } accepted ? new ServerRequest(this, accepted, accepted.RemoteEndPoint!, 0, default) : null;
+        Core.Accept(Socket, blocking: true) is { } accepted ? new ServerRequest(this, accepted, UnnamedUnixClient.Of(accepted.RemoteEndPoint!), 0, default) : null;
 
     /// <summary>Tracks the connection and lets <see cref="ServerCore"/> refuse it past the limit or when <see cref="VerifyRequest"/> says no.</summary>
     private protected override bool Admit(ref ServerRequest request)

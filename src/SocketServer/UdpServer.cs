@@ -18,7 +18,7 @@ public class UdpServer : BaseServer
 
     /// <summary>Creates a UDP server; see <see cref="TcpServer"/> for the parameters.</summary>
     public UdpServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, bool bindAndActivate = true, IRequestDispatcher? dispatcher = null, ILogger? logger = null)
-        : base(serverAddress, handlerFactory, new Socket(serverAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp), dispatcher ?? new InlineDispatcher(), logger)
+        : base(serverAddress, handlerFactory, Listener.CreateSocket(serverAddress, SocketType.Dgram), dispatcher ?? new InlineDispatcher(), logger)
     {
         if (bindAndActivate)
         {
@@ -56,7 +56,7 @@ public class UdpServer : BaseServer
     private protected override ServerRequest? GetRequest()
     {
         var buffer = new byte[MaxPacketSize];
-        EndPoint client = new IPEndPoint(Socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var client = Listener.AnyClient(Socket);
         int received;
         try
         {
@@ -68,7 +68,7 @@ public class UdpServer : BaseServer
             return null;
         }
 
-        return new ServerRequest(this, Socket, client, Interlocked.Increment(ref _nextId), buffer.AsMemory(0, received));
+        return new ServerRequest(this, Socket, UnnamedUnixClient.Of(client), Interlocked.Increment(ref _nextId), buffer.AsMemory(0, received));
     }
 
     private protected override void ShutdownRequest(Socket request, EndPoint clientAddress)

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using SocketServer.Core;
 
 namespace SocketServer.Handlers;
 
@@ -15,7 +16,7 @@ public abstract class StreamRequestHandler : BaseRequestHandler
     /// </summary>
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>Sets TCP_NODELAY so small replies go out at once (CPython's <c>disable_nagle_algorithm</c>).</summary>
+    /// <summary>Sets TCP_NODELAY so small replies go out at once (CPython's <c>disable_nagle_algorithm</c>); a Unix socket has no such delay.</summary>
     public bool DisableNagleAlgorithm { get; init; }
 
     /// <summary>The connection as a stream (TLS when the server serves it); the server owns it and the socket.</summary>
@@ -31,7 +32,7 @@ public abstract class StreamRequestHandler : BaseRequestHandler
 
         if (DisableNagleAlgorithm)
         {
-            Request.NoDelay = true;
+            Listener.DisableNagle(Request);
         }
 
         Connection = Tls ?? (Stream)new NetworkStream(Request, ownsSocket: false);
