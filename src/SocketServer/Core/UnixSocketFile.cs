@@ -24,9 +24,12 @@ internal static class UnixSocketFile
             return;
         }
 
-        if (UnixFileType.IsSocket(path) != true)
+        switch (UnixFileType.IsSocket(path))
         {
-            throw new SocketException((int)SocketError.AddressAlreadyInUse, $"{path} exists and is not a socket; remove it or choose another path");
+            case false:
+                throw new SocketException((int)SocketError.AddressAlreadyInUse, $"{path} exists and is not a socket; remove it or choose another path");
+            case null:
+                throw new SocketException((int)SocketError.AddressAlreadyInUse, $"{path} exists and this system cannot tell whether it is a stale socket; remove it if no server uses it");
         }
 
         if (IsServed(endPoint, type))
