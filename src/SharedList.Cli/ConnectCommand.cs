@@ -113,13 +113,11 @@ internal static class ConnectCommand
         }
         catch (SocketException e)
         {
-            // A Unix socket's path that does not exist (ENOENT) surfaces as AddressNotAvailable.
             return Fail($"cannot connect to {target}: {(unix is not null && e.SocketErrorCode == SocketError.AddressNotAvailable ? "no such socket (is the server running?)" : Describe(e))}");
         }
         catch (ArgumentException e) when (unix is not null)
         {
-            // The path is empty or longer than the system allows (108 bytes on Linux).
-            return Fail($"--unix {unix}: {e.Message.Split(Environment.NewLine)[0]}");
+            return Fail($"--unix {unix}: {UnixPath.DescribeInvalid(e)}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -144,8 +144,7 @@ internal static class ServeCommand
         }
         catch (ArgumentException e)
         {
-            // The path is empty or longer than the system allows (108 bytes on Linux).
-            await Console.Error.WriteLineAsync($"error: --unix {parse.GetValue(Unix)}: {e.Message.Split(Environment.NewLine)[0]}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"error: --unix {parse.GetValue(Unix)}: {UnixPath.DescribeInvalid(e)}").ConfigureAwait(false);
             return 1;
         }
 
@@ -200,10 +199,7 @@ internal static class ServeCommand
         }
         catch (SocketException e)
         {
-            // A Unix socket's own refusals already name the path and say why (a live server on it, a file that is not a socket).
-            var message = endPoint is not UnixDomainSocketEndPoint ? $"cannot listen on {settings.EndPoint}: {Describe(e)}"
-                : e.Message.Contains(endPoint.ToString()!, StringComparison.Ordinal) ? e.Message
-                : $"cannot listen on {settings.EndPoint}: {e.Message}";
+            var message = endPoint is UnixDomainSocketEndPoint ? DescribeUnix(e, endPoint.ToString()!) : $"cannot listen on {settings.EndPoint}: {Describe(e)}";
             await Console.Error.WriteLineAsync($"error: {message}").ConfigureAwait(false);
             return 1;
         }
@@ -254,6 +250,15 @@ internal static class ServeCommand
         var remedy = udp ? $"UDP cannot authenticate: serve TCP with --requirepass or {PasswordSource.EnvironmentVariable}" : $"set --requirepass or {PasswordSource.EnvironmentVariable}";
         return $"warning: listening on {endPoint} without a password: anyone who can reach it can read and change the list ({remedy})";
     }
+
+    private static string DescribeUnix(SocketException e, string path) => e.SocketErrorCode switch
+    {
+        // The library's own refusals (a live server on the path, a file that is not a socket) name the path and say why.
+        _ when e.Message.Contains(path, StringComparison.Ordinal) => e.Message,
+        SocketError.AddressNotAvailable => $"cannot listen on {path}: {UnixPath.NotFound}",
+        SocketError.AccessDenied => $"cannot listen on {path}: permission denied (the directory is not writable)",
+        _ => $"cannot listen on {path}: {e.Message}",
+    };
 
     private static string Describe(SocketException e) => e.SocketErrorCode switch
     {

@@ -79,6 +79,22 @@ public sealed class UnixSocketCliTests
     }
 
     [Theory]
+    [InlineData("no-directory")]
+    [InlineData("too-long")]
+    public async Task Serve_unix_on_a_path_it_cannot_bind_says_why_in_one_line_and_exits_1(string problem)
+    {
+        using var directory = new UnixSocketDirectory();
+        var (path, expected) = problem == "no-directory"
+            ? (directory.PathOf("missing/list.sock"), "no such directory")
+            : (directory.PathOf(new string('x', 120)), "too long for a socket's path");
+        await using var process = CliProcess.Start("serve", "--unix", path);
+
+        Assert.Equal(1, await process.WaitForExitAsync(Timeout));
+        Assert.Contains(expected, process.StandardError, StringComparison.Ordinal);
+        Assert.Single(process.StandardError.Trim().Split('\n'));
+    }
+
+    [Theory]
     [InlineData("serve", "--port", "0")]
     [InlineData("serve", "--udp")]
     [InlineData("connect", "--udp")]
