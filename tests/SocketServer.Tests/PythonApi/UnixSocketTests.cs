@@ -63,6 +63,30 @@ public sealed class UnixSocketTests
         }
     }
 
+    [Fact]
+    public async Task A_datagram_from_a_client_that_bound_no_path_cannot_be_answered_and_the_server_goes_on()
+    {
+        using var directory = new UnixSocketDirectory();
+        var logger = new RecordingLogger();
+        using var server = new UnixDatagramServer(directory.EndPoint(), () => new UpperDatagramHandler(), logger: logger);
+        server.Start();
+
+        using (var unnamed = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified))
+        {
+            await unnamed.SendToAsync("lost"u8.ToArray(), server.ServerAddress);
+        }
+
+        await Eventually.TrueAsync(() => logger.Entries.Any(e => e.Message.Contains("unix client", StringComparison.Ordinal) && e.Exception is SocketException), "the failed reply to be logged");
+
+        using var named = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        named.Bind(directory.EndPoint("client.sock"));
+        await named.SendToAsync("found"u8.ToArray(), server.ServerAddress);
+        var buffer = new byte[16];
+        using var timeout = new CancellationTokenSource(TestClient.Timeout);
+        var received = await named.ReceiveFromAsync(buffer, SocketFlags.None, server.ServerAddress, timeout.Token);
+        Assert.Equal("FOUND", Encoding.UTF8.GetString(buffer, 0, received.ReceivedBytes));
+    }
+
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task Every_stream_model_serves_sessions_on_a_unix_socket(ServerModel model)
     {
