@@ -26,6 +26,12 @@ internal static class ConnectCommand
 
     private static readonly Option<bool> Udp = new("--udp") { Description = "Talk to a UDP server: one datagram per message." };
 
+    private static readonly Option<string> Unix = new("--unix")
+    {
+        Description = "Connect to a server's Unix-domain socket at this path instead of HOST and PORT (not with --udp or --tls).",
+        HelpName = "path",
+    };
+
     private static readonly Option<double> TimeoutSeconds = new("--timeout") { Description = "Seconds to wait to connect (and finish the TLS handshake), and for each UDP reply.", DefaultValueFactory = _ => 5 };
 
     private static readonly Option<string> Password = new("--password") { Description = $"Send 'AUTH <password>' right after connecting, for a server started with --requirepass (default: ${PasswordSource.EnvironmentVariable}; empty for none)." };
@@ -34,8 +40,30 @@ internal static class ConnectCommand
     {
         var command = new Command("connect", "Talk to a shared-list server: each line you type is sent, each reply printed. EXIT or end of input quits.")
         {
-            Host, Port, FramingOption, Udp, TimeoutSeconds, Password,
+            Host, Port, FramingOption, Udp, Unix, TimeoutSeconds, Password,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(Unix) is null)
+            {
+                return;
+            }
+
+            if (result.GetResult(Host) is { Implicit: false })
+            {
+                result.AddError("--unix connects to a Unix socket instead of HOST and PORT: give one or the other.");
+            }
+
+            if (result.GetValue(Udp))
+            {
+                result.AddError("--udp does not work with --unix: a Unix socket is served as a stream.");
+            }
+
+            if (result.GetValue<bool>("--tls"))
+            {
+                result.AddError("--tls does not work with --unix: TLS is served over TCP only.");
+            }
+        });
         ConnectTlsOptions.AddTo(command, Udp);
         Port.Validators.Add(result =>
         {
@@ -59,6 +87,8 @@ internal static class ConnectCommand
     {
         var host = parse.GetValue(Host)!;
         var port = parse.GetValue(Port);
+        var unix = parse.GetValue(Unix);
+        var target = unix ?? $"{host}:{port}";
         var password = PasswordSource.Resolve(parse, Password);
         if (password is not null && PasswordError(parse, password) is { } passwordError)
         {
@@ -74,7 +104,7 @@ internal static class ConnectCommand
         ListClient client;
         try
         {
-            var server = new IPEndPoint(HostName.Resolve(host), port);
+            EndPoint server = unix is not null ? new UnixDomainSocketEndPoint(unix) : new IPEndPoint(HostName.Resolve(host), port);
             client = await ListClient.ConnectAsync(server, parse.GetValue<Framing>(FramingOption), parse.GetValue(Udp), TimeSpan.FromSeconds(parse.GetValue(TimeoutSeconds)), tls, cancellationToken).ConfigureAwait(false);
         }
         catch (AuthenticationException e)
@@ -83,11 +113,15 @@ internal static class ConnectCommand
         }
         catch (SocketException e)
         {
-            return Fail($"cannot connect to {host}:{port}: {Describe(e)}");
+            return Fail($"cannot connect to {target}: {(unix is not null && e.SocketErrorCode == SocketError.AddressNotAvailable ? "no such socket (is the server running?)" : Describe(e))}");
+        }
+        catch (ArgumentException e) when (unix is not null)
+        {
+            return Fail($"--unix {unix}: {UnixPath.DescribeInvalid(e)}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Fail($"cannot connect to {host}:{port}: timed out");
+            return Fail($"cannot connect to {target}: timed out");
         }
 
         using (client)
@@ -135,7 +169,7 @@ internal static class ConnectCommand
                 {
                     // UDP learns that nothing listens only when its first datagram draws an ICMP port unreachable:
                     // the same news as a refused TCP connect, so the same message (there was no connection to lose).
-                    return Fail($"cannot connect to {host}:{port}: {Describe(e)}");
+                    return Fail($"cannot connect to {target}: {Describe(e)}");
                 }
                 catch (Exception e) when (e is SocketException or IOException or TimeoutException)
                 {

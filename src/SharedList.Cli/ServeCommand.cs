@@ -27,9 +27,15 @@ internal static class ServeCommand
         "TCP message framing: line (a message ends with \\n, replies end with \\n) or raw (each receive is one message, replies have no terminator: the course's Python clients).",
         Defaults.Framing);
 
-    private static readonly Option<string> Host = new("--host") { Description = "Address to bind, IPv4 or IPv6.", DefaultValueFactory = _ => Defaults.EndPoint.Address.ToString() };
+    private static readonly Option<string> Host = new("--host") { Description = "Address to bind, IPv4 or IPv6.", DefaultValueFactory = _ => ServerSettings.DefaultEndPoint.Address.ToString() };
 
-    private static readonly Option<int> Port = new("--port", "-p") { Description = "Port to bind; 0 picks a free one (printed in the readiness line).", DefaultValueFactory = _ => Defaults.EndPoint.Port };
+    private static readonly Option<int> Port = new("--port", "-p") { Description = "Port to bind; 0 picks a free one (printed in the readiness line).", DefaultValueFactory = _ => ServerSettings.DefaultEndPoint.Port };
+
+    private static readonly Option<string> Unix = new("--unix")
+    {
+        Description = "Serve on a Unix-domain socket at this path instead of TCP (any model; not with --host, --port, --udp or --tls-cert). A stale socket file left by a killed server is replaced; a live server's never.",
+        HelpName = "path",
+    };
 
     private static readonly Option<int> Backlog = new("--backlog") { Description = "Listen backlog: connections queued by the kernel before they are accepted.", DefaultValueFactory = _ => Defaults.Options.Backlog };
 
@@ -57,7 +63,7 @@ internal static class ServeCommand
     {
         var command = new Command("serve", "Run the shared-list server. Type EXIT (or send SIGINT/SIGTERM) to stop accepting and exit once connected clients leave.")
         {
-            Model, Udp, FramingOption, Host, Port, Backlog, Workers, MaxConnections, MaxMessage, MaxItems, MaxReplyBuffer, IdleTimeout, StallTimeout, ShutdownTimeout, Verbose, RequirePass,
+            Model, Udp, FramingOption, Host, Port, Unix, Backlog, Workers, MaxConnections, MaxMessage, MaxItems, MaxReplyBuffer, IdleTimeout, StallTimeout, ShutdownTimeout, Verbose, RequirePass,
         };
         ServeTlsOptions.AddTo(command, Model, Defaults.Model, Udp);
         command.Validators.Add(result =>
@@ -71,6 +77,19 @@ internal static class ServeCommand
             if (!model.IsSupportedHere())
             {
                 result.AddError($"--model {model.Name()} needs Linux; use async or select here.");
+            }
+
+            if (result.GetValue(Unix) is not null)
+            {
+                foreach (var instead in new Option[] { Host, Port, Udp }.Where(o => result.GetResult(o) is { Implicit: false }))
+                {
+                    result.AddError($"--unix serves on a Unix socket instead of TCP: it does not go with {instead.Name}.");
+                }
+
+                if (result.GetResult("--tls-cert") is not null)
+                {
+                    result.AddError("--tls-cert does not work with --unix: only this machine reaches a Unix socket, as its file's permissions allow, so TLS is served over TCP only.");
+                }
             }
         });
         Positive(Backlog);
@@ -111,14 +130,21 @@ internal static class ServeCommand
 
     private static async Task<int> RunAsync(ParseResult parse)
     {
-        IPAddress address;
+        EndPoint endPoint;
         try
         {
-            address = HostName.Resolve(parse.GetValue(Host)!);
+            endPoint = parse.GetValue(Unix) is { } path
+                ? new UnixDomainSocketEndPoint(path)
+                : new IPEndPoint(HostName.Resolve(parse.GetValue(Host)!), parse.GetValue(Port));
         }
         catch (SocketException e)
         {
             await Console.Error.WriteLineAsync($"error: cannot resolve --host {parse.GetValue(Host)}: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"error: --unix {parse.GetValue(Unix)}: {UnixPath.DescribeInvalid(e)}").ConfigureAwait(false);
             return 1;
         }
 
@@ -141,7 +167,7 @@ internal static class ServeCommand
             Model = ServerModels.Parse(parse.GetValue(Model)!),
             Udp = parse.GetValue(Udp),
             Framing = parse.GetValue<Framing>(FramingOption),
-            EndPoint = new IPEndPoint(address, parse.GetValue(Port)),
+            EndPoint = endPoint,
             Options = Defaults.Options with
             {
                 Backlog = parse.GetValue(Backlog),
@@ -173,7 +199,8 @@ internal static class ServeCommand
         }
         catch (SocketException e)
         {
-            await Console.Error.WriteLineAsync($"error: cannot listen on {settings.EndPoint}: {Describe(e)}").ConfigureAwait(false);
+            var message = endPoint is UnixDomainSocketEndPoint ? DescribeUnix(e, endPoint.ToString()!) : $"cannot listen on {settings.EndPoint}: {Describe(e)}";
+            await Console.Error.WriteLineAsync($"error: {message}").ConfigureAwait(false);
             return 1;
         }
 
@@ -181,7 +208,7 @@ internal static class ServeCommand
         using (var signals = new StopSignals(Console.In, logger.StopRequested))
         {
             server.Start();
-            if (settings.Password is null && !IPAddress.IsLoopback(address))
+            if (settings.Password is null && endPoint is IPEndPoint { Address: var address } && !IPAddress.IsLoopback(address))
             {
                 await Console.Error.WriteLineAsync(OpenToAllWarning(server.LocalEndPoint, settings.Udp)).ConfigureAwait(false);
             }
@@ -223,6 +250,15 @@ internal static class ServeCommand
         var remedy = udp ? $"UDP cannot authenticate: serve TCP with --requirepass or {PasswordSource.EnvironmentVariable}" : $"set --requirepass or {PasswordSource.EnvironmentVariable}";
         return $"warning: listening on {endPoint} without a password: anyone who can reach it can read and change the list ({remedy})";
     }
+
+    private static string DescribeUnix(SocketException e, string path) => e.SocketErrorCode switch
+    {
+        // The library's own refusals (a live server on the path, a file that is not a socket) name the path and say why.
+        _ when e.Message.Contains(path, StringComparison.Ordinal) => e.Message,
+        SocketError.AddressNotAvailable => $"cannot listen on {path}: {UnixPath.NotFound}",
+        SocketError.AccessDenied => $"cannot listen on {path}: permission denied (the directory is not writable)",
+        _ => $"cannot listen on {path}: {e.Message}",
+    };
 
     private static string Describe(SocketException e) => e.SocketErrorCode switch
     {

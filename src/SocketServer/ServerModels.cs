@@ -83,18 +83,22 @@ public static class ServerModels
     /// connection, and returns it not yet started.
     /// </summary>
     /// <param name="model">The concurrency model.</param>
-    /// <param name="endPoint">Where to listen; port 0 picks a free port (read it back from <see cref="IServer.LocalEndPoint"/>).</param>
+    /// <param name="endPoint">
+    /// Where to listen: an <see cref="IPEndPoint"/>, where port 0 picks a free port (read it back from
+    /// <see cref="IServer.LocalEndPoint"/>), or a <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/> on every model
+    /// (a stale socket file is removed first, a live server's never: see <see cref="UnixStreamServer"/>).
+    /// </param>
     /// <param name="sessions">Creates each connection's session.</param>
     /// <param name="options">The server's settings; <see cref="ServerOptions.Default"/> when null.</param>
     /// <param name="logger">Where connection and error events go; nothing is logged when null.</param>
     /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound (a port in use, say).</exception>
-    /// <exception cref="ArgumentException">The model cannot serve TLS, or does not run here.</exception>
+    /// <exception cref="ArgumentException">The model cannot serve TLS, TLS was asked for over a Unix socket, or the model does not run here.</exception>
     public static IServer Create(ServerModel model, EndPoint endPoint, ISessionFactory sessions, ServerOptions? options = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentNullException.ThrowIfNull(sessions);
         options ??= ServerOptions.Default;
-        Check(model, options);
+        Check(model, endPoint, options);
         return model switch
         {
             ServerModel.Select => new SelectServer(endPoint, sessions, options, logger),
@@ -111,7 +115,7 @@ public static class ServerModels
     /// <paramref name="handlerFactory"/> on every connection, and returns it not yet started.
     /// </summary>
     /// <param name="model">The concurrency model.</param>
-    /// <param name="endPoint">Where to listen; port 0 picks a free port (read it back from <see cref="IServer.LocalEndPoint"/>).</param>
+    /// <param name="endPoint">Where to listen: an <see cref="IPEndPoint"/> (port 0 picks a free port) or a <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/>.</param>
     /// <param name="handlerFactory">Creates each connection's handler (CPython passes the class).</param>
     /// <param name="options">The server's settings; <see cref="ServerOptions.Default"/> when null.</param>
     /// <param name="logger">Where connection and error events go; nothing is logged when null.</param>
@@ -129,7 +133,7 @@ public static class ServerModels
         }
 
         options ??= ServerOptions.Default;
-        Check(model, options);
+        Check(model, endPoint, options);
         return model switch
         {
             ServerModel.Sequential => new TcpServer(endPoint, handlerFactory, dispatcher: new InlineDispatcher(), logger: logger, options: options),
@@ -142,7 +146,8 @@ public static class ServerModels
 
     /// <summary>
     /// Binds a UDP server of <paramref name="model"/> (<see cref="SupportsDatagrams"/>) that runs a session on every
-    /// datagram, and returns it not yet started. Of <paramref name="options"/> only
+    /// datagram, and returns it not yet started; over IP, or over a Unix datagram socket for a
+    /// <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/> (see <see cref="UnixDatagramServer"/>). Of <paramref name="options"/> only
     /// <see cref="ServerOptions.AllowReuseAddress"/> applies; the rest is about connections.
     /// </summary>
     /// <exception cref="ArgumentException">The model cannot serve UDP, or TLS was asked for (that would be DTLS).</exception>
@@ -176,8 +181,25 @@ public static class ServerModels
         }
     }
 
-    private static void Check(ServerModel model, ServerOptions options)
+    /// <summary>Returns <paramref name="options"/> unless they ask for TLS over a Unix socket, which is refused.</summary>
+    /// <exception cref="ArgumentException">TLS over a Unix socket.</exception>
+    internal static ServerOptions? RefuseTlsOverUnix(EndPoint endPoint, ServerOptions? options)
     {
+        ArgumentNullException.ThrowIfNull(endPoint);
+
+        // Only this machine's processes reach a Unix socket, and its file's permissions say which: TLS would add a
+        // certificate to manage and protect nothing more.
+        if (endPoint.AddressFamily == System.Net.Sockets.AddressFamily.Unix && options?.Tls is not null)
+        {
+            throw new ArgumentException("TLS is served over TCP only: a Unix socket is reached only from this machine, as its file's permissions allow.", nameof(options));
+        }
+
+        return options;
+    }
+
+    private static void Check(ServerModel model, EndPoint endPoint, ServerOptions options)
+    {
+        RefuseTlsOverUnix(endPoint, options);
         if (!model.IsSupportedHere())
         {
             throw new ArgumentException($"The {model.Name()} model needs Linux; use async or select here.", nameof(model));

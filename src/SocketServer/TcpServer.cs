@@ -36,7 +36,7 @@ public class TcpServer : BaseServer
     /// <see cref="StreamRequestHandler"/>'s <c>Stream</c>, <c>Reader</c> and <c>Writer</c>.
     /// </param>
     public TcpServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, bool bindAndActivate = true, IRequestDispatcher? dispatcher = null, ILogger? logger = null, ServerOptions? options = null)
-        : base(serverAddress, handlerFactory, new Socket(serverAddress.AddressFamily, SocketType.Stream, ProtocolType.Unspecified), dispatcher ?? new InlineDispatcher(), logger, options)
+        : base(serverAddress, handlerFactory, Listener.CreateSocket(serverAddress, SocketType.Stream), dispatcher ?? new InlineDispatcher(), logger, options)
     {
         _requestQueueSize = Options.Backlog;
         if (bindAndActivate)
@@ -89,7 +89,7 @@ public class TcpServer : BaseServer
 
     /// <summary>Accepts the next connection (CPython's <c>get_request</c>); a socket that blocks, for its handler.</summary>
     protected override ServerRequest? GetRequest() =>
-        Core.Accept(Socket, blocking: true) is { } accepted ? new ServerRequest(accepted, accepted.RemoteEndPoint!) : null;
+        Core.Accept(Socket, blocking: true) is { } accepted ? new ServerRequest(accepted, UnnamedUnixClient.Of(accepted.RemoteEndPoint!)) : null;
 
     /// <summary>Tracks the connection and lets <see cref="ServerCore"/> refuse it past the limit or when <see cref="VerifyRequest"/> says no.</summary>
     private protected override bool Admit(ref ServerRequest request)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SocketServer.Dispatch;
+using SocketServer.Core;
 using SocketServer.Handlers;
 
 namespace SocketServer;
@@ -17,7 +18,7 @@ public class UdpServer : BaseServer
 
     /// <summary>Creates a UDP server; see <see cref="TcpServer"/> for the parameters.</summary>
     public UdpServer(EndPoint serverAddress, Func<BaseRequestHandler> handlerFactory, bool bindAndActivate = true, IRequestDispatcher? dispatcher = null, ILogger? logger = null)
-        : base(serverAddress, handlerFactory, new Socket(serverAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp), dispatcher ?? new InlineDispatcher(), logger)
+        : base(serverAddress, handlerFactory, Listener.CreateSocket(serverAddress, SocketType.Dgram), dispatcher ?? new InlineDispatcher(), logger)
     {
         if (bindAndActivate)
         {
@@ -41,7 +42,7 @@ public class UdpServer : BaseServer
     protected override ServerRequest? GetRequest()
     {
         var buffer = new byte[MaxPacketSize];
-        EndPoint client = new IPEndPoint(Socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var client = Listener.AnyClient(Socket);
         int received;
         try
         {
@@ -53,7 +54,7 @@ public class UdpServer : BaseServer
             return null;
         }
 
-        return new ServerRequest(Socket, client) { Id = Interlocked.Increment(ref _nextId), Datagram = buffer.AsMemory(0, received) };
+        return new ServerRequest(Socket, UnnamedUnixClient.Of(client)) { Id = Interlocked.Increment(ref _nextId), Datagram = buffer.AsMemory(0, received) };
     }
 
 }

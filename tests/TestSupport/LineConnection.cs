@@ -17,7 +17,10 @@ public sealed class LineConnection : IDisposable
         _socket = socket;
         _buffer = new byte[bufferBytes];
         _socket.ReceiveTimeout = (int)TimeSpan.FromSeconds(30).TotalMilliseconds;
-        _socket.NoDelay = true;
+        if (socket.AddressFamily != AddressFamily.Unix)
+        {
+            _socket.NoDelay = true;
+        }
     }
 
     public Socket Socket => _socket;
@@ -25,7 +28,8 @@ public sealed class LineConnection : IDisposable
     /// <summary>Connects; <paramref name="bufferBytes"/> bounds the longest line it can read.</summary>
     public static async Task<LineConnection> ConnectAsync(EndPoint server, int bufferBytes = 1 << 16)
     {
-        var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // Unspecified: TCP over IP, and what a Unix socket accepts.
+        var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Unspecified);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await socket.ConnectAsync(server, cts.Token);
         return new LineConnection(socket, bufferBytes);

@@ -36,7 +36,8 @@ public sealed class ListClient : IDisposable
     public EndPoint RemoteEndPoint => _socket.RemoteEndPoint!;
 
     /// <summary>
-    /// Connects to <paramref name="server"/>. For UDP nothing is sent; <paramref name="timeout"/> then bounds
+    /// Connects to <paramref name="server"/>: an <see cref="IPEndPoint"/>, or a <see cref="UnixDomainSocketEndPoint"/>
+    /// for a server on a Unix stream socket. For UDP nothing is sent; <paramref name="timeout"/> then bounds
     /// each wait for a reply datagram. Throws <see cref="SocketException"/> when the server refuses.
     /// </summary>
     public static Task<ListClient> ConnectAsync(EndPoint server, Framing framing, bool udp, TimeSpan timeout, CancellationToken cancellationToken = default) =>
@@ -56,7 +57,14 @@ public sealed class ListClient : IDisposable
             throw new ArgumentException("TLS runs over TCP only.", nameof(tls));
         }
 
-        var socket = new Socket(server.AddressFamily, udp ? SocketType.Dgram : SocketType.Stream, udp ? ProtocolType.Udp : ProtocolType.Tcp);
+        if (udp && server.AddressFamily == AddressFamily.Unix)
+        {
+            // A reply datagram needs a path of ours to go to; this client binds none.
+            throw new ArgumentException("A Unix socket is served as a stream: connect without UDP.", nameof(udp));
+        }
+
+        // Unspecified: TCP or UDP over IP, and what a Unix-domain socket (UnixDomainSocketEndPoint) accepts.
+        var socket = new Socket(server.AddressFamily, udp ? SocketType.Dgram : SocketType.Stream, ProtocolType.Unspecified);
         try
         {
             using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -66,7 +74,7 @@ public sealed class ListClient : IDisposable
             {
                 socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
             }
-            else
+            else if (server.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
             {
                 socket.NoDelay = true;
             }

@@ -21,8 +21,14 @@ public sealed record ServerSettings
     /// <summary>TCP framing. Default <see cref="Framing.Line"/>.</summary>
     public Framing Framing { get; init; } = Framing.Line;
 
-    /// <summary>Where to listen. Default 127.0.0.1:9999, the seed's <c>localhost</c> on IPv4.</summary>
-    public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 9999);
+    /// <summary>
+    /// Where to listen: an <see cref="IPEndPoint"/>, or a <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/> (stream
+    /// models, no TLS, no UDP). Default 127.0.0.1:9999, the seed's <c>localhost</c> on IPv4.
+    /// </summary>
+    public EndPoint EndPoint { get; init; } = DefaultEndPoint;
+
+    /// <summary>The default of <see cref="EndPoint"/>: 127.0.0.1:9999.</summary>
+    public static IPEndPoint DefaultEndPoint { get; } = new(IPAddress.Loopback, 9999);
 
     /// <summary>
     /// The server's options: backlog, connection limit, timeouts, TLS, pool workers. Default

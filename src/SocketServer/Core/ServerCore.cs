@@ -52,7 +52,7 @@ internal sealed class ServerCore
     public EndPoint? ListenerEndPoint
     {
         get;
-        set => field = value is IPEndPoint { Address: var address } && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any) ? value : null;
+        set => field = value is UnixDomainSocketEndPoint || value is IPEndPoint { Address: var address } && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any) ? value : null;
     }
 
     /// <summary>
@@ -132,7 +132,7 @@ internal sealed class ServerCore
 
             Backoff.Succeeded();
             accepted.Blocking = false;
-            accepted.NoDelay = true;
+            Listener.DisableNagle(accepted);
             if (Admit(accepted) is { } connection)
             {
                 serve(accepted, connection);
@@ -150,7 +150,7 @@ internal sealed class ServerCore
     public ConnectionContext? Admit(Socket accepted, Func<Socket, EndPoint, bool>? verify = null)
     {
         var id = Connections.Add(accepted);
-        var client = accepted.RemoteEndPoint!;
+        var client = UnnamedUnixClient.Of(accepted.RemoteEndPoint!);
 
         // Tracked first and checked second, so a stop that set the flag before aborting the open connections either
         // sees this one or is seen here: none escapes the abort.

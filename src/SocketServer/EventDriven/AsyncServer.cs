@@ -145,7 +145,7 @@ public sealed partial class AsyncServer : StreamServer
             }
 
             Core.Backoff.Succeeded();
-            accepted.NoDelay = true;
+            Listener.DisableNagle(accepted);
             if (Core.Admit(accepted) is not { } connection)
             {
                 continue;

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using SocketServer.Connections;
+using SocketServer.Core;
 using SocketServer.Sessions;
 
 namespace SocketServer.Handlers;
@@ -30,7 +31,7 @@ public sealed class SessionStreamHandler : BaseRequestHandler
     /// <inheritdoc />
     public override void Handle()
     {
-        Request.NoDelay = true;
+        Listener.DisableNagle(Request);
         var session = _sessions.CreateSession(new ConnectionContext(RequestId, ClientAddress, Request.LocalEndPoint!, TransportKind.Stream));
         var server = (BaseServer)Server;
         var driver = new ConnectionDriver(session, server.Options.Timeouts, server.Buffers);

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using SocketServer.Core;
 
 namespace SocketServer.Handlers;
 
@@ -24,7 +25,7 @@ public abstract class StreamRequestHandler : BaseRequestHandler
     /// </summary>
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>Sets TCP_NODELAY so small replies go out at once (CPython's <c>disable_nagle_algorithm</c>).</summary>
+    /// <summary>Sets TCP_NODELAY so small replies go out at once (CPython's <c>disable_nagle_algorithm</c>); a Unix socket has no such delay.</summary>
     public bool DisableNagleAlgorithm { get; init; }
 
     /// <summary>Bytes <see cref="Reader"/> asks of the connection per read (CPython's <c>rbufsize</c>).</summary>
@@ -58,7 +59,7 @@ public abstract class StreamRequestHandler : BaseRequestHandler
 
         if (DisableNagleAlgorithm)
         {
-            Request.NoDelay = true;
+            Listener.DisableNagle(Request);
         }
 
         Stream = Tls ?? (Stream)new NetworkStream(Request, ownsSocket: false);

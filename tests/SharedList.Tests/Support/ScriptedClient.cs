@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 
 namespace SharedList.Tests.Support;
 
@@ -9,9 +10,14 @@ internal static class ScriptedClient
     /// <summary>Starts <c>connect [options] HOST PORT</c>; stdin stays open for the test to write to.</summary>
     public static CliProcess Start(EndPoint server, params string[] options) => Start(server, environment: null, options);
 
-    /// <summary>Starts <c>connect [options] HOST PORT</c> with extra environment variables.</summary>
+    /// <summary>Starts <c>connect [options] HOST PORT</c> (or <c>connect --unix PATH [options]</c>) with extra environment variables.</summary>
     public static CliProcess Start(EndPoint server, IReadOnlyDictionary<string, string>? environment, params string[] options)
     {
+        if (server is UnixDomainSocketEndPoint unix)
+        {
+            return CliProcess.Start(environment, ["connect", "--unix", unix.ToString(), .. options]);
+        }
+
         var ip = (IPEndPoint)server;
         return CliProcess.Start(environment, ["connect", .. options, ip.Address.ToString(), ip.Port.ToString(CultureInfo.InvariantCulture)]);
     }

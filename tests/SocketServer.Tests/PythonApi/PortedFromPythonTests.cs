@@ -49,7 +49,42 @@ public sealed class PortedFromPythonTests : IDisposable
         Assert.Empty(_servers.Log.Errors);
     }
 
+    [Theory, MemberData(nameof(ModelsAndStyles))]
+    public async Task The_same_handler_serves_over_a_Unix_socket(ServerModel model, bool asynchronous)
+    {
+        using var directory = new UnixSocketDirectory();
+        Func<BaseRequestHandler> handlers = asynchronous ? () => new AsyncReverseHandler() : () => new ReverseHandler();
+        using var server = ServerModels.Create(model, directory.EndPoint(), handlers, new ServerOptions { PoolWorkers = ServerFactory.PoolWorkers }, _servers.Log);
+        server.Start();
+
+        await AssertReversesLinesAsync(server);
+        server.Abort();
+    }
+
+    [Fact]
+    public async Task The_handler_runs_on_Pythons_ThreadingUnixStreamServer()
+    {
+        using var directory = new UnixSocketDirectory();
+        using var server = new ThreadingUnixStreamServer(directory.EndPoint(), () => new ReverseHandler());
+        using var serving = new CancellationTokenSource();
+        var served = server.ServeForeverAsync(serving.Token);
+
+        await AssertReversesLinesAsync(server);
+
+        await serving.CancelAsync();
+        await served.WaitAsync(TestClient.Timeout);
+    }
+
     public void Dispose() => _servers.Dispose();
+
+    private static async Task AssertReversesLinesAsync(IServer server)
+    {
+        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
+        foreach (var line in new[] { "hello", "ação", "👍🏽 ok" })
+        {
+            Assert.Equal(ReverseHandler.Reverse(line), await client.RoundTripAsync(line));
+        }
+    }
 
     /// <summary><see cref="ReverseHandler"/> with the async reader and writer.</summary>
     private sealed class AsyncReverseHandler : StreamRequestHandler

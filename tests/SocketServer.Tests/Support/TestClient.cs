@@ -23,7 +23,13 @@ internal sealed class TestClient : IDisposable
     /// <summary>Connects to <paramref name="endPoint"/>; throws <see cref="SocketException"/> when refused.</summary>
     public static async Task<TestClient> ConnectAsync(EndPoint endPoint)
     {
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // Unspecified: TCP over IP, and what a Unix socket accepts (which has no TCP_NODELAY).
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Unspecified);
+        if (endPoint.AddressFamily != AddressFamily.Unix)
+        {
+            socket.NoDelay = true;
+        }
+
         try
         {
             using var timeout = new CancellationTokenSource(Timeout);
