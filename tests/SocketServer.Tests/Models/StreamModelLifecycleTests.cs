@@ -73,47 +73,20 @@ public sealed class StreamModelLifecycleTests : IDisposable
     }
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
-    public async Task Abort_ends_connected_clients_and_returns(ServerModel model)
+    public Task Abort_ends_connected_clients_and_returns(ServerModel model) => AssertEndsTheConnectedClientAsync(model, server =>
     {
-        var server = ServerFactory.Create(model, new LineReverseSessions(), _servers.Log);
-        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
-        try
-        {
-            server.Start();
-            Assert.Equal("olleh", await client.RoundTripAsync("hello"));
-        }
-        finally
-        {
-            // Off the test's thread, so an abort that hangs fails the test instead of the run.
-            await Task.Run(server.Abort).WaitAsync(TestClient.Timeout);
-            server.Dispose();
-        }
-
-        var (data, _) = await client.ReadUntilClosedAsync();
-        Assert.Empty(data);
-    }
+        server.Abort();
+        server.Dispose();
+    });
 
     [Theory]
     [InlineData(ServerModel.Select)]
     [InlineData(ServerModel.Async)]
     [InlineData(ServerModel.Epoll)]
-    public async Task Dispose_of_an_event_driven_server_ends_connected_clients(ServerModel model)
+    public Task Dispose_of_an_event_driven_server_ends_connected_clients(ServerModel model)
     {
         Assert.SkipUnless(model.IsSupportedHere(), $"{model.Name()} does not run here");
-        var server = ServerFactory.Create(model, new LineReverseSessions(), _servers.Log);
-        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
-        try
-        {
-            server.Start();
-            Assert.Equal("olleh", await client.RoundTripAsync("hello"));
-        }
-        finally
-        {
-            await Task.Run(server.Dispose).WaitAsync(TestClient.Timeout);
-        }
-
-        var (data, _) = await client.ReadUntilClosedAsync();
-        Assert.Empty(data);
+        return AssertEndsTheConnectedClientAsync(model, server => server.Dispose());
     }
 
     [Theory]
@@ -208,6 +181,25 @@ public sealed class StreamModelLifecycleTests : IDisposable
     }
 
     public void Dispose() => _servers.Dispose();
+
+    private async Task AssertEndsTheConnectedClientAsync(ServerModel model, Action<IServer> end)
+    {
+        var server = ServerFactory.Create(model, new LineReverseSessions(), _servers.Log);
+        using var client = await TestClient.ConnectAsync(server.LocalEndPoint);
+        try
+        {
+            server.Start();
+            Assert.Equal("olleh", await client.RoundTripAsync("hello"));
+        }
+        finally
+        {
+            // Off the test's thread, so an end that hangs fails the test instead of the run.
+            await Task.Run(() => end(server)).WaitAsync(TestClient.Timeout);
+        }
+
+        var (data, _) = await client.ReadUntilClosedAsync();
+        Assert.Empty(data);
+    }
 
     private static bool CanConnect(System.Net.EndPoint endPoint)
     {
