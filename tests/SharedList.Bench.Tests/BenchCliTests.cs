@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SharedList.Bench.Targets;
 
 namespace SharedList.Bench.Tests;
 
@@ -42,8 +43,15 @@ public sealed class BenchCliTests
                 Assert.Equal(JsonValueKind.Number, point.GetProperty("server_cpu_us_per_request").ValueKind);
             }
 
+            // Which build was measured: under the table, in the JSON's notes and in the report; a Debug build is warned of.
+            var build = BuildInfo.Read(CliProcess.CliPath);
+            Assert.Contains(run.Output, line => line.Contains($"build: {build}", StringComparison.Ordinal));
+            Assert.Contains($"build: {build}", document.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()));
+            Assert.Equal(build.IsDebug, run.Error.Contains("warning: this sharedlist is a Debug build", StringComparison.Ordinal));
+
             var html = await File.ReadAllTextAsync(report);
-            Assert.Equal(2, html.Split("<svg", StringSplitOptions.None).Length - 1);
+            Assert.Contains($"build: {build}", html, StringComparison.Ordinal);
+            Assert.Equal(3, html.Split("<svg", StringSplitOptions.None).Length - 1);
             Assert.Contains("data-target=\"select\"", html, StringComparison.Ordinal);
             Assert.Equal(["p99-p1.svg", "server-cpu-p1.svg", "throughput-p1.svg"], Directory.GetFiles(charts).Select(Path.GetFileName).Order());
             Assert.All(Directory.GetFiles(charts), file => Assert.Equal("http://www.w3.org/2000/svg", System.Xml.Linq.XDocument.Load(file).Root!.Name.NamespaceName));

@@ -20,8 +20,8 @@ public sealed record NamedChart(ChartKind Kind, int Pipeline, string FileName, s
 
 /// <summary>
 /// The charts of a run, per pipeline depth: throughput, p99 latency and server CPU per request against
-/// connections, one line per target in the same colour everywhere. The HTML report shows the first two; the
-/// files of <c>--charts</c> (standalone SVG, for a README or docs) are all three.
+/// connections, one line per target in the same colour everywhere. The HTML report shows them all, and so do the
+/// files of <c>--charts</c> (standalone SVG, for a README or docs).
 /// </summary>
 public static class ReportCharts
 {

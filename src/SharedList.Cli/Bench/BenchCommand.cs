@@ -189,6 +189,7 @@ internal static class BenchCommand
         }
 
         plan = plan with { Baseline = baseline };
+        var builds = MeasuredBuilds.Describe(baseline);
         if (plan.Spawn.Count == 0)
         {
             try
@@ -214,7 +215,7 @@ internal static class BenchCommand
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Every spawned server is killed by now; keep what was measured.
-            report = new BenchReport(observer.Points, [.. observer.Notes, "interrupted: only the points measured before the interruption"]);
+            report = new BenchReport(observer.Points, [.. builds.Notes, .. observer.Notes, "interrupted: only the points measured before the interruption"]);
             WriteFiles(parse, plan, report);
             await Console.Error.WriteLineAsync("interrupted").ConfigureAwait(false);
             return 130;
@@ -225,7 +226,8 @@ internal static class BenchCommand
             return 1;
         }
 
-        ResultsTable.Write(report);
+        report = report with { Notes = [.. builds.Notes, .. report.Notes] };
+        ResultsTable.Write(report, builds.Caption);
         WriteFiles(parse, plan, report);
         return 0;
     }
@@ -264,6 +266,7 @@ internal static class BenchCommand
             return 1;
         }
 
+        var builds = MeasuredBuilds.Describe(baseline);
         var plan = new MemoryPlan
         {
             Baseline = baseline,
@@ -288,7 +291,7 @@ internal static class BenchCommand
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            report = new MemoryReport(observer.Points, [.. observer.Notes, "interrupted: only the targets measured before the interruption"]);
+            report = new MemoryReport(observer.Points, [.. builds.Notes, .. observer.Notes, "interrupted: only the targets measured before the interruption"]);
             WriteMemoryFiles(parse, report);
             await Console.Error.WriteLineAsync("interrupted").ConfigureAwait(false);
             return 130;
@@ -299,7 +302,8 @@ internal static class BenchCommand
             return 1;
         }
 
-        MemoryTable.Write(report, plan);
+        report = report with { Notes = [.. builds.Notes, .. report.Notes] };
+        MemoryTable.Write(report, plan, builds.Caption);
         WriteMemoryFiles(parse, report);
         return 0;
     }

@@ -12,7 +12,7 @@ namespace SharedList.Cli.Bench;
 /// </summary>
 internal static class MemoryTable
 {
-    public static void Write(MemoryReport report, MemoryPlan plan)
+    public static void Write(MemoryReport report, MemoryPlan plan, string builds)
     {
         // Colours only on a terminal: a file or a pipe gets the plain table.
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -33,6 +33,7 @@ internal static class MemoryTable
         var table = new Table().Border(TableBorder.Rounded);
         table.Title = new TableTitle(Markup.Escape(
             $"server memory (RSS growth): {plan.IdleConnections:N0} idle connections, {plan.Items:N0} items of {plan.PayloadBytes} bytes, {repeats} round(s)"));
+        table.Caption = new TableTitle(Markup.Escape(builds));
         table.AddColumn("target");
         table.AddColumn(new TableColumn("baseline RSS").RightAligned());
         table.AddColumn(new TableColumn("B/conn (connected)").RightAligned());

@@ -14,7 +14,7 @@ namespace SharedList.Cli.Bench;
 /// </summary>
 internal static class ResultsTable
 {
-    public static void Write(BenchReport report)
+    public static void Write(BenchReport report, string builds)
     {
         // Colours only on a terminal: a file or a pipe gets the plain table.
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -101,6 +101,7 @@ internal static class ResultsTable
             table.AddRow([.. cells]);
         }
 
+        table.Caption = new TableTitle(Markup.Escape(builds));
         console.Write(table);
         if ((hasRedis || hasBaseline) && repeats > 1)
         {
