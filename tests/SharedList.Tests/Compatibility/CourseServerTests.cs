@@ -68,7 +68,8 @@ public sealed class CourseServerTests
         // The original Servidor.py answers one message per connection, as the original Cliente.py expects.
         var port = FreePort();
         await using var python = await CoursePython.StartAsync("Servidor.py", port.ToString(CultureInfo.InvariantCulture));
-        await Eventually.TrueAsync(() => IsListening(port), $"Servidor.py listens on port {port}");
+        // A probe connection would be one of its messages: the kernel says when it listens.
+        await Eventually.TrueAsync(() => KernelSockets.Any(port, KernelSockets.Listen), $"Servidor.py listens on port {port}");
 
         var run = await ScriptedClient.RunAsync(new IPEndPoint(IPAddress.Loopback, port), "first\nsecond\n", "--framing", "raw");
 
@@ -83,13 +84,6 @@ public sealed class CourseServerTests
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
-
-    // /proc/net/tcp lists sockets as "sl local_address rem_address st …", the port in hex; state 0A is LISTEN. A probe
-    // connection would be one of the server's messages.
-    private static bool IsListening(int port) =>
-        File.ReadLines("/proc/net/tcp").Skip(1)
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Any(fields => int.Parse(fields[1].Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture) == port && fields[3] == "0A");
 
     /// <summary>Sends each message on one connection as the course client does, one <c>recv(1024)</c> per reply.</summary>
     private static async Task<IReadOnlyList<byte[]>> ExchangeAsync(EndPoint server)

@@ -80,15 +80,9 @@ public sealed class BindAndActivateTests
         }
 
         var port = ((IPEndPoint)address).Port;
-        await Eventually.TrueAsync(() => HasTimeWait(port), $"a connection on port {port} is in TIME_WAIT");
+        await Eventually.TrueAsync(() => KernelSockets.Any(port, KernelSockets.TimeWait), $"a connection on port {port} is in TIME_WAIT");
         return address;
     }
-
-    // /proc/net/tcp: "sl local_address rem_address st ...", addresses as hex IP:PORT, state 06 is TIME_WAIT.
-    private static bool HasTimeWait(int port) =>
-        File.ReadLines("/proc/net/tcp").Skip(1)
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Any(fields => int.Parse(fields[1].Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture) == port && fields[3] == "06");
 
     // ss shows a listening socket's backlog in its Send-Q column.
     private static int ListenBacklog(string ss, int port)
