@@ -69,7 +69,7 @@ internal static class ServeCommand
         command.Validators.Add(result =>
         {
             var model = ModelOption.GetValueOrDefault(result, Model, Defaults.Model);
-            if (result.GetValue(Udp) && !model.SupportsDatagrams())
+            if (result.Peek(Udp) && !model.SupportsDatagrams())
             {
                 result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
             }
@@ -79,7 +79,7 @@ internal static class ServeCommand
                 result.AddError($"--model {model.Name()} needs Linux; use async or select here.");
             }
 
-            if (result.GetValue(Unix) is not null)
+            if (result.Peek(Unix) is not null)
             {
                 foreach (var instead in new Option[] { Host, Port, Udp }.Where(o => result.GetResult(o) is { Implicit: false }))
                 {
@@ -92,41 +92,19 @@ internal static class ServeCommand
                 }
             }
         });
-        Positive(Backlog);
-        Positive(Workers);
-        Positive(MaxConnections);
-        Positive(MaxMessage);
-        Positive(MaxItems);
-        Positive(MaxReplyBuffer);
-        Seconds(IdleTimeout);
-        Seconds(StallTimeout);
-        Seconds(ShutdownTimeout);
-        Port.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
-            {
-                result.AddError("--port must be between 0 and 65535.");
-            }
-        });
+        Port.AcceptWhole(0, 65535);
+        Backlog.AcceptWhole(1);
+        Workers.AcceptWhole(1);
+        MaxConnections.AcceptWhole(1);
+        MaxMessage.AcceptWhole(1, unit: "bytes");
+        MaxItems.AcceptWhole(1);
+        MaxReplyBuffer.AcceptWhole(1, unit: "bytes");
+        IdleTimeout.AcceptSeconds(0, 86_400);
+        StallTimeout.AcceptSeconds(0, 86_400);
+        ShutdownTimeout.AcceptSeconds(0, 86_400);
         command.SetAction((parse, _) => RunAsync(parse));
         return command;
     }
-
-    private static void Seconds(Option<double> option) => option.Validators.Add(result =>
-    {
-        if (result.GetValueOrDefault<double>() is < 0 or double.NaN or > 86_400)
-        {
-            result.AddError($"{option.Name} must be between 0 and 86400 seconds.");
-        }
-    });
-
-    private static void Positive(Option<int> option) => option.Validators.Add(result =>
-    {
-        if (result.GetValueOrDefault<int>() < 1)
-        {
-            result.AddError($"{option.Name} must be at least 1.");
-        }
-    });
 
     private static async Task<int> RunAsync(ParseResult parse)
     {

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace SharedList.Cli;
+
+/// <summary>
+/// What an option or argument accepts, said once and used by its parser, its range check and its usage errors
+/// (<c>--port: expected a whole number from 0 to 65535, got 'abc'</c>). The numbers are parsed here rather than by
+/// System.CommandLine, whose conversion failure escapes as an exception from any validator that reads the value.
+/// </summary>
+internal static class AcceptedValues
+{
+    private static readonly ConditionalWeakTable<Symbol, string> Descriptions = [];
+    private static readonly ConditionalWeakTable<Symbol, NumberRange> Ranges = [];
+
+    /// <summary>The inclusive bounds of a number option, for the tests that try values just outside them.</summary>
+    internal sealed record NumberRange(double Min, double Max, bool Whole);
+
+    /// <summary>What <paramref name="symbol"/> accepts, in words (<c>a whole number from 0 to 65535</c>); null when nothing was said.</summary>
+    public static string? Describe(Symbol symbol) => Descriptions.TryGetValue(symbol, out var text) ? text : null;
+
+    internal static NumberRange? RangeOf(Symbol symbol) => Ranges.TryGetValue(symbol, out var range) ? range : null;
+
+    /// <summary>Records what <paramref name="symbol"/> accepts, for a parser or validator that checks it itself.</summary>
+    public static void Say(Symbol symbol, string description) => Descriptions.AddOrUpdate(symbol, description);
+
+    /// <summary>Whole numbers from <paramref name="min"/> to <paramref name="max"/>, in <paramref name="unit"/> when given (<c>bytes</c>).</summary>
+    public static void AcceptWhole(this Option<int> option, int min, int max = int.MaxValue, string? unit = null)
+    {
+        var description = Whole(min, max, unit);
+        Register(option, description, new NumberRange(min, max, Whole: true));
+        option.CustomParser = result => ParseWhole(result, option.Name, description, min, max);
+    }
+
+    /// <inheritdoc cref="AcceptWhole(Option{int}, int, int, string?)"/>
+    public static void AcceptWhole(this Argument<int> argument, int min, int max = int.MaxValue, string? unit = null)
+    {
+        var description = Whole(min, max, unit);
+        Register(argument, description, new NumberRange(min, max, Whole: true));
+        argument.CustomParser = result => ParseWhole(result, argument.Name.ToUpperInvariant(), description, min, max);
+    }
+
+    /// <summary>Seconds from <paramref name="min"/> to <paramref name="max"/>, fractions allowed (<c>0.5</c>).</summary>
+    public static void AcceptSeconds(this Option<double> option, double min, double max)
+    {
+        var description = $"a number of seconds from {Format(min)} to {Format(max)}";
+        Register(option, description, new NumberRange(min, max, Whole: false));
+        option.CustomParser = result =>
+        {
+            if (result.Tokens is [{ Value: var text }]
+                && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            result.AddError(Expected(option.Name, description, result));
+            return default;
+        };
+    }
+
+    /// <summary>One of <paramref name="values"/>, as an option that takes a name (<c>--model async</c>).</summary>
+    public static void AcceptOneOf(this Option<string> option, IReadOnlyList<string> values)
+    {
+        // Not AcceptOnlyFromAmong: its message spans a line per value. Help lists them in this order, the docs'.
+        var description = $"one of {string.Join(", ", values)}";
+        Say(option, description);
+        option.HelpName ??= string.Join('|', values);
+        option.CompletionSources.Add([.. values]);
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: var text }] && !values.Contains(text, StringComparer.Ordinal))
+            {
+                result.AddError(Expected(option.Name, description, result));
+            }
+        });
+    }
+
+    /// <summary>The usage error of a value that is not what <paramref name="name"/> accepts.</summary>
+    public static string Expected(string name, string description, SymbolResult result) =>
+        $"{name}: expected {description}, got '{string.Join(' ', result.Tokens.Select(t => t.Value))}'";
+
+    private static void Register(Symbol symbol, string description, NumberRange range)
+    {
+        Say(symbol, description);
+        Ranges.AddOrUpdate(symbol, range);
+    }
+
+    private static int ParseWhole(ArgumentResult result, string name, string description, int min, int max)
+    {
+        if (result.Tokens is [{ Value: var text }]
+            && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        result.AddError(Expected(name, description, result));
+        return default;
+    }
+
+    private static string Whole(int min, int max, string? unit)
+    {
+        var what = unit is null ? "a whole number" : $"a whole number of {unit}";
+        return max == int.MaxValue ? $"{what}, {min} or more" : $"{what} from {min} to {max}";
+    }
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+}
