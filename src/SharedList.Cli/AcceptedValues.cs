@@ -14,6 +14,7 @@ internal static class AcceptedValues
 {
     private static readonly ConditionalWeakTable<Symbol, string> Descriptions = [];
     private static readonly ConditionalWeakTable<Symbol, NumberRange> Ranges = [];
+    private static readonly ConditionalWeakTable<Symbol, Func<string, bool>> Checks = [];
 
     /// <summary>The inclusive bounds of a number option, for the tests that try values just outside them.</summary>
     internal sealed record NumberRange(double Min, double Max, bool Whole);
@@ -26,11 +27,29 @@ internal static class AcceptedValues
     /// <summary>Records what <paramref name="symbol"/> accepts, for a parser or validator that checks it itself.</summary>
     public static void Say(Symbol symbol, string description) => Descriptions.AddOrUpdate(symbol, description);
 
+    /// <summary>
+    /// The usage error of the one value in <paramref name="result"/>, or null when it is fine or not ours to check.
+    /// For <see cref="UsageError"/>: once a command's own check fails, System.CommandLine leaves its values unread.
+    /// </summary>
+    public static string? Refusal(SymbolResult result)
+    {
+        var (symbol, name) = result switch
+        {
+            OptionResult o => ((Symbol)o.Option, o.Option.Name),
+            ArgumentResult a => (a.Argument, a.Argument.Name.ToUpperInvariant()),
+            _ => (null, string.Empty),
+        };
+        return symbol is not null && result.Tokens is [{ Value: var text }]
+            && Checks.TryGetValue(symbol, out var accepts) && !accepts(text) && Describe(symbol) is { } description
+            ? Expected(name, description, result)
+            : null;
+    }
+
     /// <summary>Whole numbers from <paramref name="min"/> to <paramref name="max"/>, in <paramref name="unit"/> when given (<c>bytes</c>).</summary>
     public static void AcceptWhole(this Option<int> option, int min, int max = int.MaxValue, string? unit = null)
     {
         var description = Whole(min, max, unit);
-        Register(option, description, new NumberRange(min, max, Whole: true));
+        Register(option, description, new NumberRange(min, max, Whole: true), text => TryWhole(text, min, max, out _));
         option.CustomParser = result => ParseWhole(result, option.Name, description, min, max);
     }
 
@@ -38,7 +57,7 @@ internal static class AcceptedValues
     public static void AcceptWhole(this Argument<int> argument, int min, int max = int.MaxValue, string? unit = null)
     {
         var description = Whole(min, max, unit);
-        Register(argument, description, new NumberRange(min, max, Whole: true));
+        Register(argument, description, new NumberRange(min, max, Whole: true), text => TryWhole(text, min, max, out _));
         argument.CustomParser = result => ParseWhole(result, argument.Name.ToUpperInvariant(), description, min, max);
     }
 
@@ -46,12 +65,10 @@ internal static class AcceptedValues
     public static void AcceptSeconds(this Option<double> option, double min, double max)
     {
         var description = $"a number of seconds from {Format(min)} to {Format(max)}";
-        Register(option, description, new NumberRange(min, max, Whole: false));
+        Register(option, description, new NumberRange(min, max, Whole: false), text => TrySeconds(text, min, max, out _));
         option.CustomParser = result =>
         {
-            if (result.Tokens is [{ Value: var text }]
-                && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                && value >= min && value <= max)
+            if (result.Tokens is [{ Value: var text }] && TrySeconds(text, min, max, out var value))
             {
                 return value;
             }
@@ -67,6 +84,7 @@ internal static class AcceptedValues
         // Not AcceptOnlyFromAmong: its message spans a line per value. Help lists them in this order, the docs'.
         var description = $"one of {string.Join(", ", values)}";
         Say(option, description);
+        Checks.AddOrUpdate(option, text => values.Contains(text, StringComparer.Ordinal));
         option.HelpName ??= string.Join('|', values);
         option.CompletionSources.Add([.. values]);
         option.Validators.Add(result =>
@@ -82,17 +100,22 @@ internal static class AcceptedValues
     public static string Expected(string name, string description, SymbolResult result) =>
         $"{name}: expected {description}, got '{string.Join(' ', result.Tokens.Select(t => t.Value))}'";
 
-    private static void Register(Symbol symbol, string description, NumberRange range)
+    private static void Register(Symbol symbol, string description, NumberRange range, Func<string, bool> accepts)
     {
         Say(symbol, description);
         Ranges.AddOrUpdate(symbol, range);
+        Checks.AddOrUpdate(symbol, accepts);
     }
+
+    private static bool TryWhole(string text, int min, int max, out int value) =>
+        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+
+    private static bool TrySeconds(string text, double min, double max, out double value) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
 
     private static int ParseWhole(ArgumentResult result, string name, string description, int min, int max)
     {
-        if (result.Tokens is [{ Value: var text }]
-            && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-            && value >= min && value <= max)
+        if (result.Tokens is [{ Value: var text }] && TryWhole(text, min, max, out var value))
         {
             return value;
         }

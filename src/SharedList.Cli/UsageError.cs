@@ -42,9 +42,14 @@ internal static class UsageError
             return $"a command is needed: {string.Join(", ", root.Subcommands.Select(c => c.Name))}";
         }
 
-        // A bad value first: the command's own checks run before the options', on what could be read of them.
-        var first = parse.Errors.FirstOrDefault(e => e.SymbolResult is OptionResult or ArgumentResult) ?? (parse.Errors.Count > 0 ? parse.Errors[0] : null);
-        return first is null ? "the command line cannot be parsed" : Describe(first);
+        // A bad value first, then what it was combined with: the command's own checks run before the values are.
+        if (parse.CommandResult.Children.Select(ValueProblem).FirstOrDefault(p => p is not null) is { } problem)
+        {
+            return problem;
+        }
+
+        // Ours (parsers and validators) are sentences; the error line does not end with a full stop.
+        return parse.Errors.Count == 0 ? "the command line cannot be parsed" : parse.Errors[0].Message.TrimEnd('.');
     }
 
     /// <summary>Prints <paramref name="message"/> and where to read the options; returns <see cref="ExitCode"/>.</summary>
@@ -56,23 +61,22 @@ internal static class UsageError
         return ExitCode;
     }
 
-    private static string Describe(ParseError error)
+    private static string? ValueProblem(SymbolResult result)
     {
-        if (error.SymbolResult is OptionResult { Option: var option, Tokens: var tokens })
+        if (result is OptionResult { Implicit: false, Option: var option, Tokens: var tokens })
         {
-            if (tokens.Count == 0)
+            if (tokens.Count < option.Arity.MinimumNumberOfValues)
             {
                 return $"{option.Name} needs a value: {AcceptedValues.Describe(option) ?? (option.HelpName is { } helpName ? $"a {helpName}" : "a value")}";
             }
 
-            if (tokens.Count > 1)
+            if (tokens.Count > option.Arity.MaximumNumberOfValues)
             {
                 return $"{option.Name} takes one value, got {tokens.Count}: {string.Join(", ", tokens.Select(t => $"'{t.Value}'"))}";
             }
         }
 
-        // Ours (parsers and validators) are sentences; the error line does not end with a full stop.
-        return error.Message.TrimEnd('.');
+        return AcceptedValues.Refusal(result) ?? result.Errors.FirstOrDefault()?.Message.TrimEnd('.');
     }
 
     // `--udp=yes`: the parser leaves a value it cannot read as a bool to the next argument (connect's HOST) or
