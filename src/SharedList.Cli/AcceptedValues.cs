@@ -15,6 +15,7 @@ internal static class AcceptedValues
     private static readonly ConditionalWeakTable<Symbol, string> Descriptions = [];
     private static readonly ConditionalWeakTable<Symbol, NumberRange> Ranges = [];
     private static readonly ConditionalWeakTable<Symbol, Func<string, bool>> Checks = [];
+    private static readonly ConditionalWeakTable<Symbol, object> EmptyAllowed = [];
 
     /// <summary>The inclusive bounds of a number option, for the tests that try values just outside them.</summary>
     internal sealed record NumberRange(double Min, double Max, bool Whole);
@@ -26,6 +27,51 @@ internal static class AcceptedValues
 
     /// <summary>Records what <paramref name="symbol"/> accepts, for a parser or validator that checks it itself.</summary>
     public static void Say(Symbol symbol, string description) => Descriptions.AddOrUpdate(symbol, description);
+
+    /// <summary>Lets <paramref name="option"/> take an empty value, which <see cref="RefuseEmpty"/> otherwise refuses (<c>--requirepass ''</c>: none).</summary>
+    public static void AcceptEmpty(Option option) => EmptyAllowed.AddOrUpdate(option, option);
+
+    /// <summary>
+    /// Refuses an empty value (<c>--tls-cert ''</c>) to every name, path and text that <paramref name="command"/>
+    /// takes: an empty one is a shell variable that was not set, not a choice.
+    /// </summary>
+    public static void RefuseEmpty(Command command)
+    {
+        foreach (var option in command.Options.Where(o => TakesText(o.ValueType) && !EmptyAllowed.TryGetValue(o, out _)))
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.Tokens is [{ Value: "" }])
+                {
+                    result.AddError(NeedsValue(option));
+                }
+            });
+        }
+
+        foreach (var argument in command.Arguments.Where(a => TakesText(a.ValueType)))
+        {
+            argument.Validators.Add(result =>
+            {
+                if (result.Tokens is [{ Value: "" }])
+                {
+                    result.AddError($"{argument.Name.ToUpperInvariant()} cannot be empty");
+                }
+            });
+        }
+    }
+
+    /// <summary>The usage error of <paramref name="option"/> given without a value.</summary>
+    public static string NeedsValue(Option option)
+    {
+        var what = Describe(option) ?? option.HelpName switch
+        {
+            { } helpName => $"a {helpName}",
+            null when option.ValueType == typeof(FileInfo) => "a file",
+            null when option.ValueType == typeof(DirectoryInfo) => "a folder",
+            null => null,
+        };
+        return what is null ? $"{option.Name} needs a value" : $"{option.Name} needs a value: {what}";
+    }
 
     /// <summary>
     /// The usage error of the one value in <paramref name="result"/>, or null when it is fine or not ours to check.
@@ -106,6 +152,8 @@ internal static class AcceptedValues
         Ranges.AddOrUpdate(symbol, range);
         Checks.AddOrUpdate(symbol, accepts);
     }
+
+    private static bool TakesText(Type type) => type == typeof(string) || type == typeof(FileInfo) || type == typeof(DirectoryInfo);
 
     private static bool TryWhole(string text, int min, int max, out int value) =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;

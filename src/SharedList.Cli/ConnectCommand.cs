@@ -72,6 +72,7 @@ internal static class ConnectCommand
             }
         });
         ConnectTlsOptions.AddTo(command, Udp);
+        AcceptedValues.AcceptEmpty(Password);
         Port.AcceptWhole(1, 65535);
         PortOption.AcceptWhole(1, 65535);
         TimeoutSeconds.AcceptSeconds(0.001, 3600);

@@ -92,6 +92,7 @@ internal static class ServeCommand
                 }
             }
         });
+        AcceptedValues.AcceptEmpty(RequirePass);
         Port.AcceptWhole(0, 65535);
         Backlog.AcceptWhole(1);
         Workers.AcceptWhole(1);

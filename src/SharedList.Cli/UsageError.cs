@@ -67,7 +67,7 @@ internal static class UsageError
         {
             if (tokens.Count < option.Arity.MinimumNumberOfValues)
             {
-                return $"{option.Name} needs a value: {AcceptedValues.Describe(option) ?? (option.HelpName is { } helpName ? $"a {helpName}" : "a value")}";
+                return AcceptedValues.NeedsValue(option);
             }
 
             if (tokens.Count > option.Arity.MaximumNumberOfValues)

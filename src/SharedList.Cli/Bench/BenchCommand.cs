@@ -106,6 +106,11 @@ internal static class BenchCommand
 
     private static void ValidateMode(CommandResult result)
     {
+        if (result.Given(Baseline) && !result.Given(Spawn))
+        {
+            result.AddError("--baseline compares spawned models: add --spawn, e.g. --spawn async,epoll");
+        }
+
         if (!result.Peek(Memory))
         {
             foreach (var option in MemoryOnly.Where(o => result.Given(o)))
@@ -220,12 +225,6 @@ internal static class BenchCommand
         if (parse.GetValue(Baseline) is not { } path)
         {
             return true;
-        }
-
-        if (parse.GetValue(Spawn) is null)
-        {
-            Console.Error.WriteLine("error: --baseline compares spawned models: add --spawn, e.g. --spawn async,epoll");
-            return false;
         }
 
         try
