@@ -68,17 +68,7 @@ internal static class ServeCommand
         ServeTlsOptions.AddTo(command, Model, Defaults.Model, Udp);
         command.Validators.Add(result =>
         {
-            var model = ModelOption.GetValueOrDefault(result, Model, Defaults.Model);
-            if (result.Peek(Udp) && !model.SupportsDatagrams())
-            {
-                result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
-            }
-
-            if (!model.IsSupportedHere())
-            {
-                result.AddError($"--model {model.Name()} needs Linux; use async or select here.");
-            }
-
+            // First: with --unix, what else is wrong about TCP or UDP is beside the point (one error is shown).
             if (result.Peek(Unix) is not null)
             {
                 foreach (var instead in new Option[] { Host, Port, Udp }.Where(o => result.GetResult(o) is { Implicit: false }))
@@ -90,6 +80,17 @@ internal static class ServeCommand
                 {
                     result.AddError("--tls-cert does not work with --unix: only this machine reaches a Unix socket, as its file's permissions allow, so TLS is served over TCP only.");
                 }
+            }
+
+            var model = ModelOption.GetValueOrDefault(result, Model, Defaults.Model);
+            if (result.Peek(Udp) && !model.SupportsDatagrams())
+            {
+                result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
+            }
+
+            if (!model.IsSupportedHere())
+            {
+                result.AddError($"--model {model.Name()} needs Linux; use async or select here.");
             }
         });
         AcceptedValues.AcceptEmpty(RequirePass);
