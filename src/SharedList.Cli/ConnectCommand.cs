@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -18,6 +19,10 @@ internal static class ConnectCommand
     private static readonly Argument<string> Host = new("host") { Description = "Server address or name.", DefaultValueFactory = _ => "127.0.0.1" };
 
     private static readonly Argument<int> Port = new("port") { Description = "Server port.", DefaultValueFactory = _ => 9999 };
+
+    private static readonly Option<string> HostOption = new("--host") { Description = "Server address or name, as HOST (give one or the other).", HelpName = "host" };
+
+    private static readonly Option<int> PortOption = new("--port", "-p") { Description = "Server port, as PORT (give one or the other).", HelpName = "port" };
 
     private static readonly Option<string> FramingOption = EnumOption.Create(
         "--framing",
@@ -40,53 +45,45 @@ internal static class ConnectCommand
     {
         var command = new Command("connect", "Talk to a shared-list server: each line you type is sent, each reply printed. EXIT or end of input quits.")
         {
-            Host, Port, FramingOption, Udp, Unix, TimeoutSeconds, Password,
+            Host, Port, HostOption, PortOption, FramingOption, Udp, Unix, TimeoutSeconds, Password,
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Unix) is null)
+            OnlyOnce(result, Host, HostOption, "give the host once (with --host, give the port as --port)");
+            OnlyOnce(result, Port, PortOption, "give the port once");
+            if (result.Peek(Unix) is null)
             {
                 return;
             }
 
-            if (result.GetResult(Host) is { Implicit: false })
+            if (result.GetResult(Host) is { Implicit: false } || result.Given(HostOption) || result.Given(PortOption))
             {
                 result.AddError("--unix connects to a Unix socket instead of HOST and PORT: give one or the other.");
             }
 
-            if (result.GetValue(Udp))
+            if (result.Peek(Udp))
             {
                 result.AddError("--udp does not work with --unix: a Unix socket is served as a stream.");
             }
 
-            if (result.GetValue<bool>("--tls"))
+            if (result.Peek(ConnectTlsOptions.Tls))
             {
                 result.AddError("--tls does not work with --unix: TLS is served over TCP only.");
             }
         });
         ConnectTlsOptions.AddTo(command, Udp);
-        Port.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
-            {
-                result.AddError("port must be between 1 and 65535.");
-            }
-        });
-        TimeoutSeconds.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() is <= 0 or double.NaN or > 3600)
-            {
-                result.AddError("--timeout must be between 0 and 3600 seconds.");
-            }
-        });
+        AcceptedValues.AcceptEmpty(Password);
+        Port.AcceptWhole(1, 65535);
+        PortOption.AcceptWhole(1, 65535);
+        TimeoutSeconds.AcceptSeconds(0.001, 3600);
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var host = parse.GetValue(Host)!;
-        var port = parse.GetValue(Port);
+        var host = parse.GetResult(HostOption) is null ? parse.GetValue(Host)! : parse.GetValue(HostOption)!;
+        var port = parse.GetResult(PortOption) is null ? parse.GetValue(Port) : parse.GetValue(PortOption);
         var unix = parse.GetValue(Unix);
         var target = unix ?? $"{host}:{port}";
         var password = PasswordSource.Resolve(parse, Password);
@@ -182,6 +179,17 @@ internal static class ConnectCommand
                     });
                 }
             }
+        }
+    }
+
+    // HOST and --host (PORT and --port) say the same thing: either will do, both only when they agree.
+    private static void OnlyOnce<T>(CommandResult result, Argument<T> argument, Option<T> option, string remedy)
+    {
+        if (result.GetResult(argument) is { Implicit: false } && result.Given(option)
+            && result.Peek(argument) is { } positional && result.Peek(option) is { } named
+            && !EqualityComparer<T>.Default.Equals(positional, named))
+        {
+            result.AddError($"{argument.Name.ToUpperInvariant()} is '{positional}' but {option.Name} is '{named}': {remedy}.");
         }
     }
 

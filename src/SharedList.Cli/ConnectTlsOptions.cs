@@ -8,7 +8,7 @@ namespace SharedList.Cli;
 /// <summary><c>connect</c>'s TLS options: <c>--tls</c>, and how to trust the server: <c>--tls-trust</c> or <c>--tls-insecure</c>.</summary>
 internal static class ConnectTlsOptions
 {
-    private static readonly Option<bool> Tls = new("--tls") { Description = "Speak TLS. The server's certificate must be valid for HOST and trusted by the system, unless --tls-trust or --tls-insecure says otherwise." };
+    internal static readonly Option<bool> Tls = new("--tls") { Description = "Speak TLS. The server's certificate must be valid for HOST and trusted by the system, unless --tls-trust or --tls-insecure says otherwise." };
 
     private static readonly Option<string> Trust = new("--tls-trust")
     {
@@ -27,8 +27,8 @@ internal static class ConnectTlsOptions
         connect.Validators.Add(result =>
         {
             var trusts = result.GetResult(Trust) is not null;
-            var insecure = result.GetValue(Insecure);
-            if (!result.GetValue(Tls))
+            var insecure = result.Peek(Insecure);
+            if (!result.Peek(Tls))
             {
                 if (trusts || insecure)
                 {
@@ -38,7 +38,7 @@ internal static class ConnectTlsOptions
                 return;
             }
 
-            if (result.GetValue(udp))
+            if (result.Peek(udp))
             {
                 result.AddError("--tls does not work with --udp: TLS runs over TCP.");
             }

@@ -17,7 +17,7 @@ internal static class EnumOption
             Description = description,
             DefaultValueFactory = _ => Lowercase(defaultValue),
         };
-        option.AcceptOnlyFromAmong([.. Enum.GetValues<T>().Select(Lowercase)]);
+        option.AcceptOneOf([.. Enum.GetValues<T>().Select(Lowercase)]);
         return option;
     }
 

@@ -14,7 +14,7 @@ internal static class ModelOption
             Description = description,
             DefaultValueFactory = _ => defaultValue.Name(),
         };
-        option.AcceptOnlyFromAmong([.. ServerModels.All.Select(m => m.Name())]);
+        option.AcceptOneOf([.. ServerModels.All.Select(m => m.Name())]);
         return option;
     }
 
@@ -23,5 +23,5 @@ internal static class ModelOption
     /// the option was not given, or when its name is unknown (the option's own check reports that).
     /// </summary>
     public static ServerModel GetValueOrDefault(CommandResult result, Option<string> option, ServerModel defaultValue) =>
-        ServerModels.TryParse(result.GetValue(option), out var model) ? model : defaultValue;
+        ServerModels.TryParse(result.Peek(option), out var model) ? model : defaultValue;
 }

@@ -68,18 +68,8 @@ internal static class ServeCommand
         ServeTlsOptions.AddTo(command, Model, Defaults.Model, Udp);
         command.Validators.Add(result =>
         {
-            var model = ModelOption.GetValueOrDefault(result, Model, Defaults.Model);
-            if (result.GetValue(Udp) && !model.SupportsDatagrams())
-            {
-                result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
-            }
-
-            if (!model.IsSupportedHere())
-            {
-                result.AddError($"--model {model.Name()} needs Linux; use async or select here.");
-            }
-
-            if (result.GetValue(Unix) is not null)
+            // First: with --unix, what else is wrong about TCP or UDP is beside the point (one error is shown).
+            if (result.Peek(Unix) is not null)
             {
                 foreach (var instead in new Option[] { Host, Port, Udp }.Where(o => result.GetResult(o) is { Implicit: false }))
                 {
@@ -91,42 +81,32 @@ internal static class ServeCommand
                     result.AddError("--tls-cert does not work with --unix: only this machine reaches a Unix socket, as its file's permissions allow, so TLS is served over TCP only.");
                 }
             }
-        });
-        Positive(Backlog);
-        Positive(Workers);
-        Positive(MaxConnections);
-        Positive(MaxMessage);
-        Positive(MaxItems);
-        Positive(MaxReplyBuffer);
-        Seconds(IdleTimeout);
-        Seconds(StallTimeout);
-        Seconds(ShutdownTimeout);
-        Port.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
+
+            var model = ModelOption.GetValueOrDefault(result, Model, Defaults.Model);
+            if (result.Peek(Udp) && !model.SupportsDatagrams())
             {
-                result.AddError("--port must be between 0 and 65535.");
+                result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
+            }
+
+            if (!model.IsSupportedHere())
+            {
+                result.AddError($"--model {model.Name()} needs Linux; use async or select here.");
             }
         });
+        AcceptedValues.AcceptEmpty(RequirePass);
+        Port.AcceptWhole(0, 65535);
+        Backlog.AcceptWhole(1);
+        Workers.AcceptWhole(1);
+        MaxConnections.AcceptWhole(1);
+        MaxMessage.AcceptWhole(1, unit: "bytes");
+        MaxItems.AcceptWhole(1);
+        MaxReplyBuffer.AcceptWhole(1, unit: "bytes");
+        IdleTimeout.AcceptSeconds(0, 86_400);
+        StallTimeout.AcceptSeconds(0, 86_400);
+        ShutdownTimeout.AcceptSeconds(0, 86_400);
         command.SetAction((parse, _) => RunAsync(parse));
         return command;
     }
-
-    private static void Seconds(Option<double> option) => option.Validators.Add(result =>
-    {
-        if (result.GetValueOrDefault<double>() is < 0 or double.NaN or > 86_400)
-        {
-            result.AddError($"{option.Name} must be between 0 and 86400 seconds.");
-        }
-    });
-
-    private static void Positive(Option<int> option) => option.Validators.Add(result =>
-    {
-        if (result.GetValueOrDefault<int>() < 1)
-        {
-            result.AddError($"{option.Name} must be at least 1.");
-        }
-    });
 
     private static async Task<int> RunAsync(ParseResult parse)
     {

@@ -26,7 +26,7 @@ internal static class ServeTlsOptions
         serve.Options.Add(Password);
         serve.Validators.Add(result =>
         {
-            if (result.GetValue(Certificate) is null)
+            if (result.Peek(Certificate) is null)
             {
                 foreach (var needsCertificate in new[] { Key, Password }.Where(o => result.GetResult(o) is not null))
                 {
@@ -36,7 +36,7 @@ internal static class ServeTlsOptions
                 return;
             }
 
-            if (result.GetValue(udp))
+            if (result.Peek(udp))
             {
                 result.AddError("--tls-cert does not work with --udp: TLS runs over TCP.");
             }

@@ -116,10 +116,10 @@ public sealed class MemoryBenchTests
     [InlineData("settle without memory", "--settle needs --memory", "--settle", "2")]
     [InlineData("throughput option", "--connections is for throughput runs", "--memory", "--spawn", "async", "--connections", "5")]
     [InlineData("report", "--report is for throughput runs", "--memory", "--spawn", "async", "--report", "r.html")]
-    [InlineData("negative", "--idle-connections must be between 0 and", "--memory", "--spawn", "async", "--idle-connections", "-1")]
+    [InlineData("negative", "--idle-connections: expected a whole number from 0 to", "--memory", "--spawn", "async", "--idle-connections", "-1")]
     [InlineData("not a number", "--items", "--memory", "--spawn", "async", "--items", "many")]
     [InlineData("nothing", "nothing to measure", "--memory", "--spawn", "async", "--idle-connections", "0", "--items", "0")]
-    [InlineData("settle", "--settle must be between", "--memory", "--spawn", "async", "--settle", "0")]
+    [InlineData("settle", "--settle: expected a number of seconds from", "--memory", "--spawn", "async", "--settle", "0")]
     [InlineData("descriptors", "open files", "--memory", "--spawn", "async", "--idle-connections", "1000000")]
     public async Task A_bad_memory_option_is_refused_with_a_message_and_nothing_runs(string what, string message, params string[] arguments)
     {

@@ -88,17 +88,17 @@ internal static class BenchCommand
         Validate(Connections, text => NumberList.TryParse(text, "--connections", 1, 60_000, out var error) is null ? error : null);
         Validate(Pipeline, text => NumberList.TryParse(text, "--pipeline", 1, 100_000, out var error) is null ? error : null);
         Validate(Mix, text => RequestMix.TryParse(text, out var error) is null ? error : null);
-        Range(Duration, 0.01, 86_400);
-        Range(Warmup, 0, 86_400);
-        Range(ColdWarmup, 0, 86_400);
-        Range(Payload, 0, 60_000);
-        Range(Prefill, 0, 10_000_000);
-        Range(Repeat, 1, 1_000);
-        Range(Threads, 0, 1_024);
-        Range(Port, 1, 65_535);
-        Range(IdleConnections, 0, 1_000_000);
-        Range(Items, 0, 1_000_000_000);
-        Range(Settle, 0.25, 600);
+        Duration.AcceptSeconds(0.01, 86_400);
+        Warmup.AcceptSeconds(0, 86_400);
+        ColdWarmup.AcceptSeconds(0, 86_400);
+        Payload.AcceptWhole(0, 60_000, unit: "bytes");
+        Prefill.AcceptWhole(0, 10_000_000);
+        Repeat.AcceptWhole(1, 1_000);
+        Threads.AcceptWhole(0, 1_024);
+        Port.AcceptWhole(1, 65_535);
+        IdleConnections.AcceptWhole(0, 1_000_000);
+        Items.AcceptWhole(0, 1_000_000_000);
+        Settle.AcceptSeconds(0.25, 600);
         command.Validators.Add(ValidateMode);
         command.SetAction((parse, _) => RunAsync(parse));
         return command;
@@ -106,10 +106,14 @@ internal static class BenchCommand
 
     private static void ValidateMode(CommandResult result)
     {
-        static bool Given(CommandResult result, Option option) => result.GetResult(option) is { Implicit: false };
-        if (!result.GetValue(Memory))
+        if (result.Given(Baseline) && !result.Given(Spawn))
         {
-            foreach (var option in MemoryOnly.Where(o => Given(result, o)))
+            result.AddError("--baseline compares spawned models: add --spawn, e.g. --spawn async,epoll");
+        }
+
+        if (!result.Peek(Memory))
+        {
+            foreach (var option in MemoryOnly.Where(o => result.Given(o)))
             {
                 result.AddError($"{option.Name} needs --memory.");
             }
@@ -117,17 +121,17 @@ internal static class BenchCommand
             return;
         }
 
-        if (!Given(result, Spawn))
+        if (!result.Given(Spawn))
         {
             result.AddError("--memory measures servers it starts: add --spawn, e.g. --memory --spawn async,redis.");
         }
 
-        foreach (var option in ThroughputOnly.Where(o => Given(result, o)))
+        foreach (var option in ThroughputOnly.Where(o => result.Given(o)))
         {
             result.AddError($"{option.Name} is for throughput runs, not --memory.");
         }
 
-        if (Given(result, IdleConnections) && result.GetValue(IdleConnections) == 0 && Given(result, Items) && result.GetValue(Items) == 0)
+        if (result.Given(IdleConnections) && result.Peek(IdleConnections) == 0 && result.Given(Items) && result.Peek(Items) == 0)
         {
             result.AddError("--idle-connections 0 and --items 0 leave --memory nothing to measure.");
         }
@@ -138,22 +142,6 @@ internal static class BenchCommand
         if (check(result.GetValueOrDefault<string>()) is { } error)
         {
             result.AddError(error);
-        }
-    });
-
-    private static void Range(Option<double> option, double min, double max) => option.Validators.Add(result =>
-    {
-        if (result.GetValueOrDefault<double>() is var value && (double.IsNaN(value) || value < min || value > max))
-        {
-            result.AddError($"{option.Name} must be between {min} and {max} seconds.");
-        }
-    });
-
-    private static void Range(Option<int> option, int min, int max) => option.Validators.Add(result =>
-    {
-        if (result.GetValueOrDefault<int>() is var value && (value < min || value > max))
-        {
-            result.AddError($"{option.Name} must be between {min} and {max}.");
         }
     });
 
@@ -239,12 +227,6 @@ internal static class BenchCommand
         if (parse.GetValue(Baseline) is not { } path)
         {
             return true;
-        }
-
-        if (parse.GetValue(Spawn) is null)
-        {
-            Console.Error.WriteLine("error: --baseline compares spawned models: add --spawn, e.g. --spawn async,epoll");
-            return false;
         }
 
         try
