@@ -65,6 +65,8 @@ public sealed partial class AsyncServer
 
         void IThreadPoolWorkItem.Execute() => _ = OpenAsync();
 
+        void IDeadlineWatched.NoticeStall(long now) => server.Core.LogStallIfDue(context.RemoteEndPoint, this, now);
+
         void IDeadlineWatched.Expire()
         {
             if (Interlocked.Exchange(ref _expired, 1) == 0)
