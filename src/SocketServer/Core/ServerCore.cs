@@ -202,15 +202,18 @@ internal sealed class ServerCore
     }
 
     /// <summary>Logs a connection closed for its deadline, with what its session makes of the stall.</summary>
-    public void LogTimedOut(EndPoint client, ConnectionDriver driver)
+    public void LogTimedOut(EndPoint client, ConnectionDriver driver) => LogTimedOut(client, ExpiredDeadline.Of(driver));
+
+    /// <summary>Logs a connection closed for a deadline whose account was taken when it passed.</summary>
+    public void LogTimedOut(EndPoint client, ExpiredDeadline deadline)
     {
-        if (driver.DescribeStall() is { } description)
+        if (deadline.Description is { } description)
         {
-            Logger.ConnectionTimedOutDescribed(client, driver.DeadlineReason, driver.DeadlineBound.TotalSeconds, description);
+            Logger.ConnectionTimedOutDescribed(client, deadline.Reason, deadline.Bound.TotalSeconds, description);
         }
         else
         {
-            Logger.ConnectionTimedOut(client, driver.DeadlineReason, driver.DeadlineBound.TotalSeconds);
+            Logger.ConnectionTimedOut(client, deadline.Reason, deadline.Bound.TotalSeconds);
         }
     }
 
