@@ -77,8 +77,8 @@ public sealed record ServerOptions
     } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// A connection with a message unfinished or replies unread that has made no progress for this long is logged
-    /// once, as a warning, when its session can say why (<see cref="Sessions.IStallDescriber"/>): a client that
+    /// A connection with a message unfinished or replies unread that has made no progress and moved no bytes for this
+    /// long is logged once, as a warning, when its session can say why (<see cref="Sessions.IStallDescriber"/>): a client that
     /// speaks another framing waits in silence otherwise, until <see cref="StallTimeout"/>. Applies only when
     /// shorter than <see cref="StallTimeout"/>; <see cref="TimeSpan.Zero"/> turns it off. Default 2 s.
     /// </summary>

@@ -6,9 +6,9 @@ namespace SocketServer.Connections;
 /// The deadline of one connection, the one rule of every model: a connection that neither sends nor reads for
 /// the idle bound is closed; one with something in flight (a message unfinished, replies unsent) that makes no
 /// progress (a message consumed, reply bytes taken) for the stall bound is closed. The deadline is the earlier of
-/// the two, so half a message never buys more time than silence. A stall may also be reported once, sooner than
-/// the stall bound (<see cref="ConnectionTimeouts.StallNotice"/>), so the log can say what is wrong while the
-/// client still waits.
+/// the two, so half a message never buys more time than silence. A stall that has also gone quiet (no bytes moved
+/// either way) may be reported once, sooner than the stall bound (<see cref="ConnectionTimeouts.StallNotice"/>), so
+/// the log can say what is wrong while the client still waits; bytes that keep trickling in put the notice off.
 /// </summary>
 /// <remarks>
 /// Updated by the one thread serving the connection; <see cref="Deadline"/> may be read from another (a sweep).
@@ -89,7 +89,7 @@ internal struct ConnectionClock
         Volatile.Write(ref _deadline, Math.Min(idle, stall));
         if (_notice > 0)
         {
-            Volatile.Write(ref _noticeAt, inFlight ? _progressAt + _notice : long.MaxValue);
+            Volatile.Write(ref _noticeAt, inFlight ? Math.Max(_progressAt, _activityAt) + _notice : long.MaxValue);
         }
     }
 }

@@ -106,6 +106,19 @@ public sealed class ConnectionClockTests
     }
 
     [Fact]
+    public void Bytes_that_keep_coming_put_off_the_notice_but_not_the_stall_bound()
+    {
+        var clock = new ConnectionClock(new ConnectionTimeouts(TimeSpan.Zero, ThirtySeconds) { StallNotice = ThreeSeconds }, now: 0);
+        clock.Update(now: 1_000, activity: true, progress: false, inFlight: true);
+
+        // A byte at a time, never a whole message: not a client waiting for its reply.
+        clock.Update(now: 3_000, activity: true, progress: false, inFlight: true);
+
+        Assert.Equal(6_000, clock.NoticeAt);
+        Assert.Equal(31_000, clock.Deadline);
+    }
+
+    [Fact]
     public void A_notice_no_sooner_than_the_stall_bound_is_never_due()
     {
         var clock = new ConnectionClock(new ConnectionTimeouts(TimeSpan.Zero, ThreeSeconds) { StallNotice = ThreeSeconds }, now: 0);
