@@ -93,12 +93,13 @@ public class ConnectionDriver
 
     /// <summary>
     /// When a stall is due to be reported with <see cref="TakeStallNotice"/>, in <see cref="Environment.TickCount64"/>
-    /// milliseconds; <see cref="long.MaxValue"/> when none is (nothing stalled, no <see cref="ConnectionTimeouts.StallNotice"/>,
-    /// or already reported). May be read from any thread.
+    /// milliseconds; <see cref="long.MaxValue"/> when none is (nothing stalled, no
+    /// <see cref="ConnectionTimeouts.StallNotice"/>, a session that cannot describe it, or already reported). May be
+    /// read from any thread.
     /// </summary>
     public long StallNoticeAt => _describer is null ? long.MaxValue : _clock.NoticeAt;
 
-    /// <summary>How long a connection goes without progress before its stall is reported, for a log.</summary>
+    /// <summary>How long a stalled connection stays quiet before its stall is reported, for a log.</summary>
     public TimeSpan StallNoticeBound => _clock.NoticeBound;
 
     /// <summary>
@@ -108,7 +109,10 @@ public class ConnectionDriver
     /// </summary>
     public string? TakeStallNotice(long now) => _describer is not null && _clock.TryTakeNotice(now) ? DescribeStall() : null;
 
-    /// <summary>The session's account of what the connection holds (<see cref="IStallDescriber"/>), for the log of a close at <see cref="Deadline"/>; null for none.</summary>
+    /// <summary>
+    /// The session's account of what the connection holds (<see cref="IStallDescriber"/>), for the log of a close at
+    /// <see cref="Deadline"/>; null for none. May be called from any thread.
+    /// </summary>
     public string? DescribeStall() => _describer?.DescribeStall(new ConnectionStall(Volatile.Read(ref _unconsumed), Volatile.Read(ref _unsent)));
 
     /// <summary>Time left before <see cref="Deadline"/>: null when no bound applies, zero or less once it passed.</summary>
