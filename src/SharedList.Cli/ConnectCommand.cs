@@ -37,7 +37,7 @@ internal static class ConnectCommand
         HelpName = "path",
     };
 
-    private static readonly Option<double> TimeoutSeconds = new("--timeout") { Description = "Seconds to wait to connect (and finish the TLS handshake), and for each UDP reply.", DefaultValueFactory = _ => 5 };
+    private static readonly Option<double> TimeoutSeconds = new("--timeout") { Description = "Seconds to wait to connect (and finish the TLS handshake), and for each reply.", DefaultValueFactory = _ => 5 };
 
     private static readonly Option<string> Password = new("--password") { Description = $"Send 'AUTH <password>' right after connecting, for a server started with --requirepass (default: ${PasswordSource.EnvironmentVariable}; empty for none)." };
 
@@ -133,9 +133,14 @@ internal static class ConnectCommand
                 {
                     return Fail($"authentication failed: {e.Message}");
                 }
-                catch (Exception e) when (e is SocketException or EndOfStreamException)
+                catch (Exception e) when (e is SocketException or EndOfStreamException or TimeoutException)
                 {
-                    return Fail(e is SocketException s ? $"connection lost: {Describe(s)}" : e.Message);
+                    return Fail(e switch
+                    {
+                        SocketException s => $"connection lost: {Describe(s)}",
+                        TimeoutException => NoReply(e, parse),
+                        _ => e.Message,
+                    });
                 }
             }
 
@@ -174,7 +179,8 @@ internal static class ConnectCommand
                     return Fail(e switch
                     {
                         SocketException s => $"connection lost: {Describe(s)}",
-                        EndOfStreamException or TimeoutException => e.Message,
+                        TimeoutException => NoReply(e, parse),
+                        EndOfStreamException => e.Message,
                         _ => $"connection lost: {e.Message}",
                     });
                 }
@@ -205,6 +211,13 @@ internal static class ConnectCommand
             ? $"a password ({origin}) cannot be used with --udp: a UDP server has no connection to authenticate"
             : null;
     }
+
+    // A line-framed request to a raw server is answered with no newline (the course's Servidor.py, serve
+    // --framing raw), so the wait for the end of the reply is what times out: say what probably happened.
+    private static string NoReply(Exception e, ParseResult parse) =>
+        parse.GetValue<Framing>(FramingOption) == Framing.Line && !parse.GetValue(Udp)
+            ? $"{e.Message}: is the server using --framing raw (as the course's Python servers do)? Try connect --framing raw"
+            : e.Message;
 
     private static int Fail(string message)
     {

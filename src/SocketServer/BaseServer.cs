@@ -456,6 +456,9 @@ public abstract class BaseServer : IServer
     /// <summary>Logs a connection closed for breaking its timeouts.</summary>
     internal void LogConnectionTimeout(EndPoint clientAddress, ConnectionDriver driver) => Core.LogTimedOut(clientAddress, driver);
 
+    /// <summary>Logs a stall its session can explain, once per connection, when due.</summary>
+    internal void LogStallIfDue(EndPoint clientAddress, ConnectionDriver driver, long now) => Core.LogStallIfDue(clientAddress, driver, now);
+
     /// <summary>Called by <see cref="HandleRequest"/> when <see cref="Timeout"/> passes with no request.</summary>
     protected virtual void HandleTimeout()
     {

@@ -77,6 +77,18 @@ public sealed record ServerOptions
     } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// A connection with a message unfinished or replies unread that has made no progress and moved no bytes for this
+    /// long is logged once, as a warning, when its session can say why (<see cref="Sessions.IStallDescriber"/>): a
+    /// client that speaks another framing would otherwise wait in silence until <see cref="StallTimeout"/>. Applies
+    /// only when shorter than <see cref="StallTimeout"/>; <see cref="TimeSpan.Zero"/> turns it off. Default 2 s.
+    /// </summary>
+    public TimeSpan StallNotice
+    {
+        get;
+        init => field = Timeout(value);
+    } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Serve TLS with these options; plain TCP when null (the default). Not every model can: see
     /// <see cref="ServerModels.SupportsTls"/>.
     /// </summary>
@@ -93,8 +105,8 @@ public sealed record ServerOptions
         }
     } = 16;
 
-    /// <summary>The idle and stall bounds together.</summary>
-    internal Sessions.ConnectionTimeouts Timeouts => new(IdleTimeout, StallTimeout);
+    /// <summary>The idle and stall bounds and the stall notice together.</summary>
+    internal Sessions.ConnectionTimeouts Timeouts => new(IdleTimeout, StallTimeout) { StallNotice = StallNotice };
 
     private static TimeSpan Timeout(TimeSpan value)
     {

@@ -17,19 +17,24 @@ public sealed class ListClient : IDisposable
 {
     private const int ReceiveBufferSize = 64 * 1024;
 
+    // How much of an unfinished reply a timeout quotes: enough to recognise Ack or a short list.
+    private const int QuotedReplyLength = 40;
+
     private readonly Socket _socket;
     private readonly Framing _framing;
     private readonly bool _udp;
     private readonly SslStream? _tls;
+    private readonly TimeSpan _timeout;
     private readonly byte[] _buffer = new byte[ReceiveBufferSize];
     private int _buffered;
 
-    private ListClient(Socket socket, Framing framing, bool udp, SslStream? tls)
+    private ListClient(Socket socket, Framing framing, bool udp, SslStream? tls, TimeSpan timeout)
     {
         _socket = socket;
         _framing = framing;
         _udp = udp;
         _tls = tls;
+        _timeout = timeout;
     }
 
     /// <summary>Where the client is connected.</summary>
@@ -37,8 +42,9 @@ public sealed class ListClient : IDisposable
 
     /// <summary>
     /// Connects to <paramref name="server"/>: an <see cref="IPEndPoint"/>, or a <see cref="UnixDomainSocketEndPoint"/>
-    /// for a server on a Unix stream socket. For UDP nothing is sent; <paramref name="timeout"/> then bounds
-    /// each wait for a reply datagram. Throws <see cref="SocketException"/> when the server refuses.
+    /// for a server on a Unix stream socket (for UDP nothing is sent). <paramref name="timeout"/> bounds the connect,
+    /// and then each wait for reply bytes (a long reply that keeps coming is not cut) and each send the server does
+    /// not take. Throws <see cref="SocketException"/> when the server refuses.
     /// </summary>
     public static Task<ListClient> ConnectAsync(EndPoint server, Framing framing, bool udp, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         ConnectAsync(server, framing, udp, timeout, tls: null, cancellationToken);
@@ -70,17 +76,16 @@ public sealed class ListClient : IDisposable
             using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             connectTimeout.CancelAfter(timeout);
             await socket.ConnectAsync(server, connectTimeout.Token).ConfigureAwait(false);
-            if (udp)
-            {
-                socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
-            }
-            else if (server.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+            // A server of the other framing answers a line with no newline, or never: without a bound the client
+            // would wait forever. Blocking calls only, so the TLS handshake below is bounded by its token instead.
+            socket.ReceiveTimeout = socket.SendTimeout = (int)Math.Ceiling(timeout.TotalMilliseconds);
+            if (!udp && server.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
             {
                 socket.NoDelay = true;
             }
 
             var stream = tls is null ? null : await AuthenticateAsync(socket, tls, timeout, connectTimeout.Token, cancellationToken).ConfigureAwait(false);
-            return new ListClient(socket, udp ? Framing.Raw : framing, udp, stream);
+            return new ListClient(socket, udp ? Framing.Raw : framing, udp, stream, timeout);
         }
         catch
         {
@@ -92,13 +97,22 @@ public sealed class ListClient : IDisposable
     /// <summary>
     /// Sends <paramref name="message"/> and returns the reply without its terminator.
     /// Throws <see cref="EndOfStreamException"/> when the server closed the connection instead of replying,
-    /// and <see cref="TimeoutException"/> when a UDP reply did not come in time.
+    /// and <see cref="TimeoutException"/> when the reply (or, on line framing, its end) did not come in time, or
+    /// the server took nothing of the message in time.
     /// </summary>
     public string Request(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
         var payload = Encoding.UTF8.GetBytes(_framing == Framing.Line ? message + "\n" : message);
-        SendAll(payload);
+        try
+        {
+            SendAll(payload);
+        }
+        catch (SocketException e) when (IsTimeout(e))
+        {
+            throw new TimeoutException($"{RemoteEndPoint} took none of the message within {Seconds} s", e);
+        }
+
         return _udp ? ReceiveDatagram() : _framing == Framing.Line ? ReceiveLine() : ReceiveOnce();
     }
 
@@ -228,7 +242,17 @@ public sealed class ListClient : IDisposable
             }
 
             scanned = _buffered;
-            var received = Receive(_buffered, _buffer.Length - _buffered);
+            int received;
+            try
+            {
+                received = Receive(_buffered, _buffer.Length - _buffered);
+            }
+            catch (SocketException e) when (IsTimeout(e))
+            {
+                line.AddRange(_buffer.AsSpan(0, _buffered));
+                throw NoReply(e, [.. line]);
+            }
+
             if (received == 0)
             {
                 throw new EndOfStreamException("the server closed the connection");
@@ -241,7 +265,16 @@ public sealed class ListClient : IDisposable
     // Raw framing has no terminator: like the course's client, one receive is one reply.
     private string ReceiveOnce()
     {
-        var received = Receive(0, _buffer.Length);
+        int received;
+        try
+        {
+            received = Receive(0, _buffer.Length);
+        }
+        catch (SocketException e) when (IsTimeout(e))
+        {
+            throw NoReply(e, []);
+        }
+
         if (received == 0)
         {
             throw new EndOfStreamException("the server closed the connection");
@@ -275,9 +308,26 @@ public sealed class ListClient : IDisposable
             var received = _socket.Receive(_buffer);
             return Encoding.UTF8.GetString(_buffer, 0, received);
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        catch (SocketException e) when (IsTimeout(e))
         {
-            throw new TimeoutException($"no reply from {_socket.RemoteEndPoint} within {_socket.ReceiveTimeout / 1000.0:0.#} s", e);
+            throw NoReply(e, []);
         }
+    }
+
+    private static bool IsTimeout(SocketException e) => e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock;
+
+    private string Seconds => _timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+
+    // What came of the reply is quoted: bytes with no newline are the mark of a server on raw framing.
+    private TimeoutException NoReply(SocketException e, byte[] partial)
+    {
+        if (partial.Length == 0)
+        {
+            return new TimeoutException($"no reply from {RemoteEndPoint} within {Seconds} s", e);
+        }
+
+        var text = Encoding.UTF8.GetString(partial);
+        var quoted = text.Length > QuotedReplyLength ? text[..QuotedReplyLength] + "…" : text;
+        return new TimeoutException($"the reply from {RemoteEndPoint} has no newline after {Seconds} s (received \"{quoted}\")", e);
     }
 }

@@ -14,7 +14,7 @@ namespace SharedList.Service;
 /// Access control: with a password, every request but <c>AUTH</c> is refused until the connection has sent the
 /// right one (docs/PROTOCOL.md).
 /// </remarks>
-internal sealed class SharedListSession : ISession
+internal sealed class SharedListSession : ISession, IStallDescriber
 {
     /// <summary>
     /// Wrong passwords one connection may send; the last one's reply is followed by a close. Three, as
@@ -54,6 +54,17 @@ internal sealed class SharedListSession : ISession
             ? ProcessDatagram(ref input, output)
             : ProcessStream(ref input, inputCompleted, output);
     }
+
+    /// <summary>
+    /// On line framing, a stall holding bytes and no newline is most often one of the course's Python clients: they
+    /// send each message without a newline and wait for the reply, which never comes. The log says what to do.
+    /// </summary>
+    /// <remarks>Uses only the framing, which never changes: it may be called from another thread (<see cref="IStallDescriber"/>).</remarks>
+    public string? DescribeStall(ConnectionStall stall) =>
+        Framing == Framing.Line && stall is { UnconsumedBytes: > 0, UnsentBytes: 0 }
+            ? $"it sent {stall.UnconsumedBytes} {(stall.UnconsumedBytes == 1 ? "byte" : "bytes")} and no newline; " +
+              "the course's Python clients send messages without a newline: serve them with --framing raw"
+            : null;
 
     private SessionStatus ProcessStream(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> server)
     {

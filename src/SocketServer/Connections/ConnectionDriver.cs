@@ -27,6 +27,7 @@ public class ConnectionDriver
     private const int MinimumReceive = 512;
 
     private readonly ISession _session;
+    private readonly IStallDescriber? _describer;
     private readonly ConnectionBuffersPool _pool;
     private readonly RoundClock? _round;
     private InputBuffer? _input;
@@ -34,6 +35,10 @@ public class ConnectionDriver
     private ConnectionClock _clock;
     private bool _inputEnded;
     private bool _closing;
+
+    // What was held at the last update, for a stall described from another thread (a sweep).
+    private int _unconsumed;
+    private int _unsent;
 
     // The session stopped at its output budget: run it again once its replies are sent.
     private bool _pendingMore;
@@ -53,6 +58,7 @@ public class ConnectionDriver
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(timeouts);
         _session = session;
+        _describer = session as IStallDescriber;
         _pool = pool;
         _round = round;
         _clock = new ConnectionClock(timeouts, Now);
@@ -84,6 +90,30 @@ public class ConnectionDriver
 
     /// <summary>The bound <see cref="Deadline"/> comes from, for a log.</summary>
     public TimeSpan DeadlineBound => _clock.Bound;
+
+    /// <summary>
+    /// When a stall is due to be reported with <see cref="TakeStallNotice"/>, in <see cref="Environment.TickCount64"/>
+    /// milliseconds; <see cref="long.MaxValue"/> when none is (nothing stalled, no
+    /// <see cref="ConnectionTimeouts.StallNotice"/>, a session that cannot describe it, or already reported). May be
+    /// read from any thread.
+    /// </summary>
+    public long StallNoticeAt => _describer is null ? long.MaxValue : _clock.NoticeAt;
+
+    /// <summary>How long a stalled connection stays quiet before its stall is reported, for a log.</summary>
+    public TimeSpan StallNoticeBound => _clock.NoticeBound;
+
+    /// <summary>
+    /// Once per connection, at or after <see cref="StallNoticeAt"/>: the session's account of the stall
+    /// (<see cref="IStallDescriber"/>), to log; null when it is not due, was taken, or the session has nothing to say.
+    /// May be called from any thread.
+    /// </summary>
+    public string? TakeStallNotice(long now) => _describer is not null && _clock.TryTakeNotice(now) ? DescribeStall() : null;
+
+    /// <summary>
+    /// The session's account of what the connection holds (<see cref="IStallDescriber"/>), for the log of a close at
+    /// <see cref="Deadline"/>; null for none. May be called from any thread.
+    /// </summary>
+    public string? DescribeStall() => _describer?.DescribeStall(new ConnectionStall(Volatile.Read(ref _unconsumed), Volatile.Read(ref _unsent)));
 
     /// <summary>Time left before <see cref="Deadline"/>: null when no bound applies, zero or less once it passed.</summary>
     public TimeSpan? TimeLeft() => Deadline == long.MaxValue ? null : TimeSpan.FromMilliseconds(Deadline - Environment.TickCount64);
@@ -203,6 +233,12 @@ public class ConnectionDriver
     {
         if (_clock.IsTimed)
         {
+            if (_describer is not null)
+            {
+                Volatile.Write(ref _unconsumed, _input?.Count ?? 0);
+                Volatile.Write(ref _unsent, _output?.PendingCount ?? 0);
+            }
+
             _clock.Update(Now, activity, progress, inFlight: HasBytesInFlight || _pendingMore);
         }
     }

@@ -17,6 +17,9 @@ internal sealed class InputBuffer
     /// <summary>The unconsumed bytes.</summary>
     public ReadOnlySequence<byte> Data => new(_buffer, _start, _end - _start);
 
+    /// <summary>How many received bytes are not consumed.</summary>
+    public int Count => _end - _start;
+
     /// <summary>True when every received byte was consumed.</summary>
     public bool IsEmpty => _start == _end;
 

@@ -201,9 +201,30 @@ internal sealed class ServerCore
         }
     }
 
-    /// <summary>Logs a connection closed for its deadline.</summary>
-    public void LogTimedOut(EndPoint client, ConnectionDriver driver) =>
-        Logger.ConnectionTimedOut(client, driver.DeadlineReason, driver.DeadlineBound.TotalSeconds);
+    /// <summary>Logs a connection closed for its deadline, with what its session makes of the stall.</summary>
+    public void LogTimedOut(EndPoint client, ConnectionDriver driver) => LogTimedOut(client, ExpiredDeadline.Of(driver));
+
+    /// <summary>Logs a connection closed for a deadline whose account was taken when it passed.</summary>
+    public void LogTimedOut(EndPoint client, ExpiredDeadline deadline)
+    {
+        if (deadline.Description is { } description)
+        {
+            Logger.ConnectionTimedOutDescribed(client, deadline.Reason, deadline.Bound.TotalSeconds, description);
+        }
+        else
+        {
+            Logger.ConnectionTimedOut(client, deadline.Reason, deadline.Bound.TotalSeconds);
+        }
+    }
+
+    /// <summary>Logs, once per connection, a stall its session can explain, when it is due (<see cref="ServerOptions.StallNotice"/>).</summary>
+    public void LogStallIfDue(EndPoint client, ConnectionDriver driver, long now)
+    {
+        if (driver.StallNoticeAt <= now && driver.TakeStallNotice(now) is { } description)
+        {
+            Logger.ConnectionStalled(client, driver.StallNoticeBound.TotalSeconds, description);
+        }
+    }
 
     /// <summary>Marks the server stopping: from now on nothing is admitted.</summary>
     public void BeginStopping() => Volatile.Write(ref _stopping, true);

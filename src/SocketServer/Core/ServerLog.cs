@@ -49,6 +49,12 @@ internal static partial class ServerLog
     [LoggerMessage(14, LogLevel.Critical, "An async readiness loop failed; ending its connections")]
     public static partial void ReactorFailed(this ILogger logger, Exception exception);
 
+    [LoggerMessage(20, LogLevel.Warning, "Client {Client} has made no progress for {Seconds} s: {Description}")]
+    public static partial void ConnectionStalled(this ILogger logger, EndPoint client, double seconds, string description);
+
+    [LoggerMessage(21, LogLevel.Information, "Closing {Client}: it {Reason} for {Seconds} s: {Description}")]
+    public static partial void ConnectionTimedOutDescribed(this ILogger logger, EndPoint client, string reason, double seconds, string description);
+
     /// <summary>A connection's failure at the level it deserves: a vanished peer is not a server error.</summary>
     public static void ConnectionError(this ILogger logger, EndPoint client, Exception exception)
     {

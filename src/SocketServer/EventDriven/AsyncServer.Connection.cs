@@ -33,7 +33,8 @@ public sealed partial class AsyncServer
         private ReadinessWaiter? _readiness;
         private SslStream? _tls;
         private int _descriptor = -1;
-        private int _expired;
+        // Set by the sweeper when the deadline passed, with why: the input ending that the shutdown causes must not change it.
+        private ExpiredDeadline? _expired;
 
         // Worth a receive: the wait for bytes completed, or the last receive filled all the room it had.
         private bool _readable;
@@ -65,9 +66,11 @@ public sealed partial class AsyncServer
 
         void IThreadPoolWorkItem.Execute() => _ = OpenAsync();
 
+        void IDeadlineWatched.NoticeStall(long now) => server.Core.LogStallIfDue(context.RemoteEndPoint, this, now);
+
         void IDeadlineWatched.Expire()
         {
-            if (Interlocked.Exchange(ref _expired, 1) == 0)
+            if (Volatile.Read(ref _expired) is null && Interlocked.CompareExchange(ref _expired, ExpiredDeadline.Of(this), null) is null)
             {
                 Abort(socket);
             }
@@ -279,10 +282,10 @@ public sealed partial class AsyncServer
 
         private async ValueTask EndAsync(Exception? failure, bool reusable)
         {
-            var expired = Volatile.Read(ref _expired) != 0;
+            var expired = Volatile.Read(ref _expired);
             if (failure is not null)
             {
-                if (!expired)
+                if (expired is null)
                 {
                     server.Logger.ConnectionError(context.RemoteEndPoint, failure);
                 }
@@ -291,9 +294,9 @@ public sealed partial class AsyncServer
             }
 
             // The sweeper ended the connection by shutting its socket down: say why, not that the peer left.
-            if (expired)
+            if (expired is not null)
             {
-                server.Core.LogTimedOut(context.RemoteEndPoint, this);
+                server.Core.LogTimedOut(context.RemoteEndPoint, expired);
             }
 
             server._deadlines?.Unwatch(this);

@@ -388,10 +388,19 @@ public abstract class EventLoopServer : StreamServer
         var now = Environment.TickCount64;
         for (var slot = 0; slot < _connections.Used; slot++)
         {
-            if (_connections.At(slot) is { } connection && connection.Deadline <= now)
+            if (_connections.At(slot) is not { } connection)
+            {
+                continue;
+            }
+
+            if (connection.Deadline <= now)
             {
                 Core.LogTimedOut(connection.Context.RemoteEndPoint, connection);
                 Close(connection);
+            }
+            else
+            {
+                Core.LogStallIfDue(connection.Context.RemoteEndPoint, connection, now);
             }
         }
     }

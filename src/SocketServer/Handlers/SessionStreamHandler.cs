@@ -46,9 +46,24 @@ public sealed class SessionStreamHandler : BaseRequestHandler
                     continue;
                 }
 
-                ApplyTimeout(driver, ref _appliedReceiveTimeout, static (socket, timeout) => socket.ReceiveTimeout = timeout);
+                // Plain TCP also wakes for a stall notice: a timed-out receive leaves the socket usable, which a TLS
+                // stream does not promise, so with TLS a stall is only described when the connection is closed.
+                var noticeAt = Tls is null ? driver.StallNoticeAt : long.MaxValue;
+                ApplyTimeout(driver, ref _appliedReceiveTimeout, static (socket, timeout) => socket.ReceiveTimeout = timeout, noticeAt);
                 var room = driver.GetReceiveBuffer().Span;
-                driver.Received(Tls?.Read(room) ?? Request.Receive(room, SocketFlags.None));
+                int received;
+                try
+                {
+                    received = Tls?.Read(room) ?? Request.Receive(room, SocketFlags.None);
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock && noticeAt != long.MaxValue && Environment.TickCount64 < driver.Deadline)
+                {
+                    // Woken for the notice (or just before it, by the clock's granularity): the deadline is still ahead.
+                    server.LogStallIfDue(ClientAddress, driver, Environment.TickCount64);
+                    continue;
+                }
+
+                driver.Received(received);
             }
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
@@ -82,14 +97,20 @@ public sealed class SessionStreamHandler : BaseRequestHandler
         return data.Length;
     }
 
-    // Sets the socket timeout of the next call to the time left before the deadline (0 = wait forever), skipping
-    // setsockopt when it is unchanged, so an unbounded wait costs no system call.
-    private void ApplyTimeout(ConnectionDriver driver, ref int applied, Action<System.Net.Sockets.Socket, int> apply)
+    // Sets the socket timeout of the next call to the time left before the deadline, or before an earlier
+    // noticeAt (0 = wait forever), skipping setsockopt when it is unchanged, so an unbounded wait costs no system call.
+    private void ApplyTimeout(ConnectionDriver driver, ref int applied, Action<System.Net.Sockets.Socket, int> apply, long noticeAt = long.MaxValue)
     {
         var left = driver.TimeLeft();
         if (left <= TimeSpan.Zero)
         {
             throw new ConnectionDeadlinePassedException();
+        }
+
+        if (noticeAt != long.MaxValue)
+        {
+            var untilNotice = TimeSpan.FromMilliseconds(Math.Max(0, noticeAt - Environment.TickCount64));
+            left = left is { } beforeDeadline && beforeDeadline < untilNotice ? beforeDeadline : untilNotice;
         }
 
         var timeout = left is { } l ? (int)Math.Clamp(Math.Ceiling(l.TotalMilliseconds), 1, int.MaxValue) : 0;

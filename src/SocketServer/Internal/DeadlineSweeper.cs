@@ -2,8 +2,8 @@ namespace SocketServer.Internal;
 
 /// <summary>
 /// Enforces the deadlines of many connections from one thread: every <see cref="Interval"/> it expires the
-/// connections past theirs. A timer armed around every receive and send would cost the hot path two timer updates
-/// per request; Kestrel and Redis sweep the same way.
+/// connections past theirs, and reports the stalls that are due. A timer armed around every receive and send would
+/// cost the hot path two timer updates per request; Kestrel and Redis sweep the same way.
 /// </summary>
 /// <remarks>
 /// Thread-safe; a deadline is met within one <see cref="Interval"/>. A thread of its own, not a timer: a timer's
@@ -84,6 +84,10 @@ internal sealed class DeadlineSweeper : IDisposable
                 if (watched.Deadline <= now)
                 {
                     watched.Expire();
+                }
+                else if (watched.StallNoticeAt <= now)
+                {
+                    watched.NoticeStall(now);
                 }
             }
         }

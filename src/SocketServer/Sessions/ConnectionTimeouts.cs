@@ -12,6 +12,14 @@ namespace SocketServer.Sessions;
 /// </param>
 public sealed record ConnectionTimeouts(TimeSpan Idle, TimeSpan Stall)
 {
+    /// <summary>
+    /// A connection with something in flight that has made no progress and moved no bytes for this long is reported
+    /// once, before the <see cref="Stall"/> bound closes it, so the log can say what is wrong
+    /// (<see cref="IStallDescriber"/>) while the client still waits. <see cref="TimeSpan.Zero"/> (the default) for
+    /// never; so too when it is not shorter than <see cref="Stall"/>.
+    /// </summary>
+    public TimeSpan StallNotice { get; init; }
+
     /// <summary>No bounds at all: what CPython's socketserver does.</summary>
     public static ConnectionTimeouts None { get; } = new(TimeSpan.Zero, TimeSpan.Zero);
 }

@@ -4,7 +4,7 @@ using System.Net;
 namespace SharedList.Tests.Compatibility;
 
 /// <summary>
-/// The course's Python programs (<c>Compatibility/python/</c>, copied next to the test assembly), run by
+/// The course's Python programs (<c>course/</c>, copied next to the test assembly as <c>Compatibility/python/</c>), run by
 /// <c>python3</c> in a child process that is always killed on dispose.
 /// </summary>
 internal static class CoursePython

@@ -101,7 +101,7 @@ public sealed class CourseServerTests
     }
 
     /// <summary>Starts the Python server on a free port and reads the port it prints.</summary>
-    private static async Task<(CliProcess Process, IPEndPoint EndPoint)> StartCourseServerAsync()
+    internal static async Task<(CliProcess Process, IPEndPoint EndPoint)> StartCourseServerAsync()
     {
         var python = await CoursePython.StartAsync("ServidorThreading.py");
         try

@@ -191,6 +191,39 @@ public sealed class ConnectionDriverTests
         Assert.Equal(long.MaxValue, driver.Deadline);
     }
 
+    [Fact]
+    public void A_stall_notice_asks_a_describing_session_once_what_the_connection_holds()
+    {
+        var session = new DescribingSession();
+        var driver = Driver(session, new ConnectionTimeouts(Idle: TimeSpan.Zero, Stall: TimeSpan.FromSeconds(30)) { StallNotice = TimeSpan.FromSeconds(2) });
+        Assert.Equal(long.MaxValue, driver.StallNoticeAt);
+        var before = Environment.TickCount64;
+
+        Receive(driver, "half");
+
+        Assert.InRange(driver.StallNoticeAt - before, 1_500, 2_500);
+        Assert.Null(driver.TakeStallNotice(driver.StallNoticeAt - 1));
+        Assert.Equal("4 unconsumed, 0 unsent", driver.TakeStallNotice(driver.StallNoticeAt));
+        Assert.Null(driver.TakeStallNotice(long.MaxValue - 1));
+        Assert.Equal("4 unconsumed, 0 unsent", driver.DescribeStall());
+
+        Receive(driver, "\nab\nc");
+        Assert.Equal("1 unconsumed, 8 unsent", driver.DescribeStall());
+        Assert.Equal(TimeSpan.FromSeconds(2), driver.StallNoticeBound);
+    }
+
+    [Fact]
+    public void A_session_that_cannot_describe_a_stall_is_never_due_for_a_notice()
+    {
+        var driver = Driver(new LineReverseSession(), new ConnectionTimeouts(Idle: TimeSpan.Zero, Stall: TimeSpan.FromSeconds(30)) { StallNotice = TimeSpan.FromSeconds(2) });
+
+        Receive(driver, "half");
+
+        Assert.Equal(long.MaxValue, driver.StallNoticeAt);
+        Assert.Null(driver.TakeStallNotice(long.MaxValue - 1));
+        Assert.Null(driver.DescribeStall());
+    }
+
     private ConnectionDriver Driver(ISession session, ConnectionTimeouts? timeouts = null) =>
         new(session, timeouts ?? ConnectionTimeouts.None, _pool);
 
@@ -239,5 +272,16 @@ public sealed class ConnectionDriverTests
     private sealed class StuckSession : ISession
     {
         public SessionStatus Process(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> output) => SessionStatus.OutputPending;
+    }
+
+    /// <summary>The line-reverse protocol, saying what a stalled connection holds.</summary>
+    private sealed class DescribingSession : ISession, IStallDescriber
+    {
+        private readonly LineReverseSession _lines = new();
+
+        public SessionStatus Process(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> output) =>
+            _lines.Process(ref input, inputCompleted, output);
+
+        public string? DescribeStall(ConnectionStall stall) => $"{stall.UnconsumedBytes} unconsumed, {stall.UnsentBytes} unsent";
     }
 }

@@ -56,9 +56,22 @@ public sealed class DeadlineSweeperTests
         Assert.Equal(0, unswept.Expirations);
     }
 
-    private sealed class Watched(long deadline) : IDeadlineWatched
+    [Fact]
+    public async Task A_stall_due_before_the_deadline_is_noticed_and_the_connection_is_not_expired()
+    {
+        using var sweeper = new DeadlineSweeper();
+        var stalled = new Watched(long.MaxValue, stallNoticeAt: Environment.TickCount64);
+        sweeper.Watch(stalled);
+
+        await Eventually.TrueAsync(() => stalled.Notices > 0, "the stall was noticed");
+
+        Assert.Equal(0, stalled.Expirations);
+    }
+
+    private sealed class Watched(long deadline, long stallNoticeAt = long.MaxValue) : IDeadlineWatched
     {
         private int _expirations;
+        private int _notices;
         private long _deadline = deadline;
 
         public long Deadline
@@ -69,6 +82,12 @@ public sealed class DeadlineSweeperTests
 
         public int Expirations => Volatile.Read(ref _expirations);
 
+        public long StallNoticeAt { get; } = stallNoticeAt;
+
+        public int Notices => Volatile.Read(ref _notices);
+
         public void Expire() => Interlocked.Increment(ref _expirations);
+
+        public void NoticeStall(long now) => Interlocked.Increment(ref _notices);
     }
 }
