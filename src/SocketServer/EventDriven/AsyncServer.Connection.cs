@@ -3,7 +3,6 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using SocketServer.Connections;
-using SocketServer.Core;
 using SocketServer.Internal;
 using SocketServer.Sessions;
 using SocketServer.Tls;
@@ -79,7 +78,7 @@ public sealed partial class AsyncServer
             {
                 if (server.Options.Tls is { } tls)
                 {
-                    _tls = await ServerTls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: false), tls).ConfigureAwait(false);
+                    _tls = await ServerTls.AuthenticateAsync(socket, tls).ConfigureAwait(false);
                 }
                 else if (server._readiness is { } reactors)
                 {
@@ -284,7 +283,7 @@ public sealed partial class AsyncServer
             {
                 if (!expired)
                 {
-                    server.Logger.ConnectionError(context.RemoteEndPoint, failure);
+                    server.Core.LogConnectionError(context.RemoteEndPoint, failure);
                 }
 
                 Abort(socket);
