@@ -30,7 +30,7 @@ internal static partial class SessionLog
     [LoggerMessage(108, LogLevel.Debug, "Connection {ConnectionId} from {RemoteEndPoint}: request {Request}, lista= {List}")]
     public static partial void Request(this ILogger logger, long connectionId, EndPoint remoteEndPoint, string request, string list);
 
-    [LoggerMessage(109, LogLevel.Information, "{RemoteEndPoint}: {Request} → lista= {List}")]
+    [LoggerMessage(109, LogLevel.Information, "{RemoteEndPoint}: {Request} -> lista= {List}")]
     public static partial void Changed(this ILogger logger, EndPoint remoteEndPoint, string request, string list);
 
     [LoggerMessage(110, LogLevel.Warning, "… and {Count} more messages over the size limit in the last second")]
