@@ -90,7 +90,14 @@ public sealed class LogThrottle
 
         if (skipped > 0)
         {
-            _logSkipped(skipped);
+            try
+            {
+                _logSkipped(skipped);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The logger went away with its server within the last second; a throw here would end the process.
+            }
         }
     }
 }
