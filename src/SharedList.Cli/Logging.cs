@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace SharedList.Cli;
 
@@ -8,11 +7,10 @@ internal static class Logging
 {
     public static ILoggerFactory Create(bool verbose) => LoggerFactory.Create(builder => builder
         .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information)
-        .AddSimpleConsole(options =>
+        .AddConsole(options =>
         {
-            options.SingleLine = true;
-            options.TimestampFormat = "HH:mm:ss.fff ";
-            options.ColorBehavior = LoggerColorBehavior.Disabled;
+            options.FormatterName = ServeConsoleFormatter.FormatterName;
+            options.LogToStandardErrorThreshold = LogLevel.Trace;
         })
-        .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
+        .AddConsoleFormatter<ServeConsoleFormatter, ServeConsoleFormatterOptions>(options => options.Verbose = verbose));
 }

@@ -185,7 +185,7 @@ internal static class ServeCommand
         }
 
         using (server)
-        using (var signals = new StopSignals(Console.In, logger.StopRequested))
+        using (var signals = new StopSignals(Console.In, logger.StopRequested, logger.AbortRequested, logger.RepeatIgnored, logger.UnknownCommand))
         {
             server.Start();
             if (settings.Password is null && endPoint is IPEndPoint { Address: var address } && !IPAddress.IsLoopback(address))
@@ -208,7 +208,7 @@ internal static class ServeCommand
             logger.Draining(server.ActiveConnections, settings.ShutdownTimeout.TotalSeconds);
             await server.StopAsync(settings.ShutdownTimeout, signals.Abort).ConfigureAwait(false);
             logger.Stopped();
-            return signals.Abort.IsCancellationRequested ? 130 : 0;
+            return signals.Abort.IsCancellationRequested ? ExitCodes.Aborted : ExitCodes.Stopped;
         }
     }
 

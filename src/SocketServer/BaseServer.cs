@@ -441,7 +441,7 @@ public abstract class BaseServer : IServer
         ArgumentNullException.ThrowIfNull(exception);
         if (_logsErrors)
         {
-            Logger.ConnectionError(request.ClientAddress, exception);
+            Core.LogConnectionError(request.ClientAddress, exception);
             return;
         }
 

@@ -27,6 +27,9 @@ public static class ServerFactory
                 MaxMessageBytes = settings.MaxMessageBytes,
                 OutputBudgetBytes = settings.MaxReplyBuffer,
                 Password = settings.Password,
+
+                // --framing raw is the lab's own server, whose terminal shows the list after each change.
+                LogChanges = settings.Framing == Framing.Raw,
             },
             logging.CreateLogger("SharedList.Session"));
         return Create(settings, sessions, logging.CreateLogger("SharedList.Server"));

@@ -57,4 +57,11 @@ public sealed record SharedListOptions
     /// password every datagram but <c>AUTH</c> is refused.
     /// </summary>
     public Password? Password { get; init; }
+
+    /// <summary>
+    /// Logs each change to the list (an append, <c>CLEAR</c>) with the resulting list at Information, as the lab's
+    /// server prints <c>lista= [...]</c>; otherwise requests are logged at Debug only. Renders the whole list per
+    /// change: for the lab, not for load.
+    /// </summary>
+    public bool LogChanges { get; init; }
 }

@@ -26,6 +26,8 @@ internal sealed class SharedListSession : ISession, IStallDescriber
     private readonly MessageFramer _framer;
     private readonly IListStore _store;
     private readonly ILogger _logger;
+    private readonly ProtocolErrorLog _errors;
+    private readonly bool _logChanges;
     private readonly long _outputBudget;
     private readonly CountingBufferWriter _counter = new();
     // Made for the first LIST reply that does not fit one output budget; most connections never need one.
@@ -35,8 +37,10 @@ internal sealed class SharedListSession : ISession, IStallDescriber
     private bool _authenticated;
     private int _failedAuthentications;
 
-    public SharedListSession(ConnectionContext connection, MessageFramer framer, IListStore store, ILogger logger, Password? password, int outputBudget)
+    public SharedListSession(ConnectionContext connection, MessageFramer framer, IListStore store, ILogger logger, Password? password, int outputBudget, ProtocolErrorLog? errors = null, bool logChanges = false)
     {
+        _errors = errors ?? new ProtocolErrorLog(logger);
+        _logChanges = logChanges;
         _connection = connection;
         _framer = framer;
         _store = store;
@@ -134,7 +138,7 @@ internal sealed class SharedListSession : ISession, IStallDescriber
 
     private void RejectTooLong(ref ReadOnlySequence<byte> input, IBufferWriter<byte> output)
     {
-        _logger.MessageTooLong(_connection.Id, _connection.RemoteEndPoint, _framer.MaxMessageBytes);
+        _errors.MessageTooLong(_connection, _framer.MaxMessageBytes);
         Replies.Write(output, Replies.MessageTooLong, Framing);
 
         // Framing is lost: nothing after this point can be read as a message.
@@ -181,7 +185,7 @@ internal sealed class SharedListSession : ISession, IStallDescriber
 
         if (!Utf8.IsValid(message))
         {
-            _logger.InvalidUtf8(_connection.Id, _connection.RemoteEndPoint, message.Length);
+            _errors.InvalidUtf8(_connection, message.Length);
             Replies.Write(output, Replies.InvalidUtf8, Framing);
             return SessionStatus.Continue;
         }
@@ -223,7 +227,7 @@ internal sealed class SharedListSession : ISession, IStallDescriber
                 break;
         }
 
-        LogRequest(message);
+        LogRequest(message, changed: command != Command.List);
         return SessionStatus.Continue;
     }
 
@@ -257,15 +261,18 @@ internal sealed class SharedListSession : ISession, IStallDescriber
         return SessionStatus.Close;
     }
 
-    // The seed's print('lista= %s' % lista), at Debug only. The list is rendered again from a fresh snapshot,
-    // so under concurrency it may already include other clients' requests: it is a log, not the reply.
-    private void LogRequest(ReadOnlySpan<byte> message)
+    // The seed's print('lista= %s' % lista): at Debug, or after each change at Information when asked
+    // (SharedListOptions.LogChanges). The list is rendered again from a fresh snapshot, so under concurrency it may
+    // already include other clients' requests: it is a log, not the reply.
+    private void LogRequest(ReadOnlySpan<byte> message, bool changed)
     {
-        if (!_logger.IsEnabled(LogLevel.Debug))
+        if (_logChanges && changed && _logger.IsEnabled(LogLevel.Information))
         {
-            return;
+            _logger.Changed(_connection.RemoteEndPoint, Encoding.UTF8.GetString(message), _store.Snapshot().ToString());
         }
-
-        _logger.Request(_connection.Id, _connection.RemoteEndPoint, Encoding.UTF8.GetString(message), _store.Snapshot().ToString());
+        else if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.Request(_connection.Id, _connection.RemoteEndPoint, Encoding.UTF8.GetString(message), _store.Snapshot().ToString());
+        }
     }
 }

@@ -16,11 +16,14 @@ public sealed class SharedListSessionFactory : ISessionFactory
     private readonly MessageFramer _datagramFramer;
     private readonly int _outputBudget;
     private readonly Password? _password;
+    private readonly ProtocolErrorLog _errors;
+    private readonly bool _logChanges;
 
     /// <summary>Creates the factory.</summary>
     /// <param name="store">The list every session shares. Not disposed by the factory.</param>
     /// <param name="options">Framing, size limit and password.</param>
-    /// <param name="logger">Where each request and the resulting list go, at Debug level only; none by default.</param>
+    /// <param name="logger">Where protocol errors go (rate-limited), and each request and the resulting list (Debug, or
+    /// Information with <see cref="SharedListOptions.LogChanges"/>); none by default.</param>
     public SharedListSessionFactory(IListStore store, SharedListOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -30,6 +33,8 @@ public sealed class SharedListSessionFactory : ISessionFactory
         _streamFramer = new MessageFramer(options.Framing, options.MaxMessageBytes);
         _outputBudget = options.OutputBudgetBytes;
         _password = options.Password;
+        _errors = new ProtocolErrorLog(_logger);
+        _logChanges = options.LogChanges;
 
         // One datagram is one message whatever the options say: there is no stream to cut into lines.
         _datagramFramer = new MessageFramer(Framing.Raw, options.MaxMessageBytes);
@@ -40,6 +45,6 @@ public sealed class SharedListSessionFactory : ISessionFactory
     {
         ArgumentNullException.ThrowIfNull(connection);
         var framer = connection.Transport == TransportKind.Datagram ? _datagramFramer : _streamFramer;
-        return new SharedListSession(connection, framer, _store, _logger, _password, _outputBudget);
+        return new SharedListSession(connection, framer, _store, _logger, _password, _outputBudget, _errors, _logChanges);
     }
 }

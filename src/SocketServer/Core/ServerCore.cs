@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SocketServer.Connections;
 using SocketServer.Sessions;
+using SocketServer.Tls;
 
 namespace SocketServer.Core;
 
@@ -22,11 +23,16 @@ internal sealed class ServerCore
     private Task? _stopTask;
     private bool _stopping;
 
+    private readonly LogThrottle _plainTextLog;
+    private readonly LogThrottle _handshakeFailedLog;
+
     public ServerCore(ServerOptions options, ILogger logger)
     {
         Options = options;
         Logger = logger;
         Backoff = new AcceptBackoff(logger);
+        _plainTextLog = new LogThrottle(skipped => logger.PlainTextOnTlsSkipped(skipped));
+        _handshakeFailedLog = new LogThrottle(skipped => logger.TlsHandshakeFailedSkipped(skipped));
     }
 
     public ServerOptions Options { get; }
@@ -198,6 +204,34 @@ internal sealed class ServerCore
         if (Connections.Remove(socket))
         {
             Logger.ClientDisconnected(client);
+        }
+    }
+
+    /// <summary>
+    /// Logs why a connection ended abnormally, at the level it deserves: a client that failed the TLS handshake is an
+    /// operator's business (Information or Warning), but one a client could repeat at will, so rate-limited.
+    /// </summary>
+    public void LogConnectionError(EndPoint client, Exception exception)
+    {
+        switch (exception)
+        {
+            case TlsHandshakeException { Refusal: TlsRefusal.PlainText }:
+                if (_plainTextLog.TryLog())
+                {
+                    Logger.PlainTextOnTls(client);
+                }
+
+                break;
+            case TlsHandshakeException { Refusal: TlsRefusal.Failed } failed:
+                if (_handshakeFailedLog.TryLog())
+                {
+                    Logger.TlsHandshakeFailed(client, failed.Message);
+                }
+
+                break;
+            default:
+                Logger.ConnectionError(client, exception);
+                break;
         }
     }
 

@@ -13,7 +13,7 @@ internal static partial class ServerLog
     [LoggerMessage(2, LogLevel.Information, "Client {Client} disconnected")]
     public static partial void ClientDisconnected(this ILogger logger, EndPoint client);
 
-    [LoggerMessage(3, LogLevel.Warning, "Refused {Client}: {Limit} connections already open")]
+    [LoggerMessage(3, LogLevel.Warning, "Refused {Client}: the connection limit ({Limit}) is reached")]
     public static partial void ConnectionRefused(this ILogger logger, EndPoint client, int limit);
 
     [LoggerMessage(4, LogLevel.Warning, "Refused {Client}: the server's check refused it")]
@@ -34,10 +34,10 @@ internal static partial class ServerLog
     [LoggerMessage(9, LogLevel.Warning, "Accepting connections again after {Failures} failed attempt(s)")]
     public static partial void AcceptResumed(this ILogger logger, long failures);
 
-    [LoggerMessage(10, LogLevel.Warning, "Closing {Count} connection(s) still open after the drain time")]
+    [LoggerMessage(10, LogLevel.Warning, "Drain time over; closing the connections still open: {Count}")]
     public static partial void DrainTimedOut(this ILogger logger, int count);
 
-    [LoggerMessage(11, LogLevel.Warning, "Closing {Count} connection(s) at once, as asked")]
+    [LoggerMessage(11, LogLevel.Warning, "Closing every connection at once, as asked; open: {Count}")]
     public static partial void Aborting(this ILogger logger, int count);
 
     [LoggerMessage(12, LogLevel.Critical, "The {Loop} failed; closing every connection")]
@@ -48,6 +48,18 @@ internal static partial class ServerLog
 
     [LoggerMessage(14, LogLevel.Critical, "An async readiness loop failed; ending its connections")]
     public static partial void ReactorFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Warning, "Closed {Client}: it sent plain text to a TLS port (a client without TLS?)")]
+    public static partial void PlainTextOnTls(this ILogger logger, EndPoint client);
+
+    [LoggerMessage(16, LogLevel.Warning, "… and {Count} more plain-text clients on the TLS port in the last second")]
+    public static partial void PlainTextOnTlsSkipped(this ILogger logger, long count);
+
+    [LoggerMessage(17, LogLevel.Information, "Closed {Client}: {Reason}")]
+    public static partial void TlsHandshakeFailed(this ILogger logger, EndPoint client, string reason);
+
+    [LoggerMessage(18, LogLevel.Information, "… and {Count} more failed TLS handshakes in the last second")]
+    public static partial void TlsHandshakeFailedSkipped(this ILogger logger, long count);
 
     [LoggerMessage(20, LogLevel.Warning, "Client {Client} has made no progress for {Seconds} s: {Description}")]
     public static partial void ConnectionStalled(this ILogger logger, EndPoint client, double seconds, string description);

@@ -82,7 +82,7 @@ public sealed partial class AsyncServer
             {
                 if (server.Options.Tls is { } tls)
                 {
-                    _tls = await ServerTls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: false), tls).ConfigureAwait(false);
+                    _tls = await ServerTls.AuthenticateAsync(socket, tls).ConfigureAwait(false);
                 }
                 else if (server._readiness is { } reactors)
                 {
@@ -287,7 +287,7 @@ public sealed partial class AsyncServer
             {
                 if (expired is null)
                 {
-                    server.Logger.ConnectionError(context.RemoteEndPoint, failure);
+                    server.Core.LogConnectionError(context.RemoteEndPoint, failure);
                 }
 
                 Abort(socket);

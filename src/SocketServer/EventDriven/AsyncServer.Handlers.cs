@@ -1,6 +1,5 @@
 using System.Net.Security;
 using System.Net.Sockets;
-using SocketServer.Core;
 using SocketServer.Sessions;
 using SocketServer.Tls;
 
@@ -17,7 +16,7 @@ public sealed partial class AsyncServer
             var handler = _handlerFactory!();
             if (Options.Tls is { } options)
             {
-                tls = await ServerTls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: false), options).ConfigureAwait(false);
+                tls = await ServerTls.AuthenticateAsync(socket, options).ConfigureAwait(false);
             }
 
             var request = new ServerRequest(socket, connection.RemoteEndPoint)
@@ -32,7 +31,7 @@ public sealed partial class AsyncServer
         catch (Exception e)
         {
             // As HandleError on the blocking models: only this connection ends; a failed handshake is logged at Debug.
-            Logger.ConnectionError(connection.RemoteEndPoint, e);
+            Core.LogConnectionError(connection.RemoteEndPoint, e);
         }
         finally
         {

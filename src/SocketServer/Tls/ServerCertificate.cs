@@ -14,6 +14,7 @@ public static class ServerCertificate
     /// </summary>
     /// <returns>A certificate with its private key, owned by the caller.</returns>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="IOException">A path is a directory, or a file cannot be read.</exception>
     /// <exception cref="CryptographicException">A file cannot be read as a certificate or key, or there is no private key;
     /// the message says which file and why, in one line.</exception>
     public static X509Certificate2 Load(string certificatePath, string? keyPath = null, string? password = null)
@@ -82,6 +83,12 @@ public static class ServerCertificate
 
     private static byte[] ReadAll(string path)
     {
+        // Reading a directory fails with "Access to the path is denied", which sends people to check permissions.
+        if (Directory.Exists(path))
+        {
+            throw new IOException($"{path} is a directory: give the certificate file itself (PEM or PKCS#12/PFX)");
+        }
+
         try
         {
             return File.ReadAllBytes(path);

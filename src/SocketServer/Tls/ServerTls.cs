@@ -27,13 +27,15 @@ internal static class ServerTls
             // socket is either untouched or known to be shut down (the token is then cancelled).
             using (deadline.Token.UnsafeRegister(static s => ShutDownQuietly((Socket)s!), socket))
             {
+                var first = new byte[1];
+                ThrowUnlessHandshake(socket.Receive(first, SocketFlags.Peek), first[0]);
                 tls.AuthenticateAsServer(options.CreateAuthenticationOptions());
             }
         }
         catch (Exception e)
         {
             tls.Dispose();
-            throw deadline.IsCancellationRequested ? TimedOut(options) : Failed(e);
+            throw deadline.IsCancellationRequested ? TimedOut(options) : e as TlsHandshakeException ?? Failed(e);
         }
 
         if (deadline.IsCancellationRequested)
@@ -46,21 +48,41 @@ internal static class ServerTls
         return tls;
     }
 
-    /// <summary>The asynchronous handshake over <paramref name="connection"/>, which the returned stream then owns.</summary>
-    /// <exception cref="TlsHandshakeException">The handshake failed or timed out; <paramref name="connection"/> is disposed.</exception>
-    public static async Task<SslStream> AuthenticateAsync(Stream connection, ServerTlsOptions options)
+    /// <summary>The asynchronous handshake over <paramref name="socket"/>; the returned stream does not own the socket.</summary>
+    /// <exception cref="TlsHandshakeException">The handshake failed or timed out.</exception>
+    public static async Task<SslStream> AuthenticateAsync(Socket socket, ServerTlsOptions options)
     {
-        var tls = new SslStream(connection, leaveInnerStreamOpen: false);
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
         using var deadline = new CancellationTokenSource(options.HandshakeTimeout);
         try
         {
+            var first = new byte[1];
+            ThrowUnlessHandshake(await socket.ReceiveAsync(first, SocketFlags.Peek, deadline.Token).ConfigureAwait(false), first[0]);
             await tls.AuthenticateAsServerAsync(options.CreateAuthenticationOptions(), deadline.Token).ConfigureAwait(false);
             return tls;
         }
         catch (Exception e)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            throw deadline.IsCancellationRequested ? TimedOut(options) : Failed(e);
+            throw deadline.IsCancellationRequested ? TimedOut(options) : e as TlsHandshakeException ?? Failed(e);
+        }
+    }
+
+    /// <summary>
+    /// The one rule for what is not TLS: a client's first record is a handshake record, whose first byte is 22
+    /// (RFC 8446 §5.1). Anything else (a letter, say) is a plain-text client, refused at once: the handshake
+    /// would wait for the five bytes of a record header, which a short line never sends.
+    /// </summary>
+    private static void ThrowUnlessHandshake(int received, byte first)
+    {
+        if (received == 0)
+        {
+            throw new TlsHandshakeException("the client closed the connection before the TLS handshake", refusal: TlsRefusal.ClosedFirst);
+        }
+
+        if (first != HandshakeRecord)
+        {
+            throw new TlsHandshakeException("the client sent plain text, not a TLS handshake", refusal: TlsRefusal.PlainText);
         }
     }
 
@@ -103,6 +125,8 @@ internal static class ServerTls
 
         await stream.DisposeAsync().ConfigureAwait(false);
     }
+
+    private const byte HandshakeRecord = 22;
 
     private static TlsHandshakeException TimedOut(ServerTlsOptions options) =>
         new($"TLS handshake not completed within {options.HandshakeTimeout.TotalSeconds:0.###} s");

@@ -12,9 +12,9 @@ namespace SocketServer.Tls;
 /// state machine a select loop could drive.
 /// </summary>
 /// <remarks>
-/// <para>Each accepted connection performs the server handshake before its session is created; a client
-/// that does not complete it within <see cref="HandshakeTimeout"/> (a plain-text client, say) is logged at
-/// Debug and closed, and the server goes on.</para>
+/// <para>Each accepted connection performs the server handshake before its session is created. A client whose
+/// first byte is not a TLS handshake record (a plain-text client) is closed at once; one that does not complete the
+/// handshake within <see cref="HandshakeTimeout"/> is closed then. Both are logged (rate-limited), and the server goes on.</para>
 /// <para>Ownership: the options do not own <see cref="ServerCertificate"/>; whoever created it disposes it
 /// after the server is stopped. Immutable once built, so one instance may serve every connection and server.</para>
 /// </remarks>

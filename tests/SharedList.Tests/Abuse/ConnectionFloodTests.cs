@@ -52,8 +52,8 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
             });
             var floodTime = clock.Elapsed;
 
-            await Eventually.TrueAsync(() => ServerLog.Lines(run.Server.StandardError, "connections already open") >= Extras, AbuseRun.ReplyTimeout, "a 'Refused' log line for every extra connection");
-            var refusals = ServerLog.Lines(run.Server.StandardError, "connections already open");
+            await Eventually.TrueAsync(() => ServerLog.Lines(run.Server.StandardError, "the connection limit") >= Extras, AbuseRun.ReplyTimeout, "a 'Refused' log line for every extra connection");
+            var refusals = ServerLog.Lines(run.Server.StandardError, "the connection limit");
 
             // The fillers were admitted and are served. A pool worker serves one connection until it closes, so
             // there only the fillers that got one of the free workers answer; the rest wait in its queue.

@@ -62,7 +62,7 @@ public sealed class ServeLifecycleTests
     }
 
     [Fact]
-    public async Task A_second_signal_closes_everything_at_once()
+    public async Task A_second_Ctrl_C_closes_everything_at_once_says_so_and_exits_130()
     {
         var (server, endPoint) = await CliProcess.StartServerAsync("--shutdown-timeout", "600");
         await using (server)
@@ -70,10 +70,105 @@ public sealed class ServeLifecycleTests
             using var stays = await LineConnection.ConnectAsync(endPoint);
             Assert.Equal("Ack", stays.Request("x"));
             server.Signal(Signals.Interrupt);
-            await server.WaitForStandardErrorAsync("no new connections", Timeout);
+            await server.WaitForStandardErrorAsync("Waiting for the connected client to leave", Timeout);
             server.Signal(Signals.Interrupt);
             Assert.Equal(130, await server.WaitForExitAsync(Timeout));
             Assert.True(stays.IsClosedByServer());
+
+            Assert.Contains("SIGINT again: closing every connection at once", server.StandardError, StringComparison.Ordinal);
+            Assert.Contains("Closing every connection at once, as asked", server.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("Drain time over", server.StandardError, StringComparison.Ordinal);
+            Assert.Single(server.StandardError.Split('\n'), line => line.Contains("no new connections", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task SIGTERM_twice_at_once_is_one_graceful_stop_as_timeout_sends_it()
+    {
+        var (server, endPoint) = await CliProcess.StartServerAsync("--shutdown-timeout", "600");
+        await using (server)
+        {
+            using var stays = await LineConnection.ConnectAsync(endPoint);
+            Assert.Equal("Ack", stays.Request("x"));
+            server.Signal(Signals.Terminate);
+            server.Signal(Signals.Terminate);
+            await server.WaitForStandardErrorAsync("no new connections", Timeout);
+
+            // Still draining: the connected client is served, then leaves, and the stop is graceful.
+            Assert.Equal("['x']", stays.Request("LIST"));
+            stays.Dispose();
+            Assert.Equal(0, await server.WaitForExitAsync(Timeout));
+            Assert.DoesNotContain("at once", server.StandardError, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("quit")]
+    [InlineData("exit")]
+    [InlineData(" Exit ")]
+    public async Task Exit_or_quit_typed_in_any_case_stops_the_server(string command)
+    {
+        var (server, _) = await CliProcess.StartServerAsync();
+        await using (server)
+        {
+            await server.StandardInput.WriteLineAsync(command);
+            await server.StandardInput.FlushAsync();
+            Assert.Equal(0, await server.WaitForExitAsync(Timeout));
+            Assert.Contains("EXIT: no new connections", server.StandardError, StringComparison.Ordinal);
+
+            // Nobody was connected: nobody is waited for.
+            Assert.DoesNotContain("Waiting for", server.StandardError, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Another_word_typed_in_the_server_terminal_gets_a_hint()
+    {
+        var (server, _) = await CliProcess.StartServerAsync();
+        await using (server)
+        {
+            await server.StandardInput.WriteLineAsync("stop");
+            await server.StandardInput.FlushAsync();
+            await server.WaitForStandardErrorAsync("Unknown command 'stop': type EXIT (or quit) to stop the server", Timeout);
+            Assert.False(server.HasExited);
+            server.Signal(Signals.Terminate);
+            Assert.Equal(0, await server.WaitForExitAsync(Timeout));
+        }
+    }
+
+    [Fact]
+    public async Task Log_lines_carry_no_event_ids_unless_verbose()
+    {
+        var (server, endPoint) = await CliProcess.StartServerAsync();
+        await using (server)
+        {
+            using (var client = await LineConnection.ConnectAsync(endPoint))
+            {
+                Assert.Equal("Ack", client.Request("x"));
+            }
+
+            await server.WaitForStandardErrorAsync("disconnected", Timeout);
+            server.Signal(Signals.Terminate);
+            Assert.Equal(0, await server.WaitForExitAsync(Timeout));
+            Assert.Contains($"info: Client {endPoint.Address}", server.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("[1]", server.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("[0]", server.StandardError, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task With_raw_framing_each_change_and_the_list_are_logged_as_the_lab_prints_them()
+    {
+        var (server, endPoint) = await CliProcess.StartServerAsync("--framing", "raw");
+        await using (server)
+        {
+            using var client = await LineConnection.ConnectAsync(endPoint);
+            client.Send("hello");
+            await server.WaitForStandardErrorAsync("info: ", Timeout);
+            await server.WaitForStandardErrorAsync(": hello -> lista= ['hello']", Timeout);
+            server.Signal(Signals.Terminate);
+            client.Dispose();
+            Assert.Equal(0, await server.WaitForExitAsync(Timeout));
         }
     }
 

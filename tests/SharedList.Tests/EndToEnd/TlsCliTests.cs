@@ -106,12 +106,14 @@ public sealed class TlsCliTests(TestCertificate certificate) : IClassFixture<Tes
     [InlineData("missing")]
     [InlineData("no-key")]
     [InlineData("wrong-password")]
+    [InlineData("directory")]
     public async Task A_certificate_that_cannot_be_used_gives_one_line_and_a_non_zero_exit(string problem)
     {
         var (options, expected) = problem switch
         {
             "missing" => (new[] { "--tls-cert", Path.Combine(certificate.Directory, "nope.pem") }, $"error: cannot load --tls-cert: {Path.Combine(certificate.Directory, "nope.pem")}: no such file"),
             "no-key" => (new[] { "--tls-cert", certificate.CertificatePemPath }, $"error: cannot load --tls-cert: {certificate.CertificatePemPath} holds no private key (give the key file as well)"),
+            "directory" => (new[] { "--tls-cert", certificate.Directory }, $"error: cannot load --tls-cert: {certificate.Directory} is a directory: give the certificate file itself"),
             _ => (new[] { "--tls-cert", certificate.PfxPath, "--tls-cert-password", "wrong" }, $"error: cannot load --tls-cert: {certificate.PfxPath} is not PEM"),
         };
         await using var process = CliProcess.Start(["serve", "--port", "0", .. options]);

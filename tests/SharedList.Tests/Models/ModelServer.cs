@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using SharedList.Hosting;
 using SharedList.Protocol;
 using SharedList.Service;
@@ -26,12 +27,17 @@ internal sealed class ModelServer : IAsyncDisposable
     {
     }
 
-    /// <summary>A server with exactly these settings, but always on 127.0.0.1:0 and with a store of <see cref="ServerSettings.MaxItems"/>.</summary>
-    public ModelServer(ServerSettings settings)
+    /// <summary>
+    /// A server with exactly these settings, but always on 127.0.0.1:0 and with a store of <see cref="ServerSettings.MaxItems"/>;
+    /// the server and its sessions log to <paramref name="logger"/> when given.
+    /// </summary>
+    public ModelServer(ServerSettings settings, ILogger? logger = null)
     {
         Settings = settings with { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) };
         Store = new InMemoryListStore(Settings.MaxItems);
-        _server = ServerFactory.Create(Settings, Store);
+        _server = logger is null
+            ? ServerFactory.Create(Settings, Store)
+            : ServerFactory.Create(Settings, new SharedListSessionFactory(Store, new SharedListOptions { Framing = Settings.Framing, MaxMessageBytes = Settings.MaxMessageBytes }, logger), logger);
         _server.Start();
     }
 

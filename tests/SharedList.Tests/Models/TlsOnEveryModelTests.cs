@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SharedList.Client;
 using SharedList.Hosting;
@@ -117,6 +119,25 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
         using var client = await ConnectTlsAsync(server);
         Assert.Equal("Ack", client.Request("after"));
         Assert.Equal("['after']", client.Request("LIST"));
+    }
+
+    [Theory, MemberData(nameof(EveryModel.Tls), MemberType = typeof(EveryModel))]
+    public async Task A_line_shorter_than_a_TLS_record_header_is_closed_at_once_and_logged_with_the_address(ServerModel model)
+    {
+        // "hi\n" is shorter than the five bytes of a record header the handshake would wait for.
+        var logger = new RecordingLogger(LogLevel.Information);
+        await using var server = Start(model, handshakeTimeout: TimeSpan.FromMinutes(5), logger: logger);
+        using var plain = await ConnectPlainAsync(server.EndPoint);
+        var started = Stopwatch.StartNew();
+        plain.Send("hi\n"u8);
+
+        Assert.True(ClosedByServer(plain), "the plain client was not closed");
+        Assert.True(started.Elapsed < ClientReadTimeout, $"closed after {started.Elapsed}");
+        var client = ((IPEndPoint)plain.LocalEndPoint!).ToString();
+        await Eventually.TrueAsync(
+            () => logger.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains($"Closed {client}: it sent plain text to a TLS port", StringComparison.Ordinal)),
+            Timeout,
+            "the plain-text client to be logged");
     }
 
     [Theory, MemberData(nameof(EveryModel.ConcurrentTls), MemberType = typeof(EveryModel))]
@@ -249,13 +270,13 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
         return socket;
     }
 
-    private ModelServer Start(ServerModel model, TimeSpan? handshakeTimeout = null, int maxMessageBytes = 65536) => new(new ServerSettings
+    private ModelServer Start(ServerModel model, TimeSpan? handshakeTimeout = null, int maxMessageBytes = 65536, RecordingLogger? logger = null) => new(new ServerSettings
     {
         Model = model,
         EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
         MaxMessageBytes = maxMessageBytes,
         Options = new ServerOptions { Tls = new ServerTlsOptions(certificate.Certificate) { HandshakeTimeout = handshakeTimeout ?? ServerTlsOptions.DefaultHandshakeTimeout } },
-    });
+    }, logger);
 
     private Task<ListClient> ConnectTlsAsync(ModelServer server) => ListClient.ConnectAsync(
         server.EndPoint,
