@@ -72,7 +72,9 @@ public sealed class ShutdownUnderLoadTests(ITestOutputHelper output)
         run.Record("server RSS before / peak", $"{Figure.Bytes(run.Memory.Baseline)} / {Figure.Bytes(run.Memory.Peak)}");
         Assert.Equal(0, exitCode);
         Assert.True(exitedAfter < ShutdownTimeout, $"the server took {exitedAfter} to exit, longer than --shutdown-timeout");
-        Assert.Contains("Waiting for", run.Server.StandardError, StringComparison.Ordinal);
+        // "Waiting for …" is logged only when clients are still connected as the server takes the signal; on a busy
+        // machine they may have finished their batches by then.
+        Assert.Contains("Server stopped", run.Server.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("Drain time over", run.Server.StandardError, StringComparison.Ordinal);
     }
 

@@ -71,10 +71,11 @@ public sealed class CourseServerTests
         // A probe connection would be one of its messages: the kernel says when it listens.
         await Eventually.TrueAsync(() => KernelSockets.Any(port, KernelSockets.Listen), $"Servidor.py listens on port {port}");
 
-        var run = await ScriptedClient.RunAsync(new IPEndPoint(IPAddress.Loopback, port), "first\nsecond\n", "--framing", "raw");
+        // A generous reply timeout: on a busy machine a Python server can be slow to answer.
+        var run = await ScriptedClient.RunAsync(new IPEndPoint(IPAddress.Loopback, port), "first\nsecond\n", "--framing", "raw", "--timeout", "30");
 
-        Assert.Equal(["Ack"], run.Output);
-        Assert.Contains("the server closed the connection", run.Error, StringComparison.Ordinal);
+        Assert.True(run.Output.SequenceEqual(["Ack"]), $"stdout: [{string.Join(" | ", run.Output)}]; stderr: {run.Error}");
+        Assert.True(run.Error.Contains("the server closed the connection", StringComparison.Ordinal), $"stderr: {run.Error}");
         Assert.Equal(1, run.ExitCode);
     }
 
