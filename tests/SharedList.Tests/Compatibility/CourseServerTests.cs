@@ -63,7 +63,7 @@ public sealed class CourseServerTests
     }
 
     [Fact]
-    public async Task Against_the_original_course_server_our_client_gets_one_reply_then_says_the_server_closed_the_connection()
+    public async Task Against_the_original_course_server_our_client_gets_one_reply_then_says_the_server_ended_the_connection()
     {
         // The original Servidor.py answers one message per connection, as the original Cliente.py expects.
         var port = FreePort();
@@ -75,7 +75,8 @@ public sealed class CourseServerTests
         var run = await ScriptedClient.RunAsync(new IPEndPoint(IPAddress.Loopback, port), "first\nsecond\n", "--framing", "raw", "--timeout", "30");
 
         Assert.True(run.Output.SequenceEqual(["Ack"]), $"stdout: [{string.Join(" | ", run.Output)}]; stderr: {run.Error}");
-        Assert.True(run.Error.Contains("the server closed the connection", StringComparison.Ordinal), $"stderr: {run.Error}");
+        // The second message meets a closed connection: an end of stream, or a reset when it arrived after the close.
+        Assert.True(run.Error.Contains("the server closed the connection", StringComparison.Ordinal) || run.Error.Contains("connection reset by the server", StringComparison.Ordinal), $"stderr: {run.Error}");
         Assert.Equal(1, run.ExitCode);
     }
 
