@@ -37,9 +37,9 @@ internal sealed class SharedListSession : ISession, IStallDescriber
     private bool _authenticated;
     private int _failedAuthentications;
 
-    public SharedListSession(ConnectionContext connection, MessageFramer framer, IListStore store, ILogger logger, Password? password, int outputBudget, ProtocolErrorLog? errors = null, bool logChanges = false)
+    public SharedListSession(ConnectionContext connection, MessageFramer framer, IListStore store, ILogger logger, Password? password, int outputBudget, ProtocolErrorLog errors, bool logChanges)
     {
-        _errors = errors ?? new ProtocolErrorLog(logger);
+        _errors = errors;
         _logChanges = logChanges;
         _connection = connection;
         _framer = framer;

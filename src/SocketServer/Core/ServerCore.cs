@@ -254,7 +254,7 @@ internal sealed class ServerCore
     /// <summary>Logs, once per connection, a stall its session can explain, when it is due (<see cref="ServerOptions.StallNotice"/>).</summary>
     public void LogStallIfDue(EndPoint client, ConnectionDriver driver, long now)
     {
-        if (driver.StallNoticeAt <= now && driver.TakeStallNotice(now) is { } description)
+        if (driver.TakeStallNotice(now) is { } description)
         {
             Logger.ConnectionStalled(client, driver.StallNoticeBound.TotalSeconds, description);
         }
