@@ -30,7 +30,7 @@ namespace SocketServer.EventDriven;
 /// the drain and the abort apply as to sessions; <see cref="ServerOptions.IdleTimeout"/> and
 /// <see cref="ServerOptions.StallTimeout"/> do not (a <see cref="StreamRequestHandler"/> has its own
 /// <see cref="StreamRequestHandler.Timeout"/>). A handler that throws ends only its connection, logged with the client's
-/// address. <see cref="BaseRequestHandler.Server"/> throws there: this server is not a <see cref="BaseServer"/>.</para>
+/// address. <see cref="BaseRequestHandler.Server"/> is this server.</para>
 /// <para>Threading: one connection's session runs on one thread at a time.</para>
 /// </remarks>
 public sealed partial class AsyncServer : StreamServer
