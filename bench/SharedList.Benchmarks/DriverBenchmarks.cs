@@ -20,7 +20,7 @@ public class DriverBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _output = new(64 * 1024);
     private byte[] _batch = [];
-    private InMemoryListStore _store = new();
+    private MemoryListStore _store = new();
     private ISession _session = null!;
     private ConnectionDriver _driver = null!;
     private long _calls;
@@ -33,7 +33,7 @@ public class DriverBenchmarks
     public void Setup()
     {
         _batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("abcdefghijklmnop\n", Appends)));
-        _store = new InMemoryListStore(int.MaxValue);
+        _store = new MemoryListStore(int.MaxValue);
         var factory = new SharedListSessionFactory(_store, new SharedListOptions { Framing = Framing.Line });
         var context = new ConnectionContext(1, new IPEndPoint(IPAddress.Loopback, 1), new IPEndPoint(IPAddress.Loopback, 2), TransportKind.Stream);
         _session = factory.CreateSession(context);
@@ -68,7 +68,7 @@ public class DriverBenchmarks
     {
         if (++_calls % 65_536 == 0)
         {
-            _store.Clear();
+            _store.GetList(SharedListOptions.DefaultListKey).Clear();
         }
     }
 }

@@ -20,14 +20,14 @@ public class StoreBenchmarks
 
     private readonly ArrayBufferWriter<byte> _output = new(4 * 1024 * 1024);
     private readonly ReusedBufferWriter _window = new(64 * 1024);
-    private readonly InMemoryListStore _store = new(int.MaxValue);
-    private InMemoryListStore _full = new();
+    private readonly InMemoryList _store = new(int.MaxValue);
+    private InMemoryList _full = new();
     private byte[] _rendered = [];
 
     [GlobalSetup]
     public void Setup()
     {
-        _full = new InMemoryListStore();
+        _full = new InMemoryList();
         for (var i = 0; i < ListItems; i++)
         {
             _full.TryAppend(PlainItem);

@@ -175,7 +175,7 @@ internal static class ServeCommand
         SocketServer.IServer server;
         try
         {
-            server = ServerFactory.Create(settings, new InMemoryListStore(settings.MaxItems), logging);
+            server = ServerFactory.Create(settings, new MemoryListStore(settings.MaxItems), logging);
         }
         catch (SocketException e)
         {

@@ -85,7 +85,7 @@ public sealed class ColdWarmupTests
             // Before the point's own clear (see BenchSession.RunPointAsync).
             if (index == 0)
             {
-                ItemsWhenTheFirstPointStarted = server.Store.Count;
+                ItemsWhenTheFirstPointStarted = server.List.Count;
             }
         }
 

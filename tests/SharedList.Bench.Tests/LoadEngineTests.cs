@@ -33,7 +33,7 @@ public sealed class LoadEngineTests
 
         Assert.Equal(0, result.Stats.Errors);
         Assert.True(result.Stats.Measured > 0, "no reply in the measured window");
-        Assert.Equal(server.Store.Count, result.Stats.Appended);
+        Assert.Equal(server.List.Count, result.Stats.Appended);
         Assert.Equal(result.Stats.Measured, result.Stats.Latency.Count);
         Assert.True(result.Throughput > 0);
     }
@@ -48,7 +48,7 @@ public sealed class LoadEngineTests
 
         Assert.Equal(0, result.Stats.Errors);
         Assert.True(result.Stats.Listed > 0);
-        Assert.Equal(server.Store.Count, result.Stats.Appended);
+        Assert.Equal(server.List.Count, result.Stats.Appended);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class PrefillTests
         // Items the list held before the session: the point's clear must remove them.
         for (var i = 0; i < 7; i++)
         {
-            Assert.True(server.Store.TryAppend("left over"u8));
+            Assert.True(server.List.TryAppend("left over"u8));
         }
 
         var plan = new BenchPlan
@@ -37,7 +37,7 @@ public sealed class PrefillTests
         Assert.Equal(2, report.Points.Count);
         Assert.All(report.Points, p => Assert.Equal(0, p.Errors));
         Assert.All(report.Points, p => Assert.True(p.Throughput > 0));
-        Assert.Equal(3_000, server.Store.Count);
+        Assert.Equal(3_000, server.List.Count);
         Assert.Contains("--prefill", plan.Describe().Select(p => p.Key));
     }
 

@@ -195,7 +195,7 @@ public static class MemorySession
             if (program is null)
             {
                 List<string> options = ["--max-connections", connections];
-                if (2L * plan.Items > InMemoryListStore.DefaultMaxItems)
+                if (2L * plan.Items > InMemoryList.DefaultMaxItems)
                 {
                     options.AddRange(["--max-items", (2L * plan.Items).ToString(CultureInfo.InvariantCulture)]);
                 }

@@ -13,7 +13,7 @@ public static class ServerFactory
 {
     /// <summary>
     /// Binds (throws <see cref="System.Net.Sockets.SocketException"/> when it cannot) and returns the server
-    /// serving <paramref name="store"/>, not yet started.
+    /// serving the list <see cref="ServerSettings.ListKey"/> of <paramref name="store"/>, not yet started.
     /// </summary>
     public static IServer Create(ServerSettings settings, IListStore store, ILoggerFactory? logging = null)
     {
@@ -27,6 +27,7 @@ public static class ServerFactory
                 MaxMessageBytes = settings.MaxMessageBytes,
                 OutputBudgetBytes = settings.MaxReplyBuffer,
                 Password = settings.Password,
+                ListKey = settings.ListKey,
 
                 // --framing raw is the lab's own server, whose terminal shows the list after each change.
                 LogChanges = settings.Framing == Framing.Raw,

@@ -41,8 +41,11 @@ public sealed record ServerSettings
     /// <summary>Largest message in bytes. Default <see cref="SharedListOptions.DefaultMaxMessageBytes"/>.</summary>
     public int MaxMessageBytes { get; init; } = SharedListOptions.DefaultMaxMessageBytes;
 
-    /// <summary>Items the list holds at most; an append past it gets <c>ERR list full</c>. Default <see cref="InMemoryListStore.DefaultMaxItems"/>.</summary>
-    public int MaxItems { get; init; } = InMemoryListStore.DefaultMaxItems;
+    /// <summary>Items a list holds at most; an append past it gets <c>ERR list full</c>. Default <see cref="InMemoryList.DefaultMaxItems"/>.</summary>
+    public int MaxItems { get; init; } = InMemoryList.DefaultMaxItems;
+
+    /// <summary>The list the line protocol serves, by its name in the store. Default <see cref="SharedListOptions.DefaultListKey"/>.</summary>
+    public string ListKey { get; init; } = SharedListOptions.DefaultListKey;
 
     /// <summary>Reply bytes held in server memory per connection. Default <see cref="SharedListOptions.DefaultOutputBudgetBytes"/>.</summary>
     public int MaxReplyBuffer { get; init; } = SharedListOptions.DefaultOutputBudgetBytes;

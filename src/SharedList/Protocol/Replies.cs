@@ -39,6 +39,17 @@ public static class Replies
     /// <summary>Reply to <c>AUTH</c> when the server has no password (Redis answers the same way); the connection goes on.</summary>
     public const string NoPasswordSet = "ERR no password is set";
 
+    /// <summary>
+    /// The reply when the store could not do what was asked (a journal that cannot be written, a Redis that is down):
+    /// nothing is promised, and the connection goes on. Never an <see cref="Ack"/> that the store did not confirm.
+    /// </summary>
+    /// <param name="reason">Why, in one short clause (<c>no space left on device</c>); null for none.</param>
+    public static string StoreUnavailable(string? reason) =>
+        reason is null ? StoreUnavailablePrefix : $"{StoreUnavailablePrefix}: {reason}";
+
+    /// <summary>How <see cref="StoreUnavailable"/> begins, whatever the reason.</summary>
+    public const string StoreUnavailablePrefix = "ERR store unavailable";
+
     /// <summary>Encodes a reply as it goes on the wire: UTF-8, plus <c>\n</c> with <see cref="Framing.Line"/>.</summary>
     /// <param name="reply">The reply text, for example <see cref="TooManyConnections"/>.</param>
     /// <param name="framing">The connection's framing.</param>

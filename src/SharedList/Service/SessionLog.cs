@@ -38,4 +38,8 @@ internal static partial class SessionLog
 
     [LoggerMessage(111, LogLevel.Warning, "… and {Count} more messages of invalid UTF-8 in the last second")]
     public static partial void InvalidUtf8Skipped(this ILogger logger, long count);
+
+    // Debug: the store logs the failure itself, once, rather than once per request it fails.
+    [LoggerMessage(112, LogLevel.Debug, "Connection {ConnectionId} from {RemoteEndPoint}: store unavailable ({Reason})")]
+    public static partial void StoreUnavailable(this ILogger logger, long connectionId, EndPoint remoteEndPoint, string? reason);
 }

@@ -19,8 +19,26 @@ public sealed record SharedListOptions
     /// </summary>
     public const int DefaultOutputBudgetBytes = 65536;
 
+    /// <summary>The default for <see cref="ListKey"/>: <c>sharedlist</c>, the name Redis tools see the list under.</summary>
+    public const string DefaultListKey = "sharedlist";
+
     private readonly int _maxMessageBytes = DefaultMaxMessageBytes;
+    private readonly string _listKey = DefaultListKey;
     private readonly int _outputBudgetBytes = DefaultOutputBudgetBytes;
+
+    /// <summary>
+    /// The name of the list the line protocol serves, in a store of named lists: the key a Redis client sees it
+    /// under. Not empty.
+    /// </summary>
+    public string ListKey
+    {
+        get => _listKey;
+        init
+        {
+            ArgumentException.ThrowIfNullOrEmpty(value);
+            _listKey = value;
+        }
+    }
 
     /// <summary>How stream connections are framed. Datagrams are always <see cref="Framing.Raw"/>.</summary>
     public Framing Framing { get; init; } = Framing.Line;

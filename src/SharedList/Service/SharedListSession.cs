@@ -14,7 +14,7 @@ namespace SharedList.Service;
 /// Access control: with a password, every request but <c>AUTH</c> is refused until the connection has sent the
 /// right one (docs/PROTOCOL.md).
 /// </remarks>
-internal sealed class SharedListSession : ISession, IStallDescriber
+internal sealed class SharedListSession : ICommittingSession, IStallDescriber
 {
     /// <summary>
     /// Wrong passwords one connection may send; the last one's reply is followed by a close. Three, as
@@ -22,9 +22,22 @@ internal sealed class SharedListSession : ISession, IStallDescriber
     /// </summary>
     public const int MaxFailedAuthentications = 3;
 
+    /// <summary>
+    /// Replies one connection holds for a commit before it stops reading its input: a bound on what a client that
+    /// pipelines tiny messages makes the server keep, far above what one commit usually covers.
+    /// </summary>
+    public const int MaxHeldReplies = 1024;
+
     private readonly ConnectionContext _connection;
     private readonly MessageFramer _framer;
-    private readonly IListStore _store;
+    private readonly IStoredList _list;
+    private readonly ICommitter? _committer;
+
+    // Replies waiting for the commit through _heldTicket, in request order; once one is held, every later reply of
+    // the batch is held behind it, so replies never overtake each other.
+    private readonly List<HeldReply> _held = [];
+    private int _heldSent;
+    private long _heldTicket;
     private readonly ILogger _logger;
     private readonly ProtocolErrorLog _errors;
     private readonly bool _logChanges;
@@ -37,13 +50,14 @@ internal sealed class SharedListSession : ISession, IStallDescriber
     private bool _authenticated;
     private int _failedAuthentications;
 
-    public SharedListSession(ConnectionContext connection, MessageFramer framer, IListStore store, ILogger logger, Password? password, int outputBudget, ProtocolErrorLog errors, bool logChanges)
+    public SharedListSession(ConnectionContext connection, MessageFramer framer, IListStore store, string listKey, ILogger logger, Password? password, int outputBudget, ProtocolErrorLog errors, bool logChanges)
     {
+        _list = store.GetList(listKey);
+        _committer = store.Committer;
         _errors = errors;
         _logChanges = logChanges;
         _connection = connection;
         _framer = framer;
-        _store = store;
         _logger = logger;
         _outputBudget = outputBudget;
         _password = password;
@@ -51,6 +65,10 @@ internal sealed class SharedListSession : ISession, IStallDescriber
     }
 
     private Framing Framing => _framer.Framing;
+
+    public ICommitter Committer => _committer ?? throw new InvalidOperationException("The store has no commit step.");
+
+    public long CommitTicket => _heldTicket;
 
     public SessionStatus Process(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> output)
     {
@@ -80,10 +98,15 @@ internal sealed class SharedListSession : ISession, IStallDescriber
             return SessionStatus.OutputPending;
         }
 
+        if (_held.Count > 0 && !WriteHeld(output))
+        {
+            return SessionStatus.OutputPending;
+        }
+
         // Terminates: every Message result consumes at least one byte.
         while (true)
         {
-            if (output.Written >= _outputBudget)
+            if (output.Written >= _outputBudget || _held.Count >= MaxHeldReplies)
             {
                 return input.IsEmpty ? (inputCompleted ? SessionStatus.Close : SessionStatus.Continue) : SessionStatus.OutputPending;
             }
@@ -119,6 +142,12 @@ internal sealed class SharedListSession : ISession, IStallDescriber
     {
         // The whole datagram is the message, even an empty one: unlike recv() returning b"" on a stream, an
         // empty datagram is something a client sent. The framer's Raw mode would read it as "nothing yet".
+        if (_held.Count > 0)
+        {
+            // A datagram's reply is one datagram: written whole, whatever the budget.
+            _ = WriteHeld(output, long.MaxValue);
+        }
+
         if (!_datagramHandled)
         {
             _datagramHandled = true;
@@ -139,7 +168,7 @@ internal sealed class SharedListSession : ISession, IStallDescriber
     private void RejectTooLong(ref ReadOnlySequence<byte> input, IBufferWriter<byte> output)
     {
         _errors.MessageTooLong(_connection, _framer.MaxMessageBytes);
-        Replies.Write(output, Replies.MessageTooLong, Framing);
+        Reply(output, Replies.MessageTooLong);
 
         // Framing is lost: nothing after this point can be read as a message.
         input = input.Slice(input.End);
@@ -179,53 +208,24 @@ internal sealed class SharedListSession : ISession, IStallDescriber
         {
             // The request is not logged: a client that forgot the AUTH prefix may just have sent the password.
             _logger.NotAuthenticated(_connection.Id, _connection.RemoteEndPoint, message.Length);
-            Replies.Write(output, Replies.AuthenticationRequired, Framing);
+            Reply(output, Replies.AuthenticationRequired);
             return SessionStatus.Continue;
         }
 
         if (!Utf8.IsValid(message))
         {
             _errors.InvalidUtf8(_connection, message.Length);
-            Replies.Write(output, Replies.InvalidUtf8, Framing);
+            Reply(output, Replies.InvalidUtf8);
             return SessionStatus.Continue;
         }
 
-        switch (command)
+        var result = command switch
         {
-            case Command.List when _connection.Transport == TransportKind.Stream:
-                // Written now if it fits what is left of the output budget; otherwise a budget at a time by
-                // ProcessStream. A datagram reply is one datagram, written whole below.
-                var reply = new ListSnapshotReader(_store.Snapshot());
-                if (reply.WriteSome(output, _outputBudget - _counter.Written))
-                {
-                    Replies.WriteTerminator(output, Framing);
-                }
-                else
-                {
-                    (_listReply ??= new ListReplyInProgress()).Continue(reply);
-                }
-
-                break;
-            case Command.List:
-                _store.Snapshot().WriteTo(output);
-                Replies.WriteTerminator(output, Framing);
-                break;
-            case Command.Clear:
-                _store.Clear();
-                Replies.Write(output, Replies.ListCleared, Framing);
-                break;
-            default:
-                if (_store.TryAppend(message))
-                {
-                    Replies.WriteAck(output, Framing);
-                }
-                else
-                {
-                    Replies.Write(output, Replies.ListFull, Framing);
-                }
-
-                break;
-        }
+            Command.List => _list.Read(),
+            Command.Clear => _list.Clear(),
+            _ => _list.Append(message),
+        };
+        Reply(output, result);
 
         LogRequest(message, changed: command != Command.List);
         return SessionStatus.Continue;
@@ -237,7 +237,7 @@ internal sealed class SharedListSession : ISession, IStallDescriber
         if (_password is null)
         {
             _logger.AuthWithoutPassword(_connection.Id, _connection.RemoteEndPoint);
-            Replies.Write(output, Replies.NoPasswordSet, Framing);
+            Reply(output, Replies.NoPasswordSet);
             return SessionStatus.Continue;
         }
 
@@ -245,12 +245,12 @@ internal sealed class SharedListSession : ISession, IStallDescriber
         {
             _authenticated = true;
             _logger.Authenticated(_connection.Id, _connection.RemoteEndPoint);
-            Replies.Write(output, Replies.Ok, Framing);
+            Reply(output, Replies.Ok);
             return SessionStatus.Continue;
         }
 
         _failedAuthentications++;
-        Replies.Write(output, Replies.InvalidPassword, Framing);
+        Reply(output, Replies.InvalidPassword);
         if (_failedAuthentications < MaxFailedAuthentications)
         {
             _logger.WrongPassword(_connection.Id, _connection.RemoteEndPoint, _failedAuthentications, MaxFailedAuthentications);
@@ -261,6 +261,106 @@ internal sealed class SharedListSession : ISession, IStallDescriber
         return SessionStatus.Close;
     }
 
+    // A fixed reply: written now, or held behind replies that wait for a commit.
+    private void Reply(IBufferWriter<byte> output, string text)
+    {
+        if (_held.Count == 0)
+        {
+            Replies.Write(output, text, Framing);
+        }
+        else
+        {
+            _held.Add(new HeldReply(default, text));
+        }
+    }
+
+    // A store's result: written now when it is final and nothing is held, otherwise held for its commit.
+    private void Reply(IBufferWriter<byte> output, in StoreResult result)
+    {
+        if (_held.Count == 0 && result.Ticket == 0)
+        {
+            Write(output, result);
+            return;
+        }
+
+        _held.Add(new HeldReply(result, null));
+        _heldTicket = Math.Max(_heldTicket, result.Ticket);
+    }
+
+    // After the commit: the held replies in order, until the output budget is spent. False when some are left.
+    private bool WriteHeld(CountingBufferWriter output) => WriteHeld(output, _outputBudget);
+
+    private bool WriteHeld(IBufferWriter<byte> output, long budget)
+    {
+        _heldTicket = 0;
+        var written = output is CountingBufferWriter counting ? counting : null;
+        while (_heldSent < _held.Count)
+        {
+            if (written is not null && (written.Written >= budget || _listReply is { IsActive: true }))
+            {
+                return false;
+            }
+
+            var held = _held[_heldSent];
+            _held[_heldSent++] = default;
+            if (held.Text is { } text)
+            {
+                Replies.Write(output, text, Framing);
+            }
+            else
+            {
+                Write(output, held.Result.Resolve());
+            }
+        }
+
+        _held.Clear();
+        _heldSent = 0;
+        return _listReply is not { IsActive: true };
+    }
+
+    private void Write(IBufferWriter<byte> output, in StoreResult result)
+    {
+        switch (result.Outcome)
+        {
+            case StoreOutcome.Appended:
+                Replies.WriteAck(output, Framing);
+                break;
+            case StoreOutcome.Full:
+                Replies.Write(output, Replies.ListFull, Framing);
+                break;
+            case StoreOutcome.Cleared:
+                Replies.Write(output, Replies.ListCleared, Framing);
+                break;
+            case StoreOutcome.Read when _connection.Transport == TransportKind.Stream:
+                // Written now if it fits what is left of the output budget; otherwise a budget at a time by
+                // ProcessStream. A datagram reply is one datagram, written whole below.
+                var reply = new ListSnapshotReader(result.Snapshot);
+                if (reply.WriteSome(output, _outputBudget - _counter.Written))
+                {
+                    Replies.WriteTerminator(output, Framing);
+                }
+                else
+                {
+                    (_listReply ??= new ListReplyInProgress()).Continue(reply);
+                }
+
+                break;
+            case StoreOutcome.Read:
+                result.Snapshot.WriteTo(output);
+                Replies.WriteTerminator(output, Framing);
+                break;
+            default:
+                _logger.StoreUnavailable(_connection.Id, _connection.RemoteEndPoint, result.Error);
+                Replies.Write(output, Replies.StoreUnavailable(result.Error), Framing);
+                break;
+        }
+    }
+
+    // A store whose reads wait for a commit (Redis) is not read again for a log line.
+    private string ListForLog() => _list.Read() is { Ticket: 0, Outcome: StoreOutcome.Read } read ? read.Snapshot.ToString() : "(in the store)";
+
+    private readonly record struct HeldReply(StoreResult Result, string? Text);
+
     // The seed's print('lista= %s' % lista): at Debug, or after each change at Information when asked
     // (SharedListOptions.LogChanges). The list is rendered again from a fresh snapshot, so under concurrency it may
     // already include other clients' requests: it is a log, not the reply.
@@ -268,11 +368,11 @@ internal sealed class SharedListSession : ISession, IStallDescriber
     {
         if (_logChanges && changed && _logger.IsEnabled(LogLevel.Information))
         {
-            _logger.Changed(_connection.RemoteEndPoint, Encoding.UTF8.GetString(message), _store.Snapshot().ToString());
+            _logger.Changed(_connection.RemoteEndPoint, Encoding.UTF8.GetString(message), ListForLog());
         }
         else if (_logger.IsEnabled(LogLevel.Debug))
         {
-            _logger.Request(_connection.Id, _connection.RemoteEndPoint, Encoding.UTF8.GetString(message), _store.Snapshot().ToString());
+            _logger.Request(_connection.Id, _connection.RemoteEndPoint, Encoding.UTF8.GetString(message), ListForLog());
         }
     }
 }

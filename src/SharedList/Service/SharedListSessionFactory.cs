@@ -18,9 +18,10 @@ public sealed class SharedListSessionFactory : ISessionFactory
     private readonly Password? _password;
     private readonly ProtocolErrorLog _errors;
     private readonly bool _logChanges;
+    private readonly string _listKey;
 
     /// <summary>Creates the factory.</summary>
-    /// <param name="store">The list every session shares. Not disposed by the factory.</param>
+    /// <param name="store">The store whose list (<see cref="SharedListOptions.ListKey"/>) every session shares. Not disposed by the factory.</param>
     /// <param name="options">Framing, size limit and password.</param>
     /// <param name="logger">Where protocol errors go (rate-limited), and each request and the resulting list (Debug, or
     /// Information with <see cref="SharedListOptions.LogChanges"/>); none by default.</param>
@@ -35,6 +36,7 @@ public sealed class SharedListSessionFactory : ISessionFactory
         _password = options.Password;
         _errors = new ProtocolErrorLog(_logger);
         _logChanges = options.LogChanges;
+        _listKey = options.ListKey;
 
         // One datagram is one message whatever the options say: there is no stream to cut into lines.
         _datagramFramer = new MessageFramer(Framing.Raw, options.MaxMessageBytes);
@@ -45,6 +47,6 @@ public sealed class SharedListSessionFactory : ISessionFactory
     {
         ArgumentNullException.ThrowIfNull(connection);
         var framer = connection.Transport == TransportKind.Datagram ? _datagramFramer : _streamFramer;
-        return new SharedListSession(connection, framer, _store, _logger, _password, _outputBudget, _errors, _logChanges);
+        return new SharedListSession(connection, framer, _store, _listKey, _logger, _password, _outputBudget, _errors, _logChanges);
     }
 }

@@ -1,30 +1,28 @@
+using SocketServer.Sessions;
+
 namespace SharedList.Stores;
 
-/// <summary>The one list that every client of a server shares.</summary>
+/// <summary>
+/// Where the lists live: named lists, each created empty on first use. The line protocol serves one of them
+/// (<c>--list-key</c>); the memory, journal and Redis stores all implement this, and one conformance suite tests them.
+/// </summary>
 /// <remarks>
-/// Threading: every member may be called concurrently from any number of connections. Implementations are
-/// linearizable: a <see cref="TryAppend"/> that returned before a <see cref="Snapshot"/> began is in that
-/// snapshot, and no item is lost or duplicated.
+/// <para>Threading: every member may be called concurrently from any number of connections.</para>
+/// <para>An operation returns a <see cref="StoreResult"/>. A store whose operations are done when they return (the
+/// memory store) has no <see cref="Committer"/> and returns results with no ticket. Otherwise a result names the
+/// ticket of the commit that makes it true (the journal: written and synced) or tells it (Redis: the round trip),
+/// and its reply waits for that commit; <see cref="StoreResult.Resolve"/> then gives the final outcome, which may be
+/// <see cref="StoreOutcome.Unavailable"/> when the commit failed.</para>
 /// </remarks>
-public interface IListStore
+public interface IListStore : IDisposable
 {
-    /// <summary>The number of items now.</summary>
-    int Count { get; }
-
-    /// <summary>The most items the list holds; an append past it is refused.</summary>
+    /// <summary>The most items one list holds; an append past it is refused.</summary>
     int MaxItems { get; }
 
-    /// <summary>Adds an item at the end of the list, unless the list already holds <see cref="MaxItems"/>.</summary>
-    /// <param name="utf8Item">The item as UTF-8, which the session has already validated. Should an invalid
-    /// sequence reach a store anyway, it is kept as U+FFFD, as <see cref="System.Text.Encoding.UTF8"/> decodes it.</param>
-    /// <returns>False when the list is full and nothing was stored.</returns>
-    bool TryAppend(ReadOnlySpan<byte> utf8Item);
+    /// <summary>The commit step replies wait for; null when every operation is complete when it returns.</summary>
+    ICommitter? Committer { get; }
 
-    /// <summary>Empties the list.</summary>
-    void Clear();
-
-    /// <summary>The list as it is at one instant, for <c>LIST</c>.</summary>
-    /// <returns>The items in order, ready to be written as <c>str(list)</c>. Later appends and clears never change
-    /// a snapshot already taken.</returns>
-    ListSnapshot Snapshot();
+    /// <summary>The list named <paramref name="key"/>, created empty on first use. Cheap to keep: a session resolves its list once.</summary>
+    /// <param name="key">The list's name, as Redis names a key.</param>
+    IStoredList GetList(string key);
 }

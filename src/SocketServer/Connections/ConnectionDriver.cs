@@ -27,6 +27,7 @@ public class ConnectionDriver
     private const int MinimumReceive = 512;
 
     private readonly ISession _session;
+    private readonly ICommittingSession? _committing;
     private readonly IStallDescriber? _describer;
     private readonly ConnectionBuffersPool _pool;
     private readonly RoundClock? _round;
@@ -35,6 +36,7 @@ public class ConnectionDriver
     private ConnectionClock _clock;
     private bool _inputEnded;
     private bool _closing;
+    private bool _awaitingCommit;
 
     // What was held at the last update, for a stall described from another thread (a sweep).
     private int _unconsumed;
@@ -58,14 +60,28 @@ public class ConnectionDriver
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(timeouts);
         _session = session;
+        _committing = session as ICommittingSession;
         _describer = session as IStallDescriber;
         _pool = pool;
         _round = round;
         _clock = new ConnectionClock(timeouts, Now);
     }
 
-    /// <summary>True when the next thing to do is to receive: nothing to send, input not ended, not closing.</summary>
-    public bool WantsToReceive => !_inputEnded && !_closing && !HasUnsent;
+    /// <summary>True when the next thing to do is to receive: nothing to send or commit, input not ended, not closing.</summary>
+    public bool WantsToReceive => !_inputEnded && !_closing && !HasUnsent && !_awaitingCommit;
+
+    /// <summary>
+    /// True while the session holds replies back until a commit (<see cref="ICommittingSession"/>): commit
+    /// <see cref="CommitTicket"/> with <see cref="Committer"/>, then call <see cref="Committed"/>. Nothing is sent or
+    /// received meanwhile.
+    /// </summary>
+    public bool AwaitingCommit => _awaitingCommit;
+
+    /// <summary>The commit step the session's held replies wait for; null for a session that never holds any.</summary>
+    public ICommitter? Committer => _committing?.Committer;
+
+    /// <summary>The ticket the held replies wait for, while <see cref="AwaitingCommit"/>.</summary>
+    public long CommitTicket => _awaitingCommit ? _committing!.CommitTicket : 0;
 
     /// <summary>True while replies wait to be sent; nothing is received meanwhile.</summary>
     public bool HasUnsent => _output is { HasPending: true };
@@ -74,7 +90,7 @@ public class ConnectionDriver
     public ReadOnlyMemory<byte> Unsent => _output?.PendingMemory ?? ReadOnlyMemory<byte>.Empty;
 
     /// <summary>True once everything is sent and the session closed the connection or its input ended: close it now.</summary>
-    public bool IsComplete => (_closing || _inputEnded) && !HasUnsent;
+    public bool IsComplete => (_closing || _inputEnded) && !HasUnsent && !_awaitingCommit;
 
     /// <summary>True when bytes are held: received and not consumed, or written and not sent.</summary>
     public bool HasBytesInFlight => _input is { IsEmpty: false } || HasUnsent;
@@ -147,6 +163,42 @@ public class ConnectionDriver
         RunSession(activity: true);
     }
 
+    /// <summary>
+    /// Records that the commit <see cref="AwaitingCommit"/> waited for has completed, and runs the session, which
+    /// writes the replies it held (and may hold new ones: check <see cref="AwaitingCommit"/> again).
+    /// </summary>
+    public void Committed()
+    {
+        ThrowUnless(_awaitingCommit, "wait for a commit");
+        if (!_committing!.Committer.IsCommitted(_committing.CommitTicket))
+        {
+            throw new InvalidOperationException("The commit the session waits for has not completed.");
+        }
+
+        _awaitingCommit = false;
+        RunSession(activity: false);
+    }
+
+    /// <summary>While <see cref="AwaitingCommit"/>: commits on this thread, or waits for the commit that covers the ticket, then <see cref="Committed"/>.</summary>
+    public void WaitForCommit()
+    {
+        while (_awaitingCommit)
+        {
+            _committing!.Committer.Commit(_committing.CommitTicket);
+            Committed();
+        }
+    }
+
+    /// <summary>While <see cref="AwaitingCommit"/>: awaits the commit that covers the ticket, then <see cref="Committed"/>.</summary>
+    public async ValueTask WaitForCommitAsync(CancellationToken cancellationToken = default)
+    {
+        while (_awaitingCommit)
+        {
+            await _committing!.Committer.CommitAsync(_committing.CommitTicket, cancellationToken).ConfigureAwait(false);
+            Committed();
+        }
+    }
+
     /// <summary>The receive into <see cref="GetReceiveBuffer"/> found nothing after all (it would block): gives the buffer back if nothing else is held.</summary>
     public void CancelReceive() => ReturnEmptyBuffers();
 
@@ -211,6 +263,19 @@ public class ConnectionDriver
             progressed |= consumed;
             _pendingMore = status == SessionStatus.OutputPending;
             _closing |= status == SessionStatus.Close;
+            if (_committing is { CommitTicket: > 0 and var ticket } committing)
+            {
+                if (!committing.Committer.IsCommitted(ticket))
+                {
+                    // The commit point: these replies leave only once the store has done what its mode promises.
+                    _awaitingCommit = true;
+                    break;
+                }
+
+                // Already covered by a commit another connection made: the session writes its replies now.
+                continue;
+            }
+
             if (!_pendingMore || output.HasPending)
             {
                 break;
@@ -223,8 +288,6 @@ public class ConnectionDriver
             }
         }
 
-        // Replies of this batch of input are ready here: the place where a commit step would hold them until the
-        // store has made them durable, before any of them is sent.
         UpdateClock(activity, progressed);
         ReturnEmptyBuffers();
     }
@@ -239,7 +302,7 @@ public class ConnectionDriver
                 Volatile.Write(ref _unsent, _output?.PendingCount ?? 0);
             }
 
-            _clock.Update(Now, activity, progress, inFlight: HasBytesInFlight || _pendingMore);
+            _clock.Update(Now, activity, progress, inFlight: HasBytesInFlight || _pendingMore || _awaitingCommit);
         }
     }
 

@@ -119,6 +119,12 @@ public sealed partial class AsyncServer
             {
                 while (true)
                 {
+                    if (AwaitingCommit)
+                    {
+                        await WaitForCommitAsync().ConfigureAwait(false);
+                        continue;
+                    }
+
                     if (HasUnsent)
                     {
                         sending = true;
@@ -156,6 +162,12 @@ public sealed partial class AsyncServer
             {
                 while (true)
                 {
+                    if (AwaitingCommit)
+                    {
+                        await WaitForCommitAsync().ConfigureAwait(false);
+                        continue;
+                    }
+
                     if (HasUnsent)
                     {
                         var unsent = Unsent;

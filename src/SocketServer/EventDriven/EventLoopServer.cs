@@ -44,6 +44,10 @@ public abstract class EventLoopServer : StreamServer
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SlotTable<LoopConnection> _connections = new();
     private readonly List<LoopConnection> _served = [];
+
+    // Connections whose session held replies for a commit again after sending (a long reply's next part): served
+    // next round, which then does not wait.
+    private readonly List<LoopConnection> _carried = [];
     private readonly bool _sweeps;
     private int _open;
     private volatile bool _stopRequested;
@@ -192,6 +196,13 @@ public abstract class EventLoopServer : StreamServer
                     }
                 }
 
+                foreach (var carried in _carried)
+                {
+                    MarkServed(carried);
+                }
+
+                _carried.Clear();
+                CommitServed();
                 SendReplies();
                 if (SweepDue())
                 {
@@ -235,16 +246,66 @@ public abstract class EventLoopServer : StreamServer
                 driver.Received(received);
             }
 
-            if (!connection.Served)
-            {
-                connection.Served = true;
-                _served.Add(connection);
-            }
+            MarkServed(connection);
         }
         catch (Exception e)
         {
             Logger.ConnectionError(connection.Context.RemoteEndPoint, e);
             Close(connection);
+        }
+    }
+
+    private void MarkServed(LoopConnection connection)
+    {
+        if (!connection.Served)
+        {
+            connection.Served = true;
+            _served.Add(connection);
+        }
+    }
+
+    // The round's commit: everything read this round was processed; one commit (per committer, in practice one)
+    // covers every connection's held replies before any of them is sent.
+    private void CommitServed()
+    {
+        ICommitter? committer = null;
+        long through = 0;
+        foreach (var connection in _served)
+        {
+            if (connection is { IsOpen: true, AwaitingCommit: true })
+            {
+                if (committer is not null && !ReferenceEquals(committer, connection.Committer))
+                {
+                    committer.Commit(through);
+                    through = 0;
+                }
+
+                committer = connection.Committer;
+                through = Math.Max(through, connection.CommitTicket);
+            }
+        }
+
+        if (committer is null)
+        {
+            return;
+        }
+
+        committer.Commit(through);
+        foreach (var connection in _served)
+        {
+            if (connection is { IsOpen: true, AwaitingCommit: true })
+            {
+                try
+                {
+                    // A connection of another committer may still wait: WaitForCommit commits it here.
+                    connection.WaitForCommit();
+                }
+                catch (Exception e)
+                {
+                    Logger.ConnectionError(connection.Context.RemoteEndPoint, e);
+                    Close(connection);
+                }
+            }
         }
     }
 
@@ -278,6 +339,12 @@ public abstract class EventLoopServer : StreamServer
                 if (driver.IsComplete)
                 {
                     Close(connection);
+                    continue;
+                }
+
+                if (driver.AwaitingCommit)
+                {
+                    _carried.Add(connection);
                     continue;
                 }
 
@@ -362,6 +429,11 @@ public abstract class EventLoopServer : StreamServer
     // Until the next sweep or the end of an accept pause, whichever is first; forever when neither applies.
     private TimeSpan? WaitTime()
     {
+        if (_carried.Count > 0)
+        {
+            return TimeSpan.Zero;
+        }
+
         var until = _sweeps ? _nextSweep : long.MaxValue;
         if (!_listenerWatched && !_listenerClosed)
         {

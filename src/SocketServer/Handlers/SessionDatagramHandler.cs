@@ -21,5 +21,12 @@ public sealed class SessionDatagramHandler : DatagramRequestHandler
         var session = _sessions.CreateSession(new ConnectionContext(RequestId, ClientAddress, Request.LocalEndPoint!, TransportKind.Datagram));
         var input = new ReadOnlySequence<byte>(Packet);
         session.Process(ref input, inputCompleted: true, Reply);
+
+        // The reply is sent when this returns: a held one is written once its commit is done.
+        while (session is ICommittingSession { CommitTicket: > 0 and var ticket } committing)
+        {
+            committing.Committer.Commit(ticket);
+            session.Process(ref input, inputCompleted: true, Reply);
+        }
     }
 }

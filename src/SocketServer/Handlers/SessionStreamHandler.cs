@@ -39,6 +39,12 @@ public sealed class SessionStreamHandler : BaseRequestHandler
         {
             while (!driver.IsComplete)
             {
+                if (driver.AwaitingCommit)
+                {
+                    driver.WaitForCommit();
+                    continue;
+                }
+
                 if (driver.HasUnsent)
                 {
                     ApplyTimeout(driver, ref _appliedSendTimeout, static (socket, timeout) => socket.SendTimeout = timeout);

@@ -41,7 +41,7 @@ public sealed class AuthTests
         Assert.Equal(1, run.ExitCode);
         Assert.Empty(run.Output);
         Assert.Equal("error: authentication failed: ERR invalid password", run.Error.Trim());
-        Assert.Equal(0, server.Store.Count);
+        Assert.Equal(0, server.List.Count);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class AuthTests
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("error: a password (--password) cannot be used with --udp: a UDP server has no connection to authenticate", run.Error.Trim());
-        Assert.Equal(0, server.Store.Count);
+        Assert.Equal(0, server.List.Count);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class ClientTests
 
         // Once the server has seen the connection close it has handled everything sent on it.
         await Eventually.TrueAsync(() => server.Server.ActiveConnections == 0, Timeout, "the client's connection to close");
-        Assert.Equal(ListStoreExtensions.Str("a"), server.Store.Snapshot().ToString());
+        Assert.Equal(ListStoreExtensions.Str("a"), server.List.Snapshot().ToString());
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class ClientTests
 
         Assert.Equal(["Ack", "['a']"], run.Output);
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(ListStoreExtensions.Str("a"), server.Store.Snapshot().ToString());
+        Assert.Equal(ListStoreExtensions.Str("a"), server.List.Snapshot().ToString());
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class ClientTests
         Assert.Empty(run.Output);
         Assert.Empty(run.Error);
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(0, server.Store.Count);
+        Assert.Equal(0, server.List.Count);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class ClientTests
         var run = await ScriptedClient.RunAsync(server.EndPoint, "it's\nolá ☃ 😀\nsay \"hi\"\nLIST\n");
 
         Assert.Equal(["Ack", "Ack", "Ack", """["it's", 'olá ☃ 😀', 'say "hi"']"""], run.Output);
-        Assert.Equal(ListStoreExtensions.Str("it's", "olá ☃ 😀", "say \"hi\""), server.Store.Snapshot().ToString());
+        Assert.Equal(ListStoreExtensions.Str("it's", "olá ☃ 😀", "say \"hi\""), server.List.Snapshot().ToString());
     }
 
     [Fact]

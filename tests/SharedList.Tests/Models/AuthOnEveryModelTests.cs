@@ -20,7 +20,7 @@ public sealed class AuthOnEveryModelTests
             Assert.Equal("ERR authentication required", client.Request("CLEAR"));
         }
 
-        Assert.Equal(0, server.Store.Count);
+        Assert.Equal(0, server.List.Count);
     }
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
@@ -65,7 +65,7 @@ public sealed class AuthOnEveryModelTests
             Password = new SharedList.Service.Password(Secret),
         };
 
-        var error = Assert.Throws<ArgumentException>(() => ServerFactory.Create(settings, new SharedList.Stores.InMemoryListStore()));
+        var error = Assert.Throws<ArgumentException>(() => ServerFactory.Create(settings, new SharedList.Stores.MemoryListStore()));
         Assert.Contains("UDP", error.Message, StringComparison.Ordinal);
     }
 }

@@ -23,7 +23,7 @@ public sealed class LimitsOnEveryModelTests
 
         Assert.True(client.IsClosedByServer());
         Assert.InRange(quietSince.Elapsed, TimeSpan.FromMilliseconds(250), Timeout);
-        Assert.Equal(ListStoreExtensions.Str("one"), server.Store.Snapshot().ToString());
+        Assert.Equal(ListStoreExtensions.Str("one"), server.List.Snapshot().ToString());
     }
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
@@ -37,7 +37,7 @@ public sealed class LimitsOnEveryModelTests
 
         Assert.True(client.IsClosedByServer());
         Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(250), Timeout);
-        Assert.Equal(ListStoreExtensions.Str("whole"), server.Store.Snapshot().ToString());
+        Assert.Equal(ListStoreExtensions.Str("whole"), server.List.Snapshot().ToString());
     }
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
@@ -53,7 +53,7 @@ public sealed class LimitsOnEveryModelTests
 
         Assert.True(client.IsClosedByServer());
         Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(250), Timeout);
-        Assert.Equal(ListStoreExtensions.Str("whole"), server.Store.Snapshot().ToString());
+        Assert.Equal(ListStoreExtensions.Str("whole"), server.List.Snapshot().ToString());
     }
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
@@ -84,7 +84,7 @@ public sealed class LimitsOnEveryModelTests
 
         Assert.True(closed, "the dribbling client was never closed");
         Assert.InRange(started.Elapsed, stall, stall * 6);
-        Assert.Equal(0, server.Store.Snapshot().Count);
+        Assert.Equal(0, server.List.Snapshot().Count);
     }
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
@@ -109,7 +109,7 @@ public sealed class LimitsOnEveryModelTests
         }).ToArray();
         foreach (var item in items)
         {
-            server.Store.TryAppend(item);
+            server.List.TryAppend(item);
         }
 
         var expected = PythonListRenderer.RenderToString(items);
@@ -131,7 +131,7 @@ public sealed class LimitsOnEveryModelTests
         await using var server = new ModelServer(new ServerSettings { Model = model, Options = new ServerOptions { StallTimeout = TimeSpan.FromSeconds(1) } });
         for (var i = 0; i < 20_000; i++)
         {
-            server.Store.TryAppend($"prefilled-item-{i:D6}");
+            server.List.TryAppend($"prefilled-item-{i:D6}");
         }
 
         using var abuser = await LineConnection.ConnectAsync(server.EndPoint);
@@ -159,7 +159,7 @@ public sealed class LimitsOnEveryModelTests
             await Eventually.TrueAsync(() => server.Server.ActiveConnections == 1, Timeout, "the non-reading client to be closed");
         }
 
-        Assert.Equal(20_050, server.Store.Count);
+        Assert.Equal(20_050, server.List.Count);
     }
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
@@ -172,7 +172,7 @@ public sealed class LimitsOnEveryModelTests
         await using var server = new ModelServer(new ServerSettings { Model = model, Options = new ServerOptions { StallTimeout = stall }, MaxReplyBuffer = 4096 });
         for (var i = 0; i < 400_000; i++)
         {
-            server.Store.TryAppend($"item-{i:D8}");
+            server.List.TryAppend($"item-{i:D8}");
         }
 
         using var client = await LineConnection.ConnectAsync(server.EndPoint);
@@ -197,7 +197,7 @@ public sealed class LimitsOnEveryModelTests
         }
 
         Assert.True(done, "the reply never ended");
-        Assert.Equal(server.Store.Snapshot().Length + 1, total);
+        Assert.Equal(server.List.Snapshot().Length + 1, total);
     }
 
     private static List<string?> ReadLines(LineConnection client, int count) => [.. Enumerable.Range(0, count).Select(_ => client.ReadLine())];

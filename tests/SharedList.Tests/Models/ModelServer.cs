@@ -34,16 +34,19 @@ internal sealed class ModelServer : IAsyncDisposable
     public ModelServer(ServerSettings settings, ILogger? logger = null)
     {
         Settings = settings with { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) };
-        Store = new InMemoryListStore(Settings.MaxItems);
+        Store = new MemoryListStore(Settings.MaxItems);
         _server = logger is null
             ? ServerFactory.Create(Settings, Store)
-            : ServerFactory.Create(Settings, new SharedListSessionFactory(Store, new SharedListOptions { Framing = Settings.Framing, MaxMessageBytes = Settings.MaxMessageBytes }, logger), logger);
+            : ServerFactory.Create(Settings, new SharedListSessionFactory(Store, new SharedListOptions { Framing = Settings.Framing, MaxMessageBytes = Settings.MaxMessageBytes, ListKey = Settings.ListKey }, logger), logger);
         _server.Start();
     }
 
     public ServerSettings Settings { get; }
 
-    public InMemoryListStore Store { get; }
+    public MemoryListStore Store { get; }
+
+    /// <summary>The list the server serves.</summary>
+    public InMemoryList List => Store.GetList(Settings.ListKey);
 
     public EndPoint EndPoint => _server.LocalEndPoint;
 

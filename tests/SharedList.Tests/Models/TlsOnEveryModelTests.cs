@@ -206,7 +206,7 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
     [Fact]
     public void The_select_and_epoll_servers_refuse_TLS()
     {
-        var sessions = new SharedListSessionFactory(new InMemoryListStore(), new SharedListOptions(), NullLogger.Instance);
+        var sessions = new SharedListSessionFactory(new MemoryListStore(), new SharedListOptions(), NullLogger.Instance);
         var options = new ServerOptions { Tls = new ServerTlsOptions(certificate.Certificate) };
         var endPoint = new IPEndPoint(IPAddress.Loopback, 0);
 
@@ -224,7 +224,7 @@ public sealed class TlsOnEveryModelTests(TestCertificate certificate) : IClassFi
         var settings = new ServerSettings { Model = model, Udp = udp, EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Options = new ServerOptions { Tls = new ServerTlsOptions(certificate.Certificate) } };
 
         Assert.False(!udp && model.SupportsTls());
-        Assert.Throws<ArgumentException>(() => ServerFactory.Create(settings, new InMemoryListStore()));
+        Assert.Throws<ArgumentException>(() => ServerFactory.Create(settings, new MemoryListStore()));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class UnixSocketOnEveryModelTests
     public async Task The_service_shares_one_list_between_clients_of_a_unix_socket(ServerModel model)
     {
         using var directory = new UnixSocketDirectory();
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         using var server = ServerFactory.Create(new ServerSettings { Model = model, EndPoint = directory.EndPoint() }, store);
         server.Start();
 
@@ -44,7 +44,7 @@ public sealed class UnixSocketOnEveryModelTests
         const int Clients = 8;
         const int ItemsPerClient = 50;
         using var directory = new UnixSocketDirectory();
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         using var server = ServerFactory.Create(new ServerSettings { Model = model, EndPoint = directory.EndPoint() }, store);
         server.Start();
 
@@ -70,7 +70,7 @@ public sealed class UnixSocketOnEveryModelTests
         using var certificate = new TestCertificate();
         var tls = new ServerSettings { EndPoint = directory.EndPoint(), Options = new ServerOptions { Tls = new ServerTlsOptions(certificate.Certificate) } };
 
-        var refused = Assert.Throws<ArgumentException>(() => ServerFactory.Create(tls, new InMemoryListStore()));
+        var refused = Assert.Throws<ArgumentException>(() => ServerFactory.Create(tls, new MemoryListStore()));
         Assert.Contains("TLS is served over TCP only", refused.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(directory.PathOf("server.sock")));
         Assert.Throws<ArgumentException>(() => ListClient.ConnectAsync(directory.EndPoint(), Framing.Line, udp: true, Timeout).GetAwaiter().GetResult());

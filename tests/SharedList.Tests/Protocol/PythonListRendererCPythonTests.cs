@@ -67,7 +67,7 @@ public class PythonListRendererCPythonTests
     // The server's path: each item arrives as UTF-8, is kept in the store's compact form, and is copied out.
     private static string RenderThroughStore(string[] items)
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         foreach (var item in items)
         {
             store.TryAppend(Encoding.UTF8.GetBytes(item));

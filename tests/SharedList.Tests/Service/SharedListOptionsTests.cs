@@ -25,6 +25,6 @@ public class SharedListOptionsTests
     public void The_factory_refuses_missing_dependencies()
     {
         Assert.Throws<ArgumentNullException>(() => new SharedListSessionFactory(null!, new SharedListOptions()));
-        Assert.Throws<ArgumentNullException>(() => new SharedListSessionFactory(new InMemoryListStore(), null!));
+        Assert.Throws<ArgumentNullException>(() => new SharedListSessionFactory(new MemoryListStore(), null!));
     }
 }

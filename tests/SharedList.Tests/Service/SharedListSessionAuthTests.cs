@@ -16,7 +16,7 @@ public class SharedListSessionAuthTests
     [Fact]
     public void Before_AUTH_every_request_is_refused_and_nothing_is_stored_or_shown()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         store.TryAppend("kept");
         var session = Sessions.Create(store, password: Secret);
 
@@ -32,7 +32,7 @@ public class SharedListSessionAuthTests
     [Fact]
     public void The_right_password_then_normal_service()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store, password: Secret);
 
         var (reply, status) = Process(session, "AUTH s3cret\nx\nLIST\nCLEAR\n\nLIST\n"u8.ToArray());
@@ -44,7 +44,7 @@ public class SharedListSessionAuthTests
     [Fact]
     public void The_password_is_the_rest_of_the_line_spaces_included()
     {
-        var session = Sessions.Create(new InMemoryListStore(), password: "correct horse battery");
+        var session = Sessions.Create(new MemoryListStore(), password: "correct horse battery");
 
         Assert.Equal("ERR invalid password\n", Process(session, "AUTH correct horse\n"u8.ToArray()).Reply);
         Assert.Equal("ERR invalid password\n", Process(session, "AUTH  correct horse battery\n"u8.ToArray()).Reply);
@@ -54,7 +54,7 @@ public class SharedListSessionAuthTests
     [Fact]
     public void A_wrong_password_is_refused_and_the_connection_goes_on_unauthenticated()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store, password: Secret);
 
         var (reply, status) = Process(session, "AUTH nope\nitem\nAUTH s3cret\nitem\n"u8.ToArray());
@@ -67,7 +67,7 @@ public class SharedListSessionAuthTests
     [Fact]
     public void The_third_wrong_password_is_answered_then_the_connection_closes_serving_nothing_after_it()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store, password: Secret);
         var input = new ReadOnlySequence<byte>("AUTH a\nAUTH b\nAUTH c\nAUTH s3cret\nitem\n"u8.ToArray());
         var output = new ArrayBufferWriter<byte>();
@@ -83,7 +83,7 @@ public class SharedListSessionAuthTests
     [Fact]
     public void Wrong_passwords_in_separate_reads_count_toward_the_same_limit()
     {
-        var session = Sessions.Create(new InMemoryListStore(), password: Secret);
+        var session = Sessions.Create(new MemoryListStore(), password: Secret);
 
         var result = DrivenSession.Feed(session, ["AUTH a\n"u8.ToArray(), "LIST\n"u8.ToArray(), "AUTH b\n"u8.ToArray(), "AUTH c\n"u8.ToArray(), "AUTH s3cret\n"u8.ToArray()], peerCloses: false);
 
@@ -94,7 +94,7 @@ public class SharedListSessionAuthTests
     [Fact]
     public void Two_wrong_passwords_then_the_right_one_is_served()
     {
-        var session = Sessions.Create(new InMemoryListStore(), password: Secret);
+        var session = Sessions.Create(new MemoryListStore(), password: Secret);
 
         var (reply, status) = Process(session, "AUTH a\nAUTH b\nAUTH s3cret\nLIST\n"u8.ToArray());
 
@@ -106,7 +106,7 @@ public class SharedListSessionAuthTests
     public void A_wrong_AUTH_after_the_right_one_is_refused_but_the_connection_stays_authenticated()
     {
         // As Redis: a failed AUTH does not undo an earlier success. It still counts toward the limit.
-        var session = Sessions.Create(new InMemoryListStore(), password: Secret);
+        var session = Sessions.Create(new MemoryListStore(), password: Secret);
 
         var (reply, _) = Process(session, "AUTH s3cret\nAUTH x\nLIST\n"u8.ToArray());
 
@@ -116,7 +116,7 @@ public class SharedListSessionAuthTests
     [Fact]
     public void AUTH_without_a_password_configured_is_an_error_and_the_connection_goes_on()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store);
 
         var (reply, status) = Process(session, "AUTH x\nAUTH y\nAUTH z\nAUTH w\nitem\nLIST\n"u8.ToArray());
@@ -128,7 +128,7 @@ public class SharedListSessionAuthTests
     [Fact]
     public void Raw_framing_authenticates_without_a_terminator()
     {
-        var session = Sessions.Create(new InMemoryListStore(), Framing.Raw, password: Secret);
+        var session = Sessions.Create(new MemoryListStore(), Framing.Raw, password: Secret);
 
         Assert.Equal("ERR authentication required", Process(session, "LIST"u8.ToArray()).Reply);
         Assert.Equal("OK", Process(session, "AUTH s3cret"u8.ToArray()).Reply);
@@ -141,7 +141,7 @@ public class SharedListSessionAuthTests
         var bytes = "AUTH pässwörd ☃\n"u8.ToArray();
         for (var cut = 0; cut <= bytes.Length; cut++)
         {
-            var session = Sessions.Create(new InMemoryListStore(), password: "pässwörd ☃");
+            var session = Sessions.Create(new MemoryListStore(), password: "pässwörd ☃");
 
             var result = DrivenSession.Feed(session, SegmentedSequence.Chunks(bytes, [cut]), peerCloses: false);
 
@@ -152,7 +152,7 @@ public class SharedListSessionAuthTests
     [Fact]
     public void Each_connection_authenticates_on_its_own()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var alice = Sessions.Create(store, password: Secret);
         var bob = Sessions.Create(store, password: Secret);
 
@@ -163,7 +163,7 @@ public class SharedListSessionAuthTests
     [Fact]
     public void With_a_password_a_datagram_cannot_authenticate_because_each_is_its_own_session()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
 
         var auth = Process(Sessions.Create(store, transport: TransportKind.Datagram, password: Secret), "AUTH s3cret"u8.ToArray(), completed: true);
         var append = Process(Sessions.Create(store, transport: TransportKind.Datagram, password: Secret), "item"u8.ToArray(), completed: true);
@@ -178,8 +178,8 @@ public class SharedListSessionAuthTests
     {
         var logger = new RecordingLogger(LogLevel.Trace);
         string[] secrets = [Secret, "guess-one", "guess-two", "guess-three"];
-        var session = Sessions.Create(new InMemoryListStore(), logger: logger, password: Secret);
-        var other = Sessions.Create(new InMemoryListStore(), logger: logger, password: Secret);
+        var session = Sessions.Create(new MemoryListStore(), logger: logger, password: Secret);
+        var other = Sessions.Create(new MemoryListStore(), logger: logger, password: Secret);
 
         // A client that forgot the prefix sends the bare password; an AUTH may come split across reads.
         Process(session, "s3cret\nAUTH guess-one\nAUTH s3cret\nitem\n"u8.ToArray());

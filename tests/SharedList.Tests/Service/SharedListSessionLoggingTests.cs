@@ -16,7 +16,7 @@ public class SharedListSessionLoggingTests
     public void At_debug_each_request_is_logged_with_the_resulting_list_as_the_seed_prints_it()
     {
         var logger = new RecordingLogger(LogLevel.Debug);
-        var session = Sessions.Create(new InMemoryListStore(), logger: logger);
+        var session = Sessions.Create(new MemoryListStore(), logger: logger);
         var input = new ReadOnlySequence<byte>("it's\nx\n"u8.ToArray());
 
         session.Process(ref input, false, new ArrayBufferWriter<byte>());
@@ -38,14 +38,14 @@ public class SharedListSessionLoggingTests
         session.Process(ref input, false, new ArrayBufferWriter<byte>());
 
         Assert.Empty(logger.Entries);
-        Assert.Equal(0, store.Snapshots);
+        Assert.Equal(0, store.Reads);
     }
 
     [Fact]
     public async Task Invalid_UTF_8_is_logged_at_the_default_level_with_the_address_at_most_5_lines_a_second_then_counted()
     {
         var logger = new RecordingLogger(LogLevel.Information);
-        var session = Sessions.Create(new InMemoryListStore(), logger: logger);
+        var session = Sessions.Create(new MemoryListStore(), logger: logger);
         var bad = Enumerable.Repeat<byte[]>([0xFF, (byte)'\n'], 20).SelectMany(b => b).ToArray();
         var input = new ReadOnlySequence<byte>(bad);
 
@@ -67,7 +67,7 @@ public class SharedListSessionLoggingTests
     public void A_message_too_long_is_logged_at_the_default_level_with_the_address()
     {
         var logger = new RecordingLogger(LogLevel.Information);
-        var session = Sessions.Create(new InMemoryListStore(), maxMessageBytes: 4, logger: logger);
+        var session = Sessions.Create(new MemoryListStore(), maxMessageBytes: 4, logger: logger);
         var input = new ReadOnlySequence<byte>("much too long\n"u8.ToArray());
 
         session.Process(ref input, false, new ArrayBufferWriter<byte>());
@@ -81,7 +81,7 @@ public class SharedListSessionLoggingTests
     public void With_log_changes_each_change_is_logged_at_information_as_the_lab_prints_it_and_LIST_is_not()
     {
         var logger = new RecordingLogger(LogLevel.Information);
-        var factory = new SharedListSessionFactory(new InMemoryListStore(), new SharedListOptions { Framing = Framing.Raw, LogChanges = true }, logger);
+        var factory = new SharedListSessionFactory(new MemoryListStore(), new SharedListOptions { Framing = Framing.Raw, LogChanges = true }, logger);
         var session = factory.CreateSession(new ConnectionContext(1, new IPEndPoint(IPAddress.Loopback, 50000), new IPEndPoint(IPAddress.Loopback, 9999), TransportKind.Stream));
 
         foreach (var message in new[] { "a", "LIST", "b", "CLEAR" })

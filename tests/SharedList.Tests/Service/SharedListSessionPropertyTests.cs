@@ -44,7 +44,7 @@ public class SharedListSessionPropertyTests
         var cuts = cutChoices.Select(c => (int)((uint)c % (uint)(stream.Length + 1))).Order().ToArray();
         var contiguous = Run(Framing.Line, [stream], peerCloses);
 
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store, Framing.Line, maxMessageBytes: MaxMessageBytes);
         var input = SegmentedSequence.Split(stream, cuts);
         var output = new ArrayBufferWriter<byte>();
@@ -76,7 +76,7 @@ public class SharedListSessionPropertyTests
 
     private static (DrivenResult Result, string List) Run(Framing framing, IEnumerable<byte[]> chunks, bool peerCloses)
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store, framing, maxMessageBytes: MaxMessageBytes);
         var result = DrivenSession.Feed(session, chunks, peerCloses);
         return (result, store.Snapshot().ToString());

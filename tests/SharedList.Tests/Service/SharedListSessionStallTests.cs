@@ -10,7 +10,7 @@ public sealed class SharedListSessionStallTests
     [Fact]
     public void On_line_framing_bytes_held_with_no_newline_are_taken_for_a_course_client_that_needs_raw_framing()
     {
-        var session = (IStallDescriber)Sessions.Create(new InMemoryListStore());
+        var session = (IStallDescriber)Sessions.Create(new MemoryListStore());
 
         Assert.Equal(
             "it sent 5 bytes and no newline; the course's Python clients send messages without a newline: serve them with --framing raw",
@@ -21,8 +21,8 @@ public sealed class SharedListSessionStallTests
     [Fact]
     public void Replies_left_unread_nothing_held_or_raw_framing_get_no_description()
     {
-        var line = (IStallDescriber)Sessions.Create(new InMemoryListStore());
-        var raw = (IStallDescriber)Sessions.Create(new InMemoryListStore(), Framing.Raw);
+        var line = (IStallDescriber)Sessions.Create(new MemoryListStore());
+        var raw = (IStallDescriber)Sessions.Create(new MemoryListStore(), Framing.Raw);
 
         Assert.Null(line.DescribeStall(new ConnectionStall(UnconsumedBytes: 5, UnsentBytes: 4)));
         Assert.Null(line.DescribeStall(new ConnectionStall(UnconsumedBytes: 0, UnsentBytes: 4)));

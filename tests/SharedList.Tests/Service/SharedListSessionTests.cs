@@ -12,7 +12,7 @@ public class SharedListSessionTests
     [Fact]
     public void Line_framing_replies_to_each_command_with_a_newline()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store);
 
         Assert.Equal("[]\n", Send(session, "LIST\n"));
@@ -26,7 +26,7 @@ public class SharedListSessionTests
     [Fact]
     public void Raw_framing_replies_without_a_terminator_one_message_per_call()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store, Framing.Raw);
 
         Assert.Equal("Ack", Send(session, "a\nb"));
@@ -39,7 +39,7 @@ public class SharedListSessionTests
     [Fact]
     public void Pipelined_messages_get_their_replies_in_order()
     {
-        var session = Sessions.Create(new InMemoryListStore());
+        var session = Sessions.Create(new MemoryListStore());
 
         Assert.Equal("Ack\nAck\n['a', 'b']\nLista apagada\n[]\n", Send(session, "a\nb\nLIST\nCLEAR\nLIST\n"));
     }
@@ -47,7 +47,7 @@ public class SharedListSessionTests
     [Fact]
     public void Sessions_share_one_store()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var alice = Sessions.Create(store);
         var bob = Sessions.Create(store, Framing.Raw);
 
@@ -60,7 +60,7 @@ public class SharedListSessionTests
     [Fact]
     public void Invalid_utf8_is_refused_without_storing_and_the_next_message_works()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store);
         var input = new ReadOnlySequence<byte>([0xff, (byte)'\n', 0xc3, (byte)'\n', 0xed, 0xa0, 0x80, (byte)'\n', .. "ok\nLIST\n"u8]);
         var output = new ArrayBufferWriter<byte>();
@@ -77,7 +77,7 @@ public class SharedListSessionTests
     [Fact]
     public void Invalid_utf8_with_raw_framing_gets_an_unterminated_error()
     {
-        var session = Sessions.Create(new InMemoryListStore(), Framing.Raw);
+        var session = Sessions.Create(new MemoryListStore(), Framing.Raw);
 
         var result = DrivenSession.Feed(session, [[0x80]], peerCloses: false);
 
@@ -87,7 +87,7 @@ public class SharedListSessionTests
     [Fact]
     public void A_message_too_long_is_answered_then_the_connection_closes()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store, maxMessageBytes: 4);
         var input = new ReadOnlySequence<byte>("abcd\nabcde\nLIST\n"u8.ToArray());
         var output = new ArrayBufferWriter<byte>();
@@ -102,7 +102,7 @@ public class SharedListSessionTests
     [Fact]
     public void A_line_too_long_is_refused_before_its_newline_arrives()
     {
-        var session = Sessions.Create(new InMemoryListStore(), maxMessageBytes: 4);
+        var session = Sessions.Create(new MemoryListStore(), maxMessageBytes: 4);
 
         var result = DrivenSession.Feed(session, ["abc"u8.ToArray(), "de"u8.ToArray(), "never read\n"u8.ToArray()], peerCloses: false);
 
@@ -113,7 +113,7 @@ public class SharedListSessionTests
     [Fact]
     public void Raw_framing_too_long_replies_without_terminator()
     {
-        var session = Sessions.Create(new InMemoryListStore(), Framing.Raw, maxMessageBytes: 4);
+        var session = Sessions.Create(new MemoryListStore(), Framing.Raw, maxMessageBytes: 4);
 
         var result = DrivenSession.Feed(session, ["abcde"u8.ToArray()]);
 
@@ -124,7 +124,7 @@ public class SharedListSessionTests
     [Fact]
     public void An_incomplete_line_is_left_unconsumed()
     {
-        var session = Sessions.Create(new InMemoryListStore());
+        var session = Sessions.Create(new MemoryListStore());
         var input = new ReadOnlySequence<byte>("a\nbc"u8.ToArray());
         var output = new ArrayBufferWriter<byte>();
 
@@ -138,7 +138,7 @@ public class SharedListSessionTests
     [Fact]
     public void At_end_of_input_an_unfinished_line_is_dropped_and_the_session_closes()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store);
 
         var result = DrivenSession.Feed(session, ["a\nb"u8.ToArray()], peerCloses: true);
@@ -151,7 +151,7 @@ public class SharedListSessionTests
     [Fact]
     public void A_datagram_is_one_raw_message_whatever_the_options_say()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
 
         var append = Datagram(store, "a\nb\n");
         var list = Datagram(store, "LIST");
@@ -164,7 +164,7 @@ public class SharedListSessionTests
     [Fact]
     public void An_empty_datagram_is_an_empty_message()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
 
         var reply = Datagram(store, "");
 
@@ -175,7 +175,7 @@ public class SharedListSessionTests
     [Fact]
     public void A_datagram_over_the_limit_is_refused()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store, transport: TransportKind.Datagram, maxMessageBytes: 3);
         var input = new ReadOnlySequence<byte>("abcd"u8.ToArray());
         var output = new ArrayBufferWriter<byte>();
@@ -190,7 +190,7 @@ public class SharedListSessionTests
     [Fact]
     public void A_message_split_across_segments_is_stored_whole()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         var session = Sessions.Create(store);
         var bytes = Encoding.UTF8.GetBytes("ação 😀\n");
 
@@ -205,7 +205,7 @@ public class SharedListSessionTests
     [Fact]
     public void A_list_longer_than_the_output_budget_goes_out_a_budget_at_a_time_and_stays_the_list_it_was()
     {
-        var store = new InMemoryListStore();
+        var store = new MemoryListStore();
         for (var i = 0; i < 200; i++)
         {
             Assert.True(store.TryAppend(Encoding.UTF8.GetBytes($"item-{i:D3}")));

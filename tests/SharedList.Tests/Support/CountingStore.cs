@@ -1,25 +1,36 @@
 using SharedList.Stores;
+using SocketServer.Sessions;
 
 namespace SharedList.Tests.Support;
 
-/// <summary>An in-memory store that counts snapshots, to show when the list is (not) rendered.</summary>
-internal sealed class CountingStore : IListStore
+/// <summary>An in-memory store that counts reads, to show when the list is (not) rendered.</summary>
+internal sealed class CountingStore : IListStore, IStoredList
 {
-    private readonly InMemoryListStore _inner = new();
+    private readonly InMemoryList _inner = new();
 
-    public int Snapshots { get; private set; }
+    public int Reads { get; private set; }
 
     public int Count => _inner.Count;
 
     public int MaxItems => _inner.MaxItems;
 
-    public bool TryAppend(ReadOnlySpan<byte> utf8Item) => _inner.TryAppend(utf8Item);
+    public ICommitter? Committer => null;
 
-    public void Clear() => _inner.Clear();
+    public string Key => _inner.Key;
 
-    public ListSnapshot Snapshot()
+    public IStoredList GetList(string key) => this;
+
+    public StoreResult Append(ReadOnlySpan<byte> utf8Item) => _inner.Append(utf8Item);
+
+    public StoreResult Clear() => ((IStoredList)_inner).Clear();
+
+    public StoreResult Read()
     {
-        Snapshots++;
-        return _inner.Snapshot();
+        Reads++;
+        return _inner.Read();
+    }
+
+    public void Dispose()
+    {
     }
 }

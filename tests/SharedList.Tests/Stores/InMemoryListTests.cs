@@ -9,19 +9,19 @@ using static SharedList.Tests.Support.ListStoreExtensions;
 
 namespace SharedList.Tests.Stores;
 
-public class InMemoryListStoreTests
+public class InMemoryListTests
 {
     private const int Writers = 4;
     private const int ItemsPerWriter = 5_000;
 
     // Chunk sizes that put chunk boundaries everywhere: inside markers' neighbourhoods, escapes, multi-byte
     // characters; one byte per chunk included. The default is there too.
-    public static TheoryData<int> ChunkSizes => [1, 2, 3, 5, 7, 16, 61, 1024, InMemoryListStore.DefaultMaxChunkBytes];
+    public static TheoryData<int> ChunkSizes => [1, 2, 3, 5, 7, 16, 61, 1024, InMemoryList.DefaultMaxChunkBytes];
 
     [Fact]
     public void Keeps_items_in_append_order_and_clears()
     {
-        var store = new InMemoryListStore();
+        var store = new InMemoryList();
 
         store.TryAppend("a");
         store.TryAppend("");
@@ -49,7 +49,7 @@ public class InMemoryListStoreTests
     [MemberData(nameof(ChunkSizes))]
     public void A_snapshot_never_changes_after_it_is_taken(int chunkBytes)
     {
-        var store = new InMemoryListStore(InMemoryListStore.DefaultMaxItems, chunkBytes);
+        var store = new InMemoryList(InMemoryList.DefaultMaxItems, chunkBytes);
         store.TryAppend("a");
         store.TryAppend("it's");
 
@@ -73,7 +73,7 @@ public class InMemoryListStoreTests
     [MemberData(nameof(ChunkSizes))]
     public void A_snapshot_never_changes_across_clears_that_refill_the_same_chunks(int chunkBytes)
     {
-        var store = new InMemoryListStore(InMemoryListStore.DefaultMaxItems, chunkBytes);
+        var store = new InMemoryList(InMemoryList.DefaultMaxItems, chunkBytes);
         store.TryAppend("old");
         store.Clear(); // no snapshot has seen these chunks: the next items go in them
         store.TryAppend("a");
@@ -96,7 +96,7 @@ public class InMemoryListStoreTests
     [Fact]
     public void A_list_cleared_before_any_snapshot_is_filled_again_in_the_chunks_it_had()
     {
-        var store = new InMemoryListStore();
+        var store = new InMemoryList();
         var item = "abcdefghijklmnop"u8.ToArray();
         const int Appends = 100_000;
         for (var i = 0; i < Appends; i++)
@@ -124,7 +124,7 @@ public class InMemoryListStoreTests
     public void Renders_random_items_as_the_string_renderer_does(int chunkBytes)
     {
         var random = new Random(chunkBytes);
-        var store = new InMemoryListStore(InMemoryListStore.DefaultMaxItems, chunkBytes);
+        var store = new InMemoryList(InMemoryList.DefaultMaxItems, chunkBytes);
         var items = new List<string>();
         for (var i = 0; i < 400; i++)
         {
@@ -151,7 +151,7 @@ public class InMemoryListStoreTests
     public void Written_a_piece_at_a_time_a_snapshot_is_the_same_bytes(int chunkBytes)
     {
         var random = new Random(chunkBytes + 1);
-        var store = new InMemoryListStore(InMemoryListStore.DefaultMaxItems, chunkBytes);
+        var store = new InMemoryList(InMemoryList.DefaultMaxItems, chunkBytes);
         for (var i = 0; i < 60; i++)
         {
             store.TryAppend(Unicode14Strings.Next(random));
@@ -196,7 +196,7 @@ public class InMemoryListStoreTests
         string[] items = ["it's", "it's", "a", "a", "it's", "b", "x\"y", "it's 'q'", "both ' and \"", "it's"];
         for (var count = 0; count <= items.Length; count++)
         {
-            var store = new InMemoryListStore();
+            var store = new InMemoryList();
             foreach (var item in items[..count])
             {
                 store.TryAppend(item);
@@ -209,7 +209,7 @@ public class InMemoryListStoreTests
     [Fact]
     public void Invalid_utf8_is_kept_as_the_replacement_character_as_a_decoder_reads_it()
     {
-        var store = new InMemoryListStore();
+        var store = new InMemoryList();
         byte[] invalid = [(byte)'a', 0x80, 0xC3, (byte)'\'', 0xED, 0xA0, 0x80, 0xFF];
 
         store.TryAppend(invalid);
@@ -220,7 +220,7 @@ public class InMemoryListStoreTests
     [Fact]
     public void Refuses_appends_past_max_items_until_cleared()
     {
-        var store = new InMemoryListStore(maxItems: 3);
+        var store = new InMemoryList(maxItems: 3);
 
         Assert.True(store.TryAppend("a"));
         Assert.True(store.TryAppend("b"));
@@ -239,7 +239,7 @@ public class InMemoryListStoreTests
     [Fact]
     public void Appending_allocates_nothing_but_the_chunks_the_bytes_go_in()
     {
-        var store = new InMemoryListStore();
+        var store = new InMemoryList();
         var item = "abcdefghijklmnop"u8.ToArray();
         const int Appends = 100_000;
         store.TryAppend(item); // JIT and first chunk out of the way
@@ -260,7 +260,7 @@ public class InMemoryListStoreTests
     public void Concurrent_appends_are_each_stored_once_and_in_each_writers_order()
     {
         // Small chunks: the writers cross chunk boundaries (and grow the chunk array) while the readers read.
-        var store = new InMemoryListStore(InMemoryListStore.DefaultMaxItems, maxChunkBytes: 64);
+        var store = new InMemoryList(InMemoryList.DefaultMaxItems, maxChunkBytes: 64);
         var writersDone = 0;
         var threads = new List<Thread>();
         const int Readers = 2;
@@ -313,7 +313,7 @@ public class InMemoryListStoreTests
     [Fact]
     public void An_append_that_returned_before_a_snapshot_began_is_in_it()
     {
-        var store = new InMemoryListStore();
+        var store = new InMemoryList();
         var acknowledged = -1;
         var violations = 0;
         var writer = new Thread(() =>

@@ -2,7 +2,7 @@ using SharedList.Protocol;
 
 namespace SharedList.Stores;
 
-/// <summary>The list kept in this process's memory, as the seed's <c>lista = []</c>.</summary>
+/// <summary>One list kept in this process's memory, as the seed's <c>lista = []</c>: the list of the memory store, and the journal store's list in memory.</summary>
 /// <remarks>
 /// <para>The list is kept as its own <c>str(list)</c> rendering, in the compact form of
 /// <see cref="CompactListBody"/> (each item's escaped repr after one marker byte), appended into chunks that are
@@ -19,7 +19,7 @@ namespace SharedList.Stores;
 /// point, then costs no allocation and no page fault (docs/BENCHMARKS.md). So an empty store may hold the chunks
 /// of the longest list since a snapshot was last taken: never more than <see cref="MaxItems"/> allows.</para>
 /// </remarks>
-public sealed class InMemoryListStore : IListStore
+public sealed class InMemoryList : IStoredList
 {
     /// <summary>
     /// The default <see cref="MaxItems"/>: ten million. A bound on what clients can make the server hold, far
@@ -42,23 +42,34 @@ public sealed class InMemoryListStore : IListStore
     private bool _chunksShared;
 
     /// <summary>Creates an empty list that holds at most <paramref name="maxItems"/> items.</summary>
-    public InMemoryListStore(int maxItems = DefaultMaxItems)
-        : this(maxItems, DefaultMaxChunkBytes)
+    public InMemoryList(int maxItems = DefaultMaxItems)
+        : this(maxItems, DefaultMaxChunkBytes, string.Empty)
+    {
+    }
+
+    /// <summary>Creates the empty list named <paramref name="key"/>.</summary>
+    public InMemoryList(string key, int maxItems = DefaultMaxItems)
+        : this(maxItems, DefaultMaxChunkBytes, key)
     {
     }
 
     /// <summary>Creates an empty list with chunks of at most <paramref name="maxChunkBytes"/> bytes (small ones test the chunk boundaries).</summary>
-    internal InMemoryListStore(int maxItems, int maxChunkBytes)
+    internal InMemoryList(int maxItems, int maxChunkBytes, string key = "")
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxItems);
+        ArgumentNullException.ThrowIfNull(key);
+        Key = key;
         MaxItems = maxItems;
         _body = new ChunkedBuffer(maxChunkBytes);
     }
 
     /// <inheritdoc/>
+    public string Key { get; }
+
+    /// <summary>The most items the list holds; an append past it is refused.</summary>
     public int MaxItems { get; }
 
-    /// <inheritdoc/>
+    /// <summary>The number of items now.</summary>
     public int Count
     {
         get
@@ -71,6 +82,22 @@ public sealed class InMemoryListStore : IListStore
     }
 
     /// <inheritdoc/>
+    public StoreResult Append(ReadOnlySpan<byte> utf8Item) => TryAppend(utf8Item) ? StoreResult.Appended : StoreResult.Full;
+
+    /// <inheritdoc/>
+    StoreResult IStoredList.Clear()
+    {
+        Clear();
+        return StoreResult.Cleared;
+    }
+
+    /// <inheritdoc/>
+    public StoreResult Read() => StoreResult.Read(Snapshot());
+
+    /// <summary>Adds an item at the end of the list, unless the list already holds <see cref="MaxItems"/>.</summary>
+    /// <param name="utf8Item">The item as UTF-8, which the session has already validated. Should an invalid
+    /// sequence reach a store anyway, it is kept as U+FFFD, as <see cref="System.Text.Encoding.UTF8"/> decodes it.</param>
+    /// <returns>False when the list is full and nothing was stored.</returns>
     public bool TryAppend(ReadOnlySpan<byte> utf8Item)
     {
         lock (_gate)
@@ -97,7 +124,7 @@ public sealed class InMemoryListStore : IListStore
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>Empties the list.</summary>
     public void Clear()
     {
         lock (_gate)
@@ -117,7 +144,7 @@ public sealed class InMemoryListStore : IListStore
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>The list as it is at one instant. Later appends and clears never change a snapshot already taken.</summary>
     public ListSnapshot Snapshot()
     {
         lock (_gate)

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using SocketServer.Sessions;
+
+namespace SharedList.Stores;
+
+/// <summary>
+/// The lists kept in this process's memory: the default store, and the lab's. A restart starts empty; processes
+/// share nothing (so <c>--reuse-port</c> is refused with it).
+/// </summary>
+/// <remarks>Threading: safe for any number of concurrent callers; each list is an <see cref="InMemoryList"/>.</remarks>
+public sealed class MemoryListStore : IListStore
+{
+    private readonly ConcurrentDictionary<string, InMemoryList> _lists = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a store whose lists hold at most <paramref name="maxItems"/> items each.</summary>
+    public MemoryListStore(int maxItems = InMemoryList.DefaultMaxItems)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxItems);
+        MaxItems = maxItems;
+    }
+
+    /// <inheritdoc/>
+    public int MaxItems { get; }
+
+    /// <inheritdoc/>
+    public ICommitter? Committer => null;
+
+    /// <inheritdoc/>
+    IStoredList IListStore.GetList(string key) => GetList(key);
+
+    /// <summary>The list named <paramref name="key"/>, created empty on first use.</summary>
+    public InMemoryList GetList(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _lists.GetOrAdd(key, static (name, max) => new InMemoryList(name, max), MaxItems);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
+}
