@@ -126,6 +126,29 @@ public sealed partial class RedisCliTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Serve_starts_with_Redis_down_says_so_answers_unavailable_and_serves_once_Redis_is_up(string kind)
+    {
+        await using var redis = await RedisTarget.StartAsync(kind);
+        await redis.KillAsync();
+
+        var (server, endPoint) = await CliProcess.StartServerAsync("--store", redis.Uri);
+        await using (server)
+        {
+            await server.WaitForStandardErrorAsync($"Redis at 127.0.0.1:{redis.Port} is unreachable at start-up", Timeout);
+            using var client = await LineConnection.ConnectAsync(endPoint);
+            Assert.Equal($"ERR store unavailable: redis at 127.0.0.1:{redis.Port} is unreachable", client.Request("early"));
+            Assert.StartsWith("ERR store unavailable", client.Request("LIST"), StringComparison.Ordinal);
+
+            await redis.RestartAsync();
+            await server.WaitForStandardErrorAsync($"Redis at 127.0.0.1:{redis.Port} is reachable again", Timeout);
+            Assert.Equal("Ack", client.Request("served"));
+            Assert.Equal(Str("served"), client.Request("LIST"));
+            Assert.Equal(["served"], redis.Items("sharedlist"));
+        }
+    }
+
     [Fact]
     public async Task Reuse_port_with_the_memory_store_is_refused_because_processes_share_no_memory()
     {
