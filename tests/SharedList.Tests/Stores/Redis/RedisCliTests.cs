@@ -142,10 +142,10 @@ public sealed partial class RedisCliTests
             Assert.StartsWith("ERR store unavailable", client.Request("LIST"), StringComparison.Ordinal);
 
             await redis.RestartAsync();
-            await server.WaitForStandardErrorAsync($"Redis at 127.0.0.1:{redis.Port} is reachable again", Timeout);
-            Assert.Equal("Ack", client.Request("served"));
+            await Eventually.TrueAsync(() => client.Request("served") == "Ack", Timeout, "an append to be acknowledged");
             Assert.Equal(Str("served"), client.Request("LIST"));
             Assert.Equal(["served"], redis.Items("sharedlist"));
+            await server.WaitForStandardErrorAsync($"Redis at 127.0.0.1:{redis.Port} is reachable again", Timeout);
         }
     }
 
