@@ -16,6 +16,9 @@ internal static class JournalFormat
     /// <summary>Where a rewrite writes the new journal before renaming it over the old one.</summary>
     public const string RewriteFileName = FileName + ".tmp";
 
+    /// <summary>The file a serving process holds locked, so that one process at a time uses the journal.</summary>
+    public const string LockFileName = FileName + ".lock";
+
     /// <summary>The format this code writes and reads.</summary>
     public const uint Version = 1;
 

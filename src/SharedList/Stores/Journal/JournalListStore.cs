@@ -34,6 +34,9 @@ public sealed class JournalListStore : GroupCommitter, IListStore
     private readonly string _path;
     private readonly Timer? _syncTimer;
 
+    // Held open, exclusively, while the store is: a second process on the same directory is refused.
+    private FileStream? _directoryLock;
+
     // Under _gate: the records not yet written, their batch, and the last ticket issued and its batch.
     private ArrayBufferWriter<byte> _pending = new();
     private CommitBatch _batch = new();
@@ -101,6 +104,7 @@ public sealed class JournalListStore : GroupCommitter, IListStore
         {
             store._syncTimer?.Dispose();
             store._file?.Dispose();
+            store._directoryLock?.Dispose();
             throw;
         }
     }
@@ -165,6 +169,7 @@ public sealed class JournalListStore : GroupCommitter, IListStore
             finally
             {
                 _file.Dispose();
+                _directoryLock?.Dispose();
             }
         }
     }
@@ -451,6 +456,7 @@ public sealed class JournalListStore : GroupCommitter, IListStore
     private void Load()
     {
         Directory.CreateDirectory(_options.Directory);
+        LockDirectory();
         var stale = Path.Combine(_options.Directory, JournalFormat.RewriteFileName);
         if (File.Exists(stale))
         {
@@ -508,6 +514,20 @@ public sealed class JournalListStore : GroupCommitter, IListStore
         _fileLength = length;
         _logger.Replayed(_path, records, _lists.Count, clock.ElapsedMilliseconds);
         _syncTimer?.Change(_options.SyncInterval, _options.SyncInterval);
+    }
+
+    private void LockDirectory()
+    {
+        var path = Path.Combine(_options.Directory, JournalFormat.LockFileName);
+        try
+        {
+            // FileShare.None is an exclusive flock on Unix: advisory, and released by the kernel if the process dies.
+            _directoryLock = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException exception) when (exception is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new StoreOpenException($"another process is serving the journal in {_options.Directory} (it holds {path}): one process per journal", exception);
+        }
     }
 
     // Returns the journal's length after checking (or, for a new or torn-at-birth file, writing) its header.

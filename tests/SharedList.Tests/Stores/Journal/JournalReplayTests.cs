@@ -133,4 +133,20 @@ public sealed class JournalReplayTests
 
         Assert.Throws<ObjectDisposedException>(() => list.Append("a"u8));
     }
+
+    [Fact]
+    public void A_second_store_on_the_same_directory_is_refused_while_the_first_is_open()
+    {
+        using var directory = new JournalDirectory();
+        using (var first = directory.Open())
+        {
+            first.AppendNow("a");
+            var refused = Assert.Throws<StoreOpenException>(() => directory.Open());
+            Assert.Contains("another process", refused.Message);
+            Assert.Equal(Str("a"), first.ListNow());
+        }
+
+        using var after = directory.Open();
+        Assert.Equal(Str("a"), after.ListNow());
+    }
 }
