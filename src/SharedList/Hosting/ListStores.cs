@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SharedList.Stores;
 using SharedList.Stores.Journal;
+using SharedList.Stores.Redis;
 
 namespace SharedList.Hosting;
 
@@ -17,7 +18,7 @@ public static class ListStores
         return settings.Kind switch
         {
             StoreKind.Journal => OpenJournal(settings, logging),
-            StoreKind.Redis => throw new NotSupportedException("The Redis store is not available in this build."),
+            StoreKind.Redis => OpenRedis(settings, logging),
             _ => new MemoryListStore(settings.MaxItems),
         };
     }
@@ -39,5 +40,21 @@ public static class ListStores
         {
             throw new StoreOpenException($"cannot open the journal in {options.Directory}: {e.Message}", e);
         }
+    }
+
+    private static RedisListStore OpenRedis(StoreSettings settings, ILoggerFactory logging)
+    {
+        RedisStoreOptions options;
+        try
+        {
+            options = RedisStoreOptions.FromUri(settings.Redis!) with { MaxItems = settings.MaxItems };
+        }
+        catch (FormatException e)
+        {
+            throw new StoreOpenException($"--store: {e.Message}", e);
+        }
+
+        // A server that is down is not an error here: the store starts, says so, and serves once it answers.
+        return RedisListStore.Connect(options, logging.CreateLogger("SharedList.Redis"));
     }
 }

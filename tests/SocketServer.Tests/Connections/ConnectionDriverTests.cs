@@ -224,6 +224,55 @@ public sealed class ConnectionDriverTests
         Assert.Null(driver.DescribeStall());
     }
 
+    [Fact]
+    public void Held_replies_wait_for_their_commit_and_nothing_is_received_meanwhile()
+    {
+        var committer = new CountingCommitter();
+        var driver = Driver(new HoldingSession(committer));
+
+        Receive(driver, "ab\ncd\n");
+        Assert.True(driver.AwaitingCommit);
+        Assert.Equal(2, driver.CommitTicket);
+        Assert.False(driver.HasUnsent);
+        Assert.False(driver.WantsToReceive);
+        Assert.False(driver.IsComplete);
+        Assert.Throws<InvalidOperationException>(driver.Committed);
+
+        driver.WaitForCommit();
+        Assert.False(driver.AwaitingCommit);
+        Assert.Equal(2, committer.Committed);
+        Assert.Equal("ba\ndc\n", SendAll(driver));
+        Assert.True(driver.WantsToReceive);
+    }
+
+    [Fact]
+    public void Replies_already_covered_by_a_commit_are_written_at_once()
+    {
+        var committer = new CountingCommitter();
+        committer.Commit(10);
+        var driver = Driver(new HoldingSession(committer));
+
+        Receive(driver, "ab\n");
+
+        Assert.False(driver.AwaitingCommit);
+        Assert.Equal("ba\n", SendAll(driver));
+    }
+
+    [Fact]
+    public async Task The_end_of_input_waits_for_the_commit_before_the_connection_completes()
+    {
+        var committer = new CountingCommitter();
+        var driver = Driver(new HoldingSession(committer));
+        Receive(driver, "ab\n");
+        Assert.False(driver.WantsToReceive);
+        Assert.False(driver.IsComplete);
+
+        await driver.WaitForCommitAsync();
+        Assert.Equal("ba\n", SendAll(driver));
+        driver.Received(0);
+        Assert.True(driver.IsComplete);
+    }
+
     private ConnectionDriver Driver(ISession session, ConnectionTimeouts? timeouts = null) =>
         new(session, timeouts ?? ConnectionTimeouts.None, _pool);
 
@@ -283,5 +332,50 @@ public sealed class ConnectionDriverTests
             _lines.Process(ref input, inputCompleted, output);
 
         public string? DescribeStall(ConnectionStall stall) => $"{stall.UnconsumedBytes} unconsumed, {stall.UnsentBytes} unsent";
+    }
+
+    private sealed class CountingCommitter : ICommitter
+    {
+        public long Committed { get; private set; }
+
+        public bool IsCommitted(long ticket) => Committed >= ticket;
+
+        public void Commit(long ticket) => Committed = Math.Max(Committed, ticket);
+
+        public ValueTask CommitAsync(long ticket, CancellationToken cancellationToken = default)
+        {
+            Commit(ticket);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    // Reverses lines, as LineReverseSession does, but holds each reply for a commit, one ticket per line.
+    private sealed class HoldingSession(ICommitter committer) : ICommittingSession
+    {
+        private readonly List<string> _held = [];
+        private long _issued;
+
+        public ICommitter Committer => committer;
+
+        public long CommitTicket => _held.Count > 0 ? _issued : 0;
+
+        public SessionStatus Process(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> output)
+        {
+            if (_held.Count > 0 && committer.IsCommitted(_issued))
+            {
+                _held.ForEach(reply => output.Write(Encoding.ASCII.GetBytes(reply)));
+                _held.Clear();
+            }
+
+            var reader = new SequenceReader<byte>(input);
+            while (reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+            {
+                _issued++;
+                _held.Add(new string([.. Encoding.ASCII.GetString(line).Reverse()]) + "\n");
+            }
+
+            input = input.Slice(reader.Position);
+            return inputCompleted ? SessionStatus.Close : SessionStatus.Continue;
+        }
     }
 }

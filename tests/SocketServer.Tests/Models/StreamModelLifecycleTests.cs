@@ -146,6 +146,31 @@ public sealed class StreamModelLifecycleTests : IDisposable
     }
 
     [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public async Task With_reuse_port_two_servers_listen_on_one_port_and_both_take_clients(ServerModel model)
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "SO_REUSEPORT is set on Linux only");
+        var first = _servers.Start(model, allowReusePort: true);
+        using var second = ServerFactory.Create(model, new LineReverseSessions(), endPoint: first.LocalEndPoint, allowReusePort: true);
+        second.Start();
+        Assert.Equal(first.LocalEndPoint, second.LocalEndPoint);
+
+        // The kernel spreads connections by a hash of each one's address: with either stopped, the other takes them all.
+        await first.StopAsync(TimeSpan.FromSeconds(5)).WaitAsync(TestClient.Timeout);
+        using var client = await TestClient.ConnectAsync(second.LocalEndPoint);
+        Assert.Equal("dnoces", await client.RoundTripAsync("second"));
+    }
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
+    public void Without_reuse_port_on_both_a_second_server_cannot_share_the_port(ServerModel model)
+    {
+        var first = _servers.Start(model, allowReusePort: false);
+
+        var e = Assert.Throws<SocketException>(() => ServerFactory.Create(model, new LineReverseSessions(), endPoint: first.LocalEndPoint, allowReusePort: true));
+
+        Assert.Equal(SocketError.AddressAlreadyInUse, e.SocketErrorCode);
+    }
+
+    [Theory, MemberData(nameof(EveryModel.Stream), MemberType = typeof(EveryModel))]
     public async Task An_endpoint_in_use_cannot_be_bound_again_even_with_reuse_address(ServerModel model)
     {
         var first = _servers.Start(model);

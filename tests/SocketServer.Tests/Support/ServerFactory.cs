@@ -20,7 +20,8 @@ internal static class ServerFactory
         int maxConnections = int.MaxValue,
         ReadOnlyMemory<byte> rejectionReply = default,
         EndPoint? endPoint = null,
-        bool allowReuseAddress = false) =>
+        bool allowReuseAddress = false,
+        bool allowReusePort = false) =>
         ServerModels.Create(
             model,
             endPoint ?? AnyLoopbackPort,
@@ -28,6 +29,7 @@ internal static class ServerFactory
             new ServerOptions
             {
                 AllowReuseAddress = allowReuseAddress,
+                AllowReusePort = allowReusePort,
                 MaxConnections = maxConnections,
                 RejectionReply = rejectionReply,
                 PoolWorkers = PoolWorkers,

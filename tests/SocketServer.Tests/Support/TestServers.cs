@@ -11,9 +11,9 @@ internal sealed class TestServers : IDisposable
     public RecordingLogger Log { get; } = new();
 
     /// <summary>Creates and starts a server of <paramref name="model"/> running the line-reverse protocol.</summary>
-    public IServer Start(ServerModel model, int maxConnections = int.MaxValue, ReadOnlyMemory<byte> rejectionReply = default)
+    public IServer Start(ServerModel model, int maxConnections = int.MaxValue, ReadOnlyMemory<byte> rejectionReply = default, bool allowReusePort = false)
     {
-        var server = ServerFactory.Create(model, new LineReverseSessions(), Log, maxConnections, rejectionReply);
+        var server = ServerFactory.Create(model, new LineReverseSessions(), Log, maxConnections, rejectionReply, allowReusePort: allowReusePort);
         _servers.Add(server);
         server.Start();
         return server;
