@@ -39,4 +39,12 @@ internal sealed class JournalList : IStoredList
 
     /// <inheritdoc/>
     public StoreResult Read() => _store.Read(this);
+
+    /// <inheritdoc/>
+    /// <remarks>For a log line: it may show changes whose records are not yet written.</remarks>
+    public bool TryPeek(out ListSnapshot snapshot)
+    {
+        snapshot = Memory.Snapshot();
+        return true;
+    }
 }
