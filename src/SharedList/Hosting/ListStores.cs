@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SharedList.Stores;
+using SharedList.Stores.Journal;
 using SharedList.Stores.Redis;
 
 namespace SharedList.Hosting;
@@ -16,10 +17,29 @@ public static class ListStores
         logging ??= NullLoggerFactory.Instance;
         return settings.Kind switch
         {
-            StoreKind.Journal => throw new NotSupportedException("The journal store is not available in this build."),
+            StoreKind.Journal => OpenJournal(settings, logging),
             StoreKind.Redis => OpenRedis(settings, logging),
             _ => new MemoryListStore(settings.MaxItems),
         };
+    }
+
+    private static JournalListStore OpenJournal(StoreSettings settings, ILoggerFactory logging)
+    {
+        var options = new JournalOptions
+        {
+            Directory = settings.DataDirectory!,
+            Fsync = settings.Fsync,
+            Repair = settings.Repair,
+            MaxItems = settings.MaxItems,
+        };
+        try
+        {
+            return JournalListStore.Open(options, logging.CreateLogger("SharedList.Journal"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreOpenException($"cannot open the journal in {options.Directory}: {e.Message}", e);
+        }
     }
 
     private static RedisListStore OpenRedis(StoreSettings settings, ILoggerFactory logging)
