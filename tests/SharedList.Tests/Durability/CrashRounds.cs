@@ -33,6 +33,9 @@ internal sealed class CrashRounds(ITestOutputHelper output, IReadOnlyList<string
     /// <summary>Replies other than <c>Ack</c> to an append, with their round.</summary>
     public List<string> OtherReplies { get; } = [];
 
+    /// <summary>Starts that found a torn tail (a record the kill cut in mid-write) and cut it.</summary>
+    public int TornTails { get; private set; }
+
     /// <summary>Acknowledged items, by round.</summary>
     public List<int> AckedByRound { get; } = [];
 
@@ -48,6 +51,11 @@ internal sealed class CrashRounds(ITestOutputHelper output, IReadOnlyList<string
             await using (server)
             {
                 var started = clock.Elapsed;
+                if (server.StandardError.Contains("torn tail", StringComparison.Ordinal))
+                {
+                    TornTails++;
+                }
+
                 var (length, lost) = await CheckRecoveredAsync(endPoint, round);
                 if (round == rounds)
                 {
@@ -77,7 +85,7 @@ internal sealed class CrashRounds(ITestOutputHelper output, IReadOnlyList<string
             }
         }
 
-        output.WriteLine($"{rounds} rounds in {total.Elapsed.TotalSeconds:F1} s; {_check.AckedCount} acknowledged in all; "
+        output.WriteLine($"{rounds} rounds in {total.Elapsed.TotalSeconds:F1} s; {_check.AckedCount} acknowledged in all; {TornTails} torn tails cut; "
             + $"worst loss in a round: {(LostByRound.Count > 0 ? LostByRound.Max() : 0)}");
     }
 
