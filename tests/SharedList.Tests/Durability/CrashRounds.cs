@@ -51,12 +51,14 @@ internal sealed class CrashRounds(ITestOutputHelper output, IReadOnlyList<string
             await using (server)
             {
                 var started = clock.Elapsed;
+                var (length, lost) = await CheckRecoveredAsync(endPoint, round);
+
+                // Written before the readiness line, so read by the time LIST is answered.
                 if (server.StandardError.Contains("torn tail", StringComparison.Ordinal))
                 {
                     TornTails++;
                 }
 
-                var (length, lost) = await CheckRecoveredAsync(endPoint, round);
                 if (round == rounds)
                 {
                     output.WriteLine($"last start: {length} items, {lost} acknowledged lost, started in {started.TotalMilliseconds:F0} ms");
