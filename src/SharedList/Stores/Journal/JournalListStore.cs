@@ -216,6 +216,10 @@ public sealed class JournalListStore : GroupCommitter, IListStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>A commit that flushes to the disk takes milliseconds: an async server's reactor is not held for it.</remarks>
+    protected override bool CommitsQuickly => _options.Fsync != FsyncPolicy.Always;
+
+    /// <inheritdoc/>
     protected override long CommitPending()
     {
         ArrayBufferWriter<byte> records;
