@@ -3,6 +3,7 @@ namespace SharedList.Tests.Durability;
 /// <summary>
 /// What one load client sent and what the server acknowledged, in order. The client sends one item at a time
 /// and waits for its reply, so at most its last item is in flight (sent, no reply) when the server dies.
+/// An item refused (an error reply) may be followed by one acknowledged.
 /// </summary>
 /// <remarks>Written by the client's own task only; read once that task has ended.</remarks>
 internal sealed class ClientHistory(int client)
@@ -14,8 +15,13 @@ internal sealed class ClientHistory(int client)
     /// <summary>Every item sent, in the order sent.</summary>
     public IReadOnlyList<string> Sent => _sent;
 
-    /// <summary>How many of <see cref="Sent"/>, from the first, were answered <c>Ack</c>.</summary>
-    public int Acked { get; private set; }
+    private readonly List<string> _acknowledged = [];
+
+    /// <summary>The items answered <c>Ack</c>, in the order sent.</summary>
+    public IReadOnlyList<string> Acknowledged => _acknowledged;
+
+    /// <summary>How many items were answered <c>Ack</c>.</summary>
+    public int Acked => _acknowledged.Count;
 
     /// <summary>Replies other than <c>Ack</c>, with the item they answered.</summary>
     public List<string> OtherReplies { get; } = [];
@@ -26,7 +32,7 @@ internal sealed class ClientHistory(int client)
     {
         if (reply == "Ack")
         {
-            Acked++;
+            _acknowledged.Add(item);
         }
         else
         {

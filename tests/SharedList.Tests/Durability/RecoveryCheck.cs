@@ -16,14 +16,12 @@ internal sealed class RecoveryCheck
     {
         foreach (var history in histories)
         {
-            for (var i = 0; i < history.Sent.Count; i++)
+            foreach (var item in history.Sent)
             {
-                _sent.Add(history.Sent[i], (history.Client, _sent.Count));
-                if (i < history.Acked)
-                {
-                    _acked.Add(history.Sent[i]);
-                }
+                _sent.Add(item, (history.Client, _sent.Count));
             }
+
+            _acked.UnionWith(history.Acknowledged);
         }
     }
 
