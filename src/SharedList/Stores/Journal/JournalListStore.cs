@@ -267,7 +267,7 @@ public sealed class JournalListStore : GroupCommitter, IListStore
                 _logger.WritesRecovered(_path);
             }
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (IsWriteFailure(exception))
         {
             through = RollBack(batch, batchNumber, start, exception);
         }
@@ -318,7 +318,7 @@ public sealed class JournalListStore : GroupCommitter, IListStore
         {
             _file.SetLength(start);
         }
-        catch (Exception truncation) when (truncation is IOException or UnauthorizedAccessException)
+        catch (Exception truncation) when (IsWriteFailure(truncation))
         {
             // The next write cuts it first: until then the bytes past `start` are never counted as the journal's.
             _truncationOwed = true;
@@ -350,15 +350,20 @@ public sealed class JournalListStore : GroupCommitter, IListStore
         return through;
     }
 
+    // RandomAccess.Write reports EFBIG (a file size limit, RLIMIT_FSIZE) as ArgumentOutOfRangeException, not IOException.
+    private static bool IsWriteFailure(Exception exception) =>
+        exception is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException;
+
     private static string Describe(Exception exception)
     {
         // .NET on Unix gives an IOException the errno as its HResult.
-        const int NoSpace = 28, FileTooLarge = 27, QuotaExceeded = 122;
-        return exception.HResult switch
+        const int NoSpace = 28, QuotaExceeded = 122;
+        return exception switch
         {
-            NoSpace => "no space left on device",
-            FileTooLarge => "the journal has reached the largest file allowed",
-            QuotaExceeded => "disk quota exceeded",
+            ArgumentOutOfRangeException => "the journal has reached the largest file allowed",
+            IOException { HResult: NoSpace } => "no space left on device",
+            IOException when exception.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase) => "no space left on device",
+            IOException { HResult: QuotaExceeded } => "disk quota exceeded",
             _ => "the journal could not be written",
         };
     }

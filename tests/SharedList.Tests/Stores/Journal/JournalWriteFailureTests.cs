@@ -67,4 +67,32 @@ public sealed class JournalWriteFailureTests
         Assert.Equal(StoreOutcome.Unavailable, read.Resolve().Outcome);
         Assert.Equal(Str("kept"), store.ListNow());
     }
+
+    [Theory]
+    // RandomAccess.Write's exception for EFBIG (a file size limit): seen under `prlimit --fsize`.
+    [InlineData("efbig", "the journal has reached the largest file allowed")]
+    [InlineData("eio", "the journal could not be written")]
+    public void Every_kind_of_write_failure_is_an_error_reply_with_its_reason(string kind, string reason)
+    {
+        using var directory = new JournalDirectory();
+        FailingJournalFile? file = null;
+        var options = directory.Options() with { OpenFile = path => file = new FailingJournalFile(JournalFile.Open(path)) };
+        using var store = directory.Open(options);
+        file!.Failure = kind == "efbig"
+            ? () => FileTooLarge(0)
+            : () => new IOException("Input/output error", 5);
+        file.Full = true;
+
+        var refused = store.AppendNow("x");
+
+        Assert.Equal(StoreOutcome.Unavailable, refused.Outcome);
+        Assert.Equal(reason, refused.Error);
+        Assert.Equal("[]", store.ListNow());
+        file.Full = false;
+        Assert.Equal(StoreOutcome.Appended, store.AppendNow("y").Outcome);
+    }
+
+    // As RandomAccess.Write throws it for EFBIG, naming its parameter `value`.
+    private static ArgumentOutOfRangeException FileTooLarge(long value) =>
+        new(nameof(value), "Specified file length was too large for the file system.");
 }
