@@ -23,6 +23,12 @@ public sealed record RequiredTool(string Name, string Packages)
     /// <summary>util-linux's prlimit, which lowers a running server's open-file limit.</summary>
     public static RequiredTool Prlimit { get; } = new("prlimit", "util-linux");
 
+    /// <summary>util-linux's mount, which makes a small tmpfs for a disk to fill (where the tests may mount).</summary>
+    public static RequiredTool Mount { get; } = new("mount", "mount");
+
+    /// <summary>util-linux's umount, which removes that tmpfs.</summary>
+    public static RequiredTool Umount { get; } = new("umount", "mount");
+
     /// <summary>iproute2's ss, which shows a listening socket's backlog.</summary>
     public static RequiredTool Ss { get; } = new("ss", "iproute2");
 
