@@ -147,6 +147,8 @@ public sealed class BenchCliTests
     [InlineData("--mix", "append=90", "add up to 90")]
     [InlineData("--mix", "append=50,delete=50", "unknown")]
     [InlineData("--spawn", "async,forking", "unknown")]
+    [InlineData("--spawn", "async+disk", "'disk' is not a store")]
+    [InlineData("--spawn", "redis-aof", "redis-aof-always, redis-aof-everysec, or a model over a store: MODEL+journal")]
     [InlineData("--duration", "0", "--duration")]
     public async Task A_bad_option_is_refused_with_a_message_and_nothing_runs(string option, string value, string message)
     {
