@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net;
 using System.Net.Sockets;
 using SharedList.Hosting;
@@ -59,11 +60,37 @@ internal static class ServeCommand
 
     private static readonly Option<string> RequirePass = new("--requirepass") { Description = $"Password clients must send with 'AUTH <password>' before anything else (default: ${PasswordSource.EnvironmentVariable}; empty for none). Not with --udp." };
 
+    private static readonly Option<string> Store = new("--store")
+    {
+        Description = "Where the lists live: memory (this process; a restart starts empty), or a Redis-compatible server, redis://[user:password@]host:port[/db] or rediss:// for TLS (shared by every process that uses it). For a journal on disk, use --data.",
+        HelpName = "memory|redis://host:port",
+        DefaultValueFactory = _ => "memory",
+    };
+
+    private static readonly Option<string> Data = new("--data")
+    {
+        Description = "Keep the lists in a journal in this directory (created if missing), replayed at start-up: they outlive the process. Not with --store redis://.",
+        HelpName = "dir",
+    };
+
+    private static readonly Option<string> Fsync = new("--fsync")
+    {
+        Description = "With --data, when the journal is synced to disk, as Redis's appendfsync: always (before every Ack), everysec (once a second: a machine crash loses at most about a second), no (the OS decides).",
+        DefaultValueFactory = _ => "everysec",
+    };
+
+    private static readonly Option<bool> Repair = new("--repair") { Description = "With --data, cut a journal damaged in the middle where the damage begins (losing what follows), instead of refusing to start." };
+
+    private static readonly Option<string> ListKey = new("--list-key") { Description = "The name of the list the line protocol serves: the key Redis clients see it under.", DefaultValueFactory = _ => Defaults.ListKey };
+
+    private static readonly Option<bool> ReusePort = new("--reuse-port") { Description = "Let several sharedlist processes listen on this port (SO_REUSEPORT, Linux), the kernel spreading clients among them. Only with --store redis://: processes share no memory." };
+
     public static Command Create()
     {
         var command = new Command("serve", "Run the shared-list server. Type EXIT (or send SIGINT/SIGTERM) to stop accepting and exit once connected clients leave.")
         {
             Model, Udp, FramingOption, Host, Port, Unix, Backlog, Workers, MaxConnections, MaxMessage, MaxItems, MaxReplyBuffer, IdleTimeout, StallTimeout, ShutdownTimeout, Verbose, RequirePass,
+            Store, Data, Fsync, Repair, ListKey, ReusePort,
         };
         ServeTlsOptions.AddTo(command, Model, Defaults.Model, Udp);
         command.Validators.Add(result =>
@@ -82,6 +109,11 @@ internal static class ServeCommand
                 }
             }
 
+            foreach (var error in StoreErrors(result))
+            {
+                result.AddError(error);
+            }
+
             var model = ModelOption.GetValueOrDefault(result, Model, Defaults.Model);
             if (result.Peek(Udp) && !model.SupportsDatagrams())
             {
@@ -94,6 +126,14 @@ internal static class ServeCommand
             }
         });
         AcceptedValues.AcceptEmpty(RequirePass);
+        Fsync.AcceptOneOf(["always", "everysec", "no"]);
+        Store.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: var text }] && StoreAddress.Parse(text, out _) is { } error)
+            {
+                result.AddError($"--store: {error}");
+            }
+        });
         Port.AcceptWhole(0, 65535);
         Backlog.AcceptWhole(1);
         Workers.AcceptWhole(1);
@@ -141,6 +181,21 @@ internal static class ServeCommand
             return 1;
         }
 
+        StoreAddress.Parse(parse.GetValue(Store)!, out var redis);
+        var storeSettings = new StoreSettings
+        {
+            DataDirectory = parse.GetValue(Data),
+            Fsync = parse.GetValue(Fsync) switch
+            {
+                "always" => FsyncPolicy.Always,
+                "no" => FsyncPolicy.No,
+                _ => FsyncPolicy.EverySecond,
+            },
+            Repair = parse.GetValue(Repair),
+            Redis = redis,
+            MaxItems = parse.GetValue(MaxItems),
+        };
+
         using var certificate = tls?.ServerCertificate;
         var settings = new ServerSettings
         {
@@ -156,7 +211,9 @@ internal static class ServeCommand
                 IdleTimeout = TimeSpan.FromSeconds(parse.GetValue(IdleTimeout)),
                 StallTimeout = TimeSpan.FromSeconds(parse.GetValue(StallTimeout)),
                 Tls = tls,
+                AllowReusePort = parse.GetValue(ReusePort),
             },
+            ListKey = parse.GetValue(ListKey)!,
             MaxMessageBytes = parse.GetValue(MaxMessage),
             MaxItems = parse.GetValue(MaxItems),
             MaxReplyBuffer = parse.GetValue(MaxReplyBuffer),
@@ -172,10 +229,22 @@ internal static class ServeCommand
         using var logging = Logging.Create(parse.GetValue(Verbose));
         var logger = logging.CreateLogger("sharedlist");
 
+        IListStore store;
+        try
+        {
+            store = ListStores.Open(storeSettings, logging);
+        }
+        catch (StoreOpenException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        using var storeInUse = store;
         SocketServer.IServer server;
         try
         {
-            server = ServerFactory.Create(settings, new MemoryListStore(settings.MaxItems), logging);
+            server = ServerFactory.Create(settings, store, logging);
         }
         catch (SocketException e)
         {
@@ -209,6 +278,42 @@ internal static class ServeCommand
             await server.StopAsync(settings.ShutdownTimeout, signals.Abort).ConfigureAwait(false);
             logger.Stopped();
             return signals.Abort.IsCancellationRequested ? ExitCodes.Aborted : ExitCodes.Stopped;
+        }
+    }
+
+    // What cannot go together about the store; the value of --store itself is checked by its own validator.
+    private static IEnumerable<string> StoreErrors(CommandResult result)
+    {
+        var redis = result.Peek(Store) is { } text && StoreAddress.Parse(text, out var uri) is null && uri is not null;
+        var data = result.Peek(Data) is not null;
+        if (data && redis)
+        {
+            yield return "--data keeps the lists in a journal on this machine; it does not go with --store redis://, where Redis keeps them.";
+        }
+
+        foreach (var journalOnly in new Option[] { Fsync, Repair }.Where(result.Given))
+        {
+            if (!data)
+            {
+                yield return $"{journalOnly.Name} is about the journal: it needs --data DIR.";
+            }
+        }
+
+        if (result.Peek(ReusePort))
+        {
+            if (!redis)
+            {
+                yield return "--reuse-port would let several processes take clients on one port, but each would serve its own list: processes share no memory (the lab's ForkingTCPServer lesson), and a journal has one writer. Use it with --store redis://host:port.";
+            }
+            else if (result.Given(Unix))
+            {
+                yield return "--reuse-port shares a TCP or UDP port; a Unix socket has none.";
+            }
+        }
+
+        if (result.Peek(ListKey) is "")
+        {
+            yield return "--list-key: expected a name, got ''.";
         }
     }
 

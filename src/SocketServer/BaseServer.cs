@@ -42,6 +42,7 @@ public abstract class BaseServer : IServer
     private readonly Lock _lifecycleLock = new();
     private readonly bool _logsErrors;
     private bool _allowReuseAddress;
+    private bool _allowReusePort;
     private volatile bool _shutdownRequest;
     private volatile Thread? _loopThread;
     private int _closed;
@@ -68,6 +69,7 @@ public abstract class BaseServer : IServer
         _logsErrors = logger is not null;
         Options = options ?? ServerOptions.Default;
         _allowReuseAddress = Options.AllowReuseAddress;
+        _allowReusePort = Options.AllowReusePort;
         Core = new ServerCore(Options, Logger);
     }
 
@@ -105,6 +107,26 @@ public abstract class BaseServer : IServer
             }
 
             _allowReuseAddress = value;
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="ServerBind"/> sets SO_REUSEPORT, so several servers (processes) can bind one port and the
+    /// kernel spreads clients among them (CPython's <c>allow_reuse_port</c>). From
+    /// <see cref="ServerOptions.AllowReusePort"/>; set it before <see cref="ServerBind"/>, after which setting it throws.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set after the socket was bound.</exception>
+    public bool AllowReusePort
+    {
+        get => _allowReusePort;
+        set
+        {
+            if (Socket.IsBound)
+            {
+                throw new InvalidOperationException($"{nameof(AllowReusePort)} cannot change once the socket is bound; set it before ServerBind (bindAndActivate: false).");
+            }
+
+            _allowReusePort = value;
         }
     }
 
@@ -376,6 +398,11 @@ public abstract class BaseServer : IServer
         if (AllowReuseAddress)
         {
             Listener.SetReuseAddress(Socket);
+        }
+
+        if (AllowReusePort)
+        {
+            Listener.SetReusePort(Socket);
         }
 
         Listener.Bind(Socket, ServerAddress);

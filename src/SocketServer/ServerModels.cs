@@ -148,7 +148,7 @@ public static class ServerModels
     /// Binds a UDP server of <paramref name="model"/> (<see cref="SupportsDatagrams"/>) that runs a session on every
     /// datagram, and returns it not yet started; over IP, or over a Unix datagram socket for a
     /// <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/> (see <see cref="UnixDatagramServer"/>). Of <paramref name="options"/> only
-    /// <see cref="ServerOptions.AllowReuseAddress"/> applies; the rest is about connections.
+    /// <see cref="ServerOptions.AllowReuseAddress"/> and <see cref="ServerOptions.AllowReusePort"/> apply; the rest is about connections.
     /// </summary>
     /// <exception cref="ArgumentException">The model cannot serve UDP, or TLS was asked for (that would be DTLS).</exception>
     public static IServer CreateDatagram(ServerModel model, EndPoint endPoint, ISessionFactory sessions, ServerOptions? options = null, ILogger? logger = null)
@@ -170,6 +170,7 @@ public static class ServerModels
         try
         {
             server.AllowReuseAddress = options?.AllowReuseAddress ?? false;
+            server.AllowReusePort = options?.AllowReusePort ?? false;
             server.MaxPacketSize = MaxDatagramBytes;
             server.ServerBind();
             return server;

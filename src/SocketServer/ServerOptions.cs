@@ -20,6 +20,13 @@ public sealed record ServerOptions
     public bool AllowReuseAddress { get; init; }
 
     /// <summary>
+    /// Set SO_REUSEPORT before binding, so several processes can listen on one port and the kernel spreads new
+    /// connections among them (CPython's <c>allow_reuse_port</c>). Only for servers that share their state elsewhere:
+    /// processes share no memory. Default false. Linux only.
+    /// </summary>
+    public bool AllowReusePort { get; init; }
+
+    /// <summary>
     /// The listen backlog (CPython's <c>request_queue_size</c>): connections the kernel queues before they are
     /// accepted; it caps the value at <c>net.core.somaxconn</c>. Default 511, as Redis and nginx: CPython's 5 drops
     /// connections in a burst, and a dropped SYN is retried a second later.

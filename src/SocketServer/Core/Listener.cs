@@ -9,6 +9,7 @@ internal static class Listener
     // Linux values of SOL_SOCKET and SO_REUSEADDR (asm-generic/socket.h).
     private const int SolSocket = 1;
     private const int SoReuseAddr = 2;
+    private const int SoReusePort = 15;
 
     // What a datagram socket's receive starts from: ReceiveFrom needs an address of the socket's family. The Unix one
     // is .NET's unnamed address, which a datagram from a client that bound no path leaves as it is.
@@ -61,7 +62,7 @@ internal static class Listener
     }
 
     /// <summary>Creates a stream socket bound to <paramref name="endPoint"/>, listening with <paramref name="backlog"/>.</summary>
-    public static Socket Listen(EndPoint endPoint, bool allowReuseAddress, int backlog)
+    public static Socket Listen(EndPoint endPoint, bool allowReuseAddress, bool allowReusePort, int backlog)
     {
         var socket = CreateSocket(endPoint, SocketType.Stream);
         try
@@ -69,6 +70,11 @@ internal static class Listener
             if (allowReuseAddress)
             {
                 SetReuseAddress(socket);
+            }
+
+            if (allowReusePort)
+            {
+                SetReusePort(socket);
             }
 
             Bind(socket, endPoint);
@@ -80,6 +86,23 @@ internal static class Listener
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Lets other sockets with the option bind the same port, the kernel spreading connections among them; nothing for a Unix socket.</summary>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
+    public static void SetReusePort(Socket socket)
+    {
+        if (!IsIp(socket))
+        {
+            return;
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("SO_REUSEPORT is set on Linux only, where the kernel balances the connections among the sockets.");
+        }
+
+        socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
     }
 
     /// <summary>Lets the socket bind a port still in TIME_WAIT, and nothing more; nothing for a Unix socket, which has no port.</summary>

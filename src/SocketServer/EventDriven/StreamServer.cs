@@ -32,7 +32,7 @@ public abstract class StreamServer : IServer
         Sessions = sessions;
         Logger = logger ?? NullLogger.Instance;
         Core = new ServerCore(Options, Logger);
-        ListenSocket = Listener.Listen(endPoint, Options.AllowReuseAddress, Options.Backlog);
+        ListenSocket = Listener.Listen(endPoint, Options.AllowReuseAddress, Options.AllowReusePort, Options.Backlog);
         LocalEndPoint = ListenSocket.LocalEndPoint!;
         Core.ListenerEndPoint = LocalEndPoint;
     }
