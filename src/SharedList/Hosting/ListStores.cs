@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SharedList.Stores;
+using SharedList.Stores.Redis;
 
 namespace SharedList.Hosting;
 
@@ -16,8 +17,24 @@ public static class ListStores
         return settings.Kind switch
         {
             StoreKind.Journal => throw new NotSupportedException("The journal store is not available in this build."),
-            StoreKind.Redis => throw new NotSupportedException("The Redis store is not available in this build."),
+            StoreKind.Redis => OpenRedis(settings, logging),
             _ => new MemoryListStore(settings.MaxItems),
         };
+    }
+
+    private static RedisListStore OpenRedis(StoreSettings settings, ILoggerFactory logging)
+    {
+        RedisStoreOptions options;
+        try
+        {
+            options = RedisStoreOptions.FromUri(settings.Redis!) with { MaxItems = settings.MaxItems };
+        }
+        catch (FormatException e)
+        {
+            throw new StoreOpenException($"--store: {e.Message}", e);
+        }
+
+        // A server that is down is not an error here: the store starts, says so, and serves once it answers.
+        return RedisListStore.Connect(options, logging.CreateLogger("SharedList.Redis"));
     }
 }
