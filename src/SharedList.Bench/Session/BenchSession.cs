@@ -170,7 +170,7 @@ public static class BenchSession
                 }
 
                 NoteModelLimits(ModelSpawn.Parse(name).Model, plan, note);
-                NoteStore(name, server, note);
+                NoteStore(name, server, serverCore, note);
                 continue;
             }
 
@@ -199,7 +199,7 @@ public static class BenchSession
             var (resp, respTarget) = await SpawnedServer.StartRespAsync(name, program, serverCore, [], plan.StartTimeout, cancellationToken).ConfigureAwait(false);
             servers.Add(resp);
             targets.Add(respTarget);
-            NoteStore(name, resp, note);
+            NoteStore(name, resp, serverCore, note);
         }
 
         return targets.Count > 0 ? targets : throw new InvalidOperationException("no target could be started");
@@ -211,11 +211,12 @@ public static class BenchSession
         : $"{name}: skipped, garnet-server is not installed (dotnet tool install -g garnet-server)";
 
     // Where a durable target keeps its data, and what its server CPU covers, so the figures say what they measured.
-    private static void NoteStore(string name, SpawnedServer server, Action<string> note)
+    private static void NoteStore(string name, SpawnedServer server, int? serverCore, Action<string> note)
     {
         if (server.Store is { } store)
         {
-            note($"{name}: the list lives in a redis-server of its own (pid {store.Pid}, on the server's core with --cpu); its CPU time counts in the server's");
+            var where = serverCore is { } core ? $", pinned to core {core} with the server" : string.Empty;
+            note($"{name}: the list lives in a redis-server of its own (pid {store.Pid}{where}); its CPU time counts in the server's");
         }
 
         if (server.DataDirectory is { } directory)
