@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SharedList.Stores;
+using SharedList.Stores.Journal;
 using SharedList.Stores.Redis;
 
 namespace SharedList.Hosting;
@@ -16,7 +17,7 @@ public static class ListStores
         logging ??= NullLoggerFactory.Instance;
         return settings.Kind switch
         {
-            StoreKind.Journal => throw new NotSupportedException("The journal store is not available in this build."),
+            StoreKind.Journal => OpenJournal(settings, logging),
             StoreKind.Redis => OpenRedis(settings, logging),
             _ => new MemoryListStore(settings.MaxItems),
         };
@@ -36,5 +37,24 @@ public static class ListStores
 
         // A server that is down is not an error here: the store starts, says so, and serves once it answers.
         return RedisListStore.Connect(options, logging.CreateLogger("SharedList.Redis"));
+    }
+
+    private static JournalListStore OpenJournal(StoreSettings settings, ILoggerFactory logging)
+    {
+        var options = new JournalOptions
+        {
+            Directory = settings.DataDirectory!,
+            Fsync = settings.Fsync,
+            Repair = settings.Repair,
+            MaxItems = settings.MaxItems,
+        };
+        try
+        {
+            return JournalListStore.Open(options, logging.CreateLogger("SharedList.Journal"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreOpenException($"cannot open the journal in {options.Directory}: {e.Message}", e);
+        }
     }
 }

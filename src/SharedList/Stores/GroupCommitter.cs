@@ -55,6 +55,13 @@ public abstract class GroupCommitter : ICommitter
     /// </summary>
     protected abstract long CommitPending();
 
+    /// <summary>
+    /// True when a commit returns quickly (a write to the page cache): an awaiting caller that leads commits on its own
+    /// thread. False when it waits on a disk flush or a network round trip: the awaiting caller's thread (an async
+    /// server's reactor, serving other connections) is not held, and the commit runs on the thread pool.
+    /// </summary>
+    protected virtual bool CommitsQuickly => true;
+
     private async ValueTask CommitSlowlyAsync(long ticket, CancellationToken cancellationToken)
     {
         while (!IsCommitted(ticket))
@@ -79,7 +86,14 @@ public abstract class GroupCommitter : ICommitter
 
             if (underWay is null)
             {
-                Lead();
+                if (CommitsQuickly)
+                {
+                    Lead();
+                }
+                else
+                {
+                    await Task.Run(Lead, CancellationToken.None).ConfigureAwait(false);
+                }
             }
             else
             {

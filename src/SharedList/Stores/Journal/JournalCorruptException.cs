@@ -5,7 +5,7 @@ namespace SharedList.Stores.Journal;
 /// or it is not a SharedList journal at all. The message names the file and the offset, and says what
 /// <c>--repair</c> would do.
 /// </summary>
-public sealed class JournalCorruptException : Exception
+public sealed class JournalCorruptException : StoreOpenException
 {
     /// <summary>Creates the exception for <paramref name="path"/>, damaged at <paramref name="offset"/>.</summary>
     public JournalCorruptException(string path, long offset, string message)

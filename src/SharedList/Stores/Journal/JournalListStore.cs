@@ -469,8 +469,8 @@ public sealed class JournalListStore : GroupCommitter, IListStore
                     throw new JournalCorruptException(
                         _path,
                         reader.Offset,
-                        $"The journal {_path} is damaged at offset {reader.Offset}: {reader.Problem}, with {cut} more bytes after it. " +
-                        $"Starting with --repair cuts it there, losing those {cut} bytes and every record in them.");
+                        $"the journal {_path} is damaged at offset {reader.Offset} ({reader.Problem}, with {cut} bytes from there to its end); " +
+                        $"--repair cuts it at offset {reader.Offset}, losing those {cut} bytes and every record in them");
                 }
 
                 RandomAccess.SetLength(handle, reader.Offset);
@@ -515,7 +515,7 @@ public sealed class JournalListStore : GroupCommitter, IListStore
             if (!actual.SequenceEqual(expected))
             {
                 var version = BitConverter.ToUInt32(actual[JournalFormat.Magic.Length..]);
-                throw new JournalCorruptException(_path, JournalFormat.Magic.Length, $"The journal {_path} is of format version {version}; this program reads version {JournalFormat.Version}.");
+                throw new JournalCorruptException(_path, JournalFormat.Magic.Length, $"the journal {_path} is of format version {version}; this program reads version {JournalFormat.Version}");
             }
 
             return length;
@@ -523,7 +523,7 @@ public sealed class JournalListStore : GroupCommitter, IListStore
 
         if (length >= JournalFormat.FileHeaderBytes || !expected.StartsWith(actual))
         {
-            throw new JournalCorruptException(_path, 0, $"{_path} is not a SharedList journal (it does not begin with \"SLJOURNL\"): move it away, or choose another --data directory.");
+            throw new JournalCorruptException(_path, 0, $"{_path} is not a SharedList journal (it does not begin with \"SLJOURNL\"): move it away, or choose another --data directory");
         }
 
         // New, or created by a run that crashed before its header was whole.
