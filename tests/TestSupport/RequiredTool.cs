@@ -26,6 +26,12 @@ public sealed record RequiredTool(string Name, string Packages)
     /// <summary>iproute2's ss, which shows a listening socket's backlog.</summary>
     public static RequiredTool Ss { get; } = new("ss", "iproute2");
 
+    /// <summary>A real Redis server, against which the Redis store is tested besides Garnet hosted in the tests.</summary>
+    public static RequiredTool RedisServer { get; } = new("redis-server", "redis-server");
+
+    /// <summary>Redis's command-line client.</summary>
+    public static RequiredTool RedisCli { get; } = new("redis-cli", "redis-tools");
+
     /// <summary>The program's path on PATH, or null when it is not installed.</summary>
     public string? Find() =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
