@@ -141,6 +141,50 @@ public sealed class BenchCliTests
         }
     }
 
+    [Fact]
+    public async Task Store_targets_run_end_to_end_and_leave_neither_a_server_nor_a_directory_behind()
+    {
+        StoreTargetTests.RequireRedis("the Redis store and AOF targets cannot be started");
+        var json = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
+        var tag = Guid.NewGuid().ToString("N");
+        string[] targets = ["async+journal-always", "epoll+journal", "async+redis", "redis-aof-always", "redis-aof-everysec"];
+        try
+        {
+            ProcessRun run;
+            await using (var bench = CliProcess.Start(
+                new Dictionary<string, string> { ["SHAREDLIST_BENCH_TEST_TAG"] = tag },
+                "bench", "--spawn", string.Join(',', targets), "--duration", "0.3", "--warmup", "0.1", "--cold-warmup", "0", "--connections", "4", "--json", json))
+            {
+                run = await bench.RunToEndAsync(string.Empty, Timeout);
+            }
+
+            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stderr: {run.Error}");
+            using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            var points = document.RootElement.GetProperty("points").EnumerateArray().ToList();
+            Assert.Equal(targets, points.Select(p => p.GetProperty("target").GetString()));
+            foreach (var point in points)
+            {
+                Assert.True(point.GetProperty("errors").GetInt64() == 0, $"{point.GetProperty("target").GetString()}: errors; stderr: {run.Error}");
+                Assert.True(point.GetProperty("requests").GetInt64() > 0);
+                Assert.Equal(JsonValueKind.Number, point.GetProperty("server_cpu_us_per_request").ValueKind);
+            }
+
+            // Each journal and AOF directory is named in the notes, and is gone; so is every server, redis-servers included.
+            var notes = document.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
+            var directories = notes.Where(n => n.Contains(": data in ", StringComparison.Ordinal))
+                .Select(n => n[(n.IndexOf(": data in ", StringComparison.Ordinal) + ": data in ".Length)..n.LastIndexOf(" (", StringComparison.Ordinal)])
+                .ToList();
+            Assert.Equal(4, directories.Count);
+            Assert.All(directories, d => Assert.False(Directory.Exists(d), $"{d} outlived the run"));
+            Assert.Contains(notes, n => n.StartsWith("async+redis: the list lives in a redis-server of its own", StringComparison.Ordinal));
+            Assert.Empty(ProcessesTagged(tag));
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
     [Theory]
     [InlineData("--connections", "0", "out of range")]
     [InlineData("--connections", "1,x", "not a whole number")]
