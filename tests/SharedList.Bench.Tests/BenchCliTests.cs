@@ -147,7 +147,7 @@ public sealed class BenchCliTests
         StoreTargetTests.RequireRedis("the Redis store and AOF targets cannot be started");
         var json = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
         var tag = Guid.NewGuid().ToString("N");
-        string[] targets = ["async+journal-always", "epoll+journal", "async+redis", "redis-aof-always", "redis-aof-everysec"];
+        string[] targets = ["async", "async+journal-always", "epoll+journal", "async+redis", "redis-aof-always", "redis-aof-everysec"];
         try
         {
             ProcessRun run;
@@ -159,6 +159,12 @@ public sealed class BenchCliTests
             }
 
             Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stderr: {run.Error}");
+
+            // async+journal-always and async+redis are set against async, the same model over memory; epoll+journal has no such twin.
+            Assert.Contains(run.Output, line => line.Contains("× memory req/s", StringComparison.Ordinal));
+            Assert.Contains(run.Output, line => line.Contains("async+redis", StringComparison.Ordinal) && !line.TrimEnd().TrimEnd('│').TrimEnd().EndsWith('–'));
+            Assert.Contains(run.Output, line => line.Contains("epoll+journal", StringComparison.Ordinal) && line.TrimEnd().TrimEnd('│').TrimEnd().EndsWith('–'));
+
             using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
             var points = document.RootElement.GetProperty("points").EnumerateArray().ToList();
             Assert.Equal(targets, points.Select(p => p.GetProperty("target").GetString()));
