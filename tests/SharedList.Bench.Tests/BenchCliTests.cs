@@ -191,6 +191,42 @@ public sealed class BenchCliTests
         }
     }
 
+    [Fact]
+    public async Task A_store_target_is_started_from_the_baseline_build_too_with_a_directory_of_its_own()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
+        var tag = Guid.NewGuid().ToString("N");
+        try
+        {
+            ProcessRun run;
+            await using (var bench = CliProcess.Start(
+                new Dictionary<string, string> { ["SHAREDLIST_BENCH_TEST_TAG"] = tag },
+                "bench", "--spawn", "async+journal", "--baseline", CliProcess.CliPath, "--duration", "0.3", "--warmup", "0.1", "--cold-warmup", "0", "--connections", "2", "--json", json))
+            {
+                run = await bench.RunToEndAsync(string.Empty, Timeout);
+            }
+
+            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stderr: {run.Error}");
+            Assert.Contains(run.Output, line => line.Contains("× baseline req/s", StringComparison.Ordinal));
+            using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            var points = document.RootElement.GetProperty("points").EnumerateArray().ToList();
+            Assert.Equal(["async+journal", "async+journal@baseline"], points.Select(p => p.GetProperty("target").GetString()));
+            Assert.All(points, p => Assert.Equal(0, p.GetProperty("errors").GetInt64()));
+
+            var directories = document.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!)
+                .Where(n => n.Contains(": data in ", StringComparison.Ordinal))
+                .Select(n => n[(n.IndexOf(": data in ", StringComparison.Ordinal) + ": data in ".Length)..n.LastIndexOf(" (", StringComparison.Ordinal)])
+                .ToList();
+            Assert.Equal(2, directories.Distinct().Count());
+            Assert.All(directories, d => Assert.False(Directory.Exists(d), $"{d} outlived the run"));
+            Assert.Empty(ProcessesTagged(tag));
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
     [Theory]
     [InlineData("--connections", "0", "out of range")]
     [InlineData("--connections", "1,x", "not a whole number")]

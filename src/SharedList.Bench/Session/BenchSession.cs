@@ -162,15 +162,16 @@ public static class BenchSession
                 var (server, target) = await SpawnedServer.StartModelAsync(self, name, serverCore, [], plan.StartTimeout, cancellationToken).ConfigureAwait(false);
                 servers.Add(server);
                 targets.Add(target);
+                NoteStore(name, server, serverCore, note);
                 if (plan.Baseline is { } baseline)
                 {
                     var (before, beforeTarget) = await SpawnedServer.StartModelAsync(baseline, name, serverCore, [], plan.StartTimeout, cancellationToken, name + BenchPlan.BaselineSuffix).ConfigureAwait(false);
                     servers.Add(before);
                     targets.Add(beforeTarget);
+                    NoteStore(beforeTarget.Name, before, serverCore, note);
                 }
 
                 NoteModelLimits(ModelSpawn.Parse(name).Model, plan, note);
-                NoteStore(name, server, serverCore, note);
                 continue;
             }
 
