@@ -62,7 +62,7 @@ public abstract class GroupCommitter : ICommitter
     /// thread. False when it waits on a disk flush or a network round trip: the awaiting caller's thread (an async
     /// server's reactor, serving other connections) is not held, and the commit runs on the thread pool.
     /// </summary>
-    protected virtual bool CommitsQuickly => true;
+    public virtual bool CommitsQuickly => true;
 
     private async ValueTask CommitSlowlyAsync(long ticket, CancellationToken cancellationToken)
     {

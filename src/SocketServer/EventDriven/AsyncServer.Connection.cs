@@ -25,7 +25,7 @@ public sealed partial class AsyncServer
     /// may start on another thread as soon as the wait is left.</para>
     /// </remarks>
     private sealed class Connection(AsyncServer server, Socket socket, ConnectionContext context, ISession session)
-        : ConnectionDriver(session, server.Options.Timeouts, server._buffers), IThreadPoolWorkItem, IDeadlineWatched
+        : ConnectionDriver(session, server.Options.Timeouts, server._buffers), IThreadPoolWorkItem, IDeadlineWatched, IRoundCommitWaiter
     {
         // One for every connection: an idle connection holds no resumption delegate of its own.
         private static readonly Action<object?> ResumeConnection = connection => ((Connection)connection!).Resume();
@@ -65,6 +65,10 @@ public sealed partial class AsyncServer
         }
 
         void IThreadPoolWorkItem.Execute() => _ = OpenAsync();
+
+        ConnectionDriver IRoundCommitWaiter.Driver => this;
+
+        void IRoundCommitWaiter.ResumeAfterCommit() => Resume();
 
         void IDeadlineWatched.NoticeStall(long now) => server.Core.LogStallIfDue(context.RemoteEndPoint, this, now);
 
@@ -121,6 +125,14 @@ public sealed partial class AsyncServer
                 {
                     if (AwaitingCommit)
                     {
+                        // On a reactor, a quick commit waits for the round's end, made once for every connection the
+                        // round served, as the event loop's; this burst ends and the round resumes it.
+                        if (ReactorRoundCommits.Current is { } round && ReactorRoundCommits.CanWait(this))
+                        {
+                            round.Add(this);
+                            return;
+                        }
+
                         await WaitForCommitAsync().ConfigureAwait(false);
                         continue;
                     }

@@ -268,29 +268,7 @@ public abstract class EventLoopServer : StreamServer
     // covers every connection's held replies before any of them is sent.
     private void CommitServed()
     {
-        ICommitter? committer = null;
-        long through = 0;
-        foreach (var connection in _served)
-        {
-            if (connection is { IsOpen: true, AwaitingCommit: true })
-            {
-                if (committer is not null && !ReferenceEquals(committer, connection.Committer))
-                {
-                    committer.Commit(through);
-                    through = 0;
-                }
-
-                committer = connection.Committer;
-                through = Math.Max(through, connection.CommitTicket);
-            }
-        }
-
-        if (committer is null)
-        {
-            return;
-        }
-
-        committer.Commit(through);
+        RoundCommit.CommitAll(_served);
         foreach (var connection in _served)
         {
             if (connection is { IsOpen: true, AwaitingCommit: true })

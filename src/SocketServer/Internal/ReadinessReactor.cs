@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 using Microsoft.Extensions.Logging;
+using SocketServer.Connections;
 using SocketServer.Core;
 using SocketServer.Selectors;
 
@@ -58,6 +59,7 @@ internal sealed class ReadinessReactor : IDisposable
     private readonly WakeUpSocket _wakeUp = new();
     private readonly Thread _thread;
     private readonly ILogger _logger;
+    private readonly ReactorRoundCommits _round = new();
 
     // Guards the selector's lifetime and the slots below.
     private readonly Lock _lock = new();
@@ -158,9 +160,10 @@ internal sealed class ReadinessReactor : IDisposable
         var events = new SelectorEvent[MaxEvents];
         try
         {
+            _round.Enter();
             while (!_stopping)
             {
-                var count = _selector.Select(events, timeout: null);
+                var count = _selector.Select(events, _round.HasWaiting ? TimeSpan.Zero : null);
                 for (var i = 0; i < count; i++)
                 {
                     var (token, ready) = events[i];
@@ -173,6 +176,8 @@ internal sealed class ReadinessReactor : IDisposable
                         waiter.Signal(ended: (ready & (SelectorEvents.PeerClosed | SelectorEvents.HangUp | SelectorEvents.Error)) != 0);
                     }
                 }
+
+                _round.CommitAndResume();
             }
 
             FailAll(new ObjectDisposedException(nameof(ReadinessReactor)));

@@ -12,6 +12,13 @@ namespace SocketServer.Sessions;
 /// </remarks>
 public interface ICommitter
 {
+    /// <summary>
+    /// True when a commit returns quickly (a write to the page cache): an event-driven server may then make it on its
+    /// own thread, once for a whole round of connections. False when it waits on a disk flush or a network round trip,
+    /// which an async server must not wait for on a thread that serves other connections.
+    /// </summary>
+    bool CommitsQuickly { get; }
+
     /// <summary>True once the commit that covers <paramref name="ticket"/> has completed, successfully or not.</summary>
     bool IsCommitted(long ticket);
 

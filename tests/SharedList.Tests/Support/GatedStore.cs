@@ -44,7 +44,7 @@ internal sealed class GatedStore : GroupCommitter, IListStore
 
     public void Dispose() => _open.Dispose();
 
-    protected override bool CommitsQuickly => false;
+    public override bool CommitsQuickly => false;
 
     protected override long CommitPending()
     {

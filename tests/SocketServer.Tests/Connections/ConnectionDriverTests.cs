@@ -338,6 +338,8 @@ public sealed class ConnectionDriverTests
     {
         public long Committed { get; private set; }
 
+        public bool CommitsQuickly => true;
+
         public bool IsCommitted(long ticket) => Committed >= ticket;
 
         public void Commit(long ticket) => Committed = Math.Max(Committed, ticket);

@@ -222,7 +222,7 @@ public sealed class JournalListStore : GroupCommitter, IListStore
 
     /// <inheritdoc/>
     /// <remarks>A commit that flushes to the disk takes milliseconds: an async server's reactor is not held for it.</remarks>
-    protected override bool CommitsQuickly => _options.Fsync != FsyncPolicy.Always;
+    public override bool CommitsQuickly => _options.Fsync != FsyncPolicy.Always;
 
     /// <inheritdoc/>
     protected override long CommitPending()

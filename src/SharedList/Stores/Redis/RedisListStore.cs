@@ -136,7 +136,7 @@ public sealed class RedisListStore : GroupCommitter, IListStore
 
     /// <inheritdoc/>
     /// <remarks>A round trip: an awaiting caller's thread is not held for it.</remarks>
-    protected override bool CommitsQuickly => false;
+    public override bool CommitsQuickly => false;
 
     /// <inheritdoc/>
     protected override long CommitPending()
