@@ -323,6 +323,7 @@ public abstract class BaseServer : IServer
         }
 
         Core.BeginStopping();
+        ServerMeter.Leave(Core);
         _wakeUp.Wake();
 
         // TCP closes its listener here, refusing new connections at once. UDP keeps its socket until the
@@ -408,6 +409,7 @@ public abstract class BaseServer : IServer
         Listener.Bind(Socket, ServerAddress);
         ServerAddress = Socket.LocalEndPoint!;
         Core.ListenerEndPoint = ServerAddress;
+        ServerMeter.Join(Core, ServerAddress.ToString()!);
 
         // The loop selects before it reads; a request gone in between must not block it.
         Socket.Blocking = false;
@@ -478,6 +480,9 @@ public abstract class BaseServer : IServer
 
     /// <summary>Buffers lent to the connections of <see cref="Handlers.SessionStreamHandler"/> while they have bytes in flight.</summary>
     internal ConnectionBuffersPool Buffers { get; } = new(Environment.ProcessorCount * 4);
+
+    /// <summary>What the server counts for its meter, for <see cref="Handlers.SessionStreamHandler"/>.</summary>
+    internal ServerCounters CoreCounters => Core.Counters;
 
 
     /// <summary>Logs a connection closed for breaking its timeouts.</summary>
