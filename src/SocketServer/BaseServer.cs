@@ -323,7 +323,6 @@ public abstract class BaseServer : IServer
         }
 
         Core.BeginStopping();
-        ServerMeter.Leave(Core);
         _wakeUp.Wake();
 
         // TCP closes its listener here, refusing new connections at once. UDP keeps its socket until the
@@ -409,7 +408,7 @@ public abstract class BaseServer : IServer
         Listener.Bind(Socket, ServerAddress);
         ServerAddress = Socket.LocalEndPoint!;
         Core.ListenerEndPoint = ServerAddress;
-        ServerMeter.Join(Core, ServerAddress.ToString()!);
+        Core.Publish(ServerAddress);
 
         // The loop selects before it reads; a request gone in between must not block it.
         Socket.Blocking = false;

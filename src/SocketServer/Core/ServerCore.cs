@@ -267,8 +267,15 @@ internal sealed class ServerCore
         }
     }
 
-    /// <summary>Marks the server stopping: from now on nothing is admitted.</summary>
-    public void BeginStopping() => Volatile.Write(ref _stopping, true);
+    /// <summary>Reports the server's counters on <see cref="ServerMeter"/> under its bound address, until it stops.</summary>
+    public void Publish(EndPoint bound) => ServerMeter.Join(this, bound.ToString()!);
+
+    /// <summary>Marks the server stopping: from now on nothing is admitted, and its counters are no longer reported.</summary>
+    public void BeginStopping()
+    {
+        Volatile.Write(ref _stopping, true);
+        ServerMeter.Leave(this);
+    }
 
     /// <summary>
     /// Stops once (later calls get the first one's task): <paramref name="stopAccepting"/>, then waits until every
