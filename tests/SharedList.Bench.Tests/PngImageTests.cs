@@ -1,4 +1,4 @@
-using SharedList.Bench.Tests.Support;
+using TestSupport;
 
 namespace SharedList.Bench.Tests;
 

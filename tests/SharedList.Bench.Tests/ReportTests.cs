@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using SharedList.Bench.Results;
-using SharedList.Bench.Tests.Support;
+using TestSupport;
 
 namespace SharedList.Bench.Tests;
 

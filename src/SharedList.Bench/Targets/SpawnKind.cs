@@ -23,6 +23,9 @@ public static class SpawnKind
     /// <summary>Garnet (<c>garnet-server</c>, the .NET tool), spoken to in RESP.</summary>
     public const string Garnet = "garnet";
 
+    /// <summary>After a model's name (<c>async+metrics</c>): the model serving its metrics too (<c>--metrics-port 0</c>), to measure their cost.</summary>
+    public const string MetricsSuffix = "+metrics";
+
     /// <summary>The reference servers, which speak our line protocol and ship with this tool (<see cref="ReferenceServers"/>).</summary>
     public static IReadOnlyList<string> References { get; } = [Ceiling, PythonSelect, PythonThreading];
 
@@ -30,7 +33,7 @@ public static class SpawnKind
     public static IReadOnlyList<string> All { get; } = [.. ServerModels.All.Select(m => m.Name()), .. References, Redis, Garnet];
 
     /// <summary>Whether <paramref name="name"/> is one of our models (as opposed to a reference server, Redis or Garnet).</summary>
-    public static bool IsModel(string name) => ServerModels.TryParse(name, out _);
+    public static bool IsModel(string name) => ServerModels.TryParse(name.EndsWith(MetricsSuffix, StringComparison.Ordinal) ? name[..^MetricsSuffix.Length] : name, out _);
 
     /// <summary>Whether <paramref name="name"/> is one of the <see cref="References"/>.</summary>
     public static bool IsReference(string name) => References.Contains(name);
@@ -45,7 +48,7 @@ public static class SpawnKind
         foreach (var part in (text ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var name = part.ToLowerInvariant();
-            if (!All.Contains(name))
+            if (!All.Contains(name) && !IsModel(name))
             {
                 error = $"--spawn '{part}' is unknown; choose from {string.Join(", ", All)}";
                 return null;

@@ -73,6 +73,11 @@ public sealed partial class SpawnedServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(options);
         name ??= model;
+        if (model.EndsWith(SpawnKind.MetricsSuffix, StringComparison.Ordinal))
+        {
+            (model, options) = (model[..^SpawnKind.MetricsSuffix.Length], [.. options, "--metrics-port", "0"]);
+        }
+
         return StartLineAsync(name, $"sharedlist serve --model {model} ({name})", self.FileName, [.. self.Prefix, "serve", "--model", model, "--host", "127.0.0.1", "--port", "0", .. options], core, timeout, cancellationToken);
     }
 
