@@ -21,7 +21,7 @@ internal static class BenchCommand
 {
     private static readonly BenchPlan Defaults = new();
 
-    private static readonly Option<string> Spawn = new("--spawn") { Description = $"Start these servers and load each in turn: {string.Join(", ", SpawnKind.All)}. ceiling (a bare C epoll loop that stores nothing) needs gcc, the python-* ones (the lab's servers) python3, redis and garnet their servers; each is skipped with a note when missing. Without it, load --host/--port." };
+    private static readonly Option<string> Spawn = new("--spawn") { Description = $"Start these servers and load each in turn: {string.Join(", ", SpawnKind.All)}. ceiling (a bare C epoll loop that stores nothing) needs gcc, the python-* ones (the lab's servers) python3, redis and garnet their servers; each is skipped with a note when missing. A model's name followed by +metrics (async+metrics) serves its metrics too (--metrics-port 0), to measure their cost. Without it, load --host/--port." };
 
     private static readonly Option<string> Baseline = new("--baseline") { Description = "With --spawn: another sharedlist build (its sharedlist.dll, apphost, or their folder) to compare with. Each of our models is also started from it, as MODEL@baseline, and measured interleaved with this build.", HelpName = "build" };
 
