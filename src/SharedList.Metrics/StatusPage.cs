@@ -47,7 +47,7 @@ function draw(svg, series, span) {
   for (const s of series) for (const v of s.values) max = Math.max(max, v);
   const label = document.createElementNS(ns, "text");
   label.setAttribute("x", 4); label.setAttribute("y", 14); label.setAttribute("font-size", "11");
-  label.textContent = max.toLocaleString("en");
+  label.textContent = Math.round(max).toLocaleString("en");
   svg.appendChild(label);
   series.forEach((s, i) => {
     const n = s.values.length;
