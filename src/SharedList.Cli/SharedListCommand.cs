@@ -14,6 +14,7 @@ internal static class SharedListCommand
             ConnectCommand.Create(),
             BenchCommand.Create(),
         };
+        root.Options.OfType<VersionOption>().Single().Action = new PackageVersionAction();
         foreach (var command in root.Subcommands)
         {
             AcceptedValues.RefuseEmpty(command);

@@ -141,12 +141,100 @@ public sealed class BenchCliTests
         }
     }
 
+    [Fact]
+    public async Task Store_targets_run_end_to_end_and_leave_neither_a_server_nor_a_directory_behind()
+    {
+        StoreTargetTests.RequireRedis("the Redis store and AOF targets cannot be started");
+        var json = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
+        var tag = Guid.NewGuid().ToString("N");
+        string[] targets = ["async", "async+journal-always", "epoll+journal", "async+redis", "redis-aof-always", "redis-aof-everysec"];
+        try
+        {
+            ProcessRun run;
+            await using (var bench = CliProcess.Start(
+                new Dictionary<string, string> { ["SHAREDLIST_BENCH_TEST_TAG"] = tag },
+                "bench", "--spawn", string.Join(',', targets), "--duration", "0.3", "--warmup", "0.1", "--cold-warmup", "0", "--connections", "4", "--json", json))
+            {
+                run = await bench.RunToEndAsync(string.Empty, Timeout);
+            }
+
+            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stderr: {run.Error}");
+
+            // async+journal-always and async+redis are set against async, the same model over memory; epoll+journal has no such twin.
+            Assert.Contains(run.Output, line => line.Contains("× memory req/s", StringComparison.Ordinal));
+            Assert.Contains(run.Output, line => line.Contains("async+redis", StringComparison.Ordinal) && !line.TrimEnd().TrimEnd('│').TrimEnd().EndsWith('–'));
+            Assert.Contains(run.Output, line => line.Contains("epoll+journal", StringComparison.Ordinal) && line.TrimEnd().TrimEnd('│').TrimEnd().EndsWith('–'));
+
+            using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            var points = document.RootElement.GetProperty("points").EnumerateArray().ToList();
+            Assert.Equal(targets, points.Select(p => p.GetProperty("target").GetString()));
+            foreach (var point in points)
+            {
+                Assert.True(point.GetProperty("errors").GetInt64() == 0, $"{point.GetProperty("target").GetString()}: errors; stderr: {run.Error}");
+                Assert.True(point.GetProperty("requests").GetInt64() > 0);
+                Assert.Equal(JsonValueKind.Number, point.GetProperty("server_cpu_us_per_request").ValueKind);
+            }
+
+            // Each journal and AOF directory is named in the notes, and is gone; so is every server, redis-servers included.
+            var notes = document.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
+            var directories = notes.Where(n => n.Contains(": data in ", StringComparison.Ordinal))
+                .Select(n => n[(n.IndexOf(": data in ", StringComparison.Ordinal) + ": data in ".Length)..n.LastIndexOf(" (", StringComparison.Ordinal)])
+                .ToList();
+            Assert.Equal(4, directories.Count);
+            Assert.All(directories, d => Assert.False(Directory.Exists(d), $"{d} outlived the run"));
+            Assert.Contains(notes, n => n.StartsWith("async+redis: the list lives in a redis-server of its own", StringComparison.Ordinal));
+            Assert.Empty(ProcessesTagged(tag));
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    [Fact]
+    public async Task A_store_target_is_started_from_the_baseline_build_too_with_a_directory_of_its_own()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
+        var tag = Guid.NewGuid().ToString("N");
+        try
+        {
+            ProcessRun run;
+            await using (var bench = CliProcess.Start(
+                new Dictionary<string, string> { ["SHAREDLIST_BENCH_TEST_TAG"] = tag },
+                "bench", "--spawn", "async+journal", "--baseline", CliProcess.CliPath, "--duration", "0.3", "--warmup", "0.1", "--cold-warmup", "0", "--connections", "2", "--json", json))
+            {
+                run = await bench.RunToEndAsync(string.Empty, Timeout);
+            }
+
+            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stderr: {run.Error}");
+            Assert.Contains(run.Output, line => line.Contains("× baseline req/s", StringComparison.Ordinal));
+            using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            var points = document.RootElement.GetProperty("points").EnumerateArray().ToList();
+            Assert.Equal(["async+journal", "async+journal@baseline"], points.Select(p => p.GetProperty("target").GetString()));
+            Assert.All(points, p => Assert.Equal(0, p.GetProperty("errors").GetInt64()));
+
+            var directories = document.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!)
+                .Where(n => n.Contains(": data in ", StringComparison.Ordinal))
+                .Select(n => n[(n.IndexOf(": data in ", StringComparison.Ordinal) + ": data in ".Length)..n.LastIndexOf(" (", StringComparison.Ordinal)])
+                .ToList();
+            Assert.Equal(2, directories.Distinct().Count());
+            Assert.All(directories, d => Assert.False(Directory.Exists(d), $"{d} outlived the run"));
+            Assert.Empty(ProcessesTagged(tag));
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
     [Theory]
     [InlineData("--connections", "0", "out of range")]
     [InlineData("--connections", "1,x", "not a whole number")]
     [InlineData("--mix", "append=90", "add up to 90")]
     [InlineData("--mix", "append=50,delete=50", "unknown")]
     [InlineData("--spawn", "async,forking", "unknown")]
+    [InlineData("--spawn", "async+disk", "'disk' is not a store")]
+    [InlineData("--spawn", "redis-aof", "redis-aof-always, redis-aof-everysec, or a model over a store: MODEL+journal")]
     [InlineData("--duration", "0", "--duration")]
     public async Task A_bad_option_is_refused_with_a_message_and_nothing_runs(string option, string value, string message)
     {

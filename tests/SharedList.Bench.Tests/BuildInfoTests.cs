@@ -17,7 +17,7 @@ public sealed class BuildInfoTests
         Assert.Equal("Release", build.Configuration);
         Assert.False(build.IsDebug);
 #endif
-        Assert.StartsWith("1.0.0", build.Version, StringComparison.Ordinal);
+        Assert.StartsWith("0.9.0", build.Version, StringComparison.Ordinal);
         Assert.Equal($"sharedlist {build.Version} ({build.Configuration})", build.ToString());
     }
 

@@ -23,8 +23,20 @@ public sealed record RequiredTool(string Name, string Packages)
     /// <summary>util-linux's prlimit, which lowers a running server's open-file limit.</summary>
     public static RequiredTool Prlimit { get; } = new("prlimit", "util-linux");
 
+    /// <summary>util-linux's mount, which makes a small tmpfs for a disk to fill (where the tests may mount).</summary>
+    public static RequiredTool Mount { get; } = new("mount", "mount");
+
+    /// <summary>util-linux's umount, which removes that tmpfs.</summary>
+    public static RequiredTool Umount { get; } = new("umount", "mount");
+
     /// <summary>iproute2's ss, which shows a listening socket's backlog.</summary>
     public static RequiredTool Ss { get; } = new("ss", "iproute2");
+
+    /// <summary>A real Redis server, against which the Redis store is tested besides Garnet hosted in the tests.</summary>
+    public static RequiredTool RedisServer { get; } = new("redis-server", "redis-server");
+
+    /// <summary>Redis's command-line client.</summary>
+    public static RequiredTool RedisCli { get; } = new("redis-cli", "redis-tools");
 
     /// <summary>The program's path on PATH, or null when it is not installed.</summary>
     public string? Find() =>

@@ -26,8 +26,19 @@ public static class LoadRunner
     /// <param name="serverPid">The server's process id, for its CPU time; null when unknown.</param>
     /// <param name="progress">Called about every 100 ms with the phase and the replies so far (any thread).</param>
     /// <param name="cancellationToken">Stops the run at once; every socket is closed.</param>
-    public static async Task<LoadResult> RunAsync(LoadOptions options, TimeSpan warmup, TimeSpan duration, int? serverPid = null, Action<LoadPhase, long>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<LoadResult> RunAsync(LoadOptions options, TimeSpan warmup, TimeSpan duration, int? serverPid = null, Action<LoadPhase, long>? progress = null, CancellationToken cancellationToken = default) =>
+        RunAsync(options, warmup, duration, serverPid is { } pid ? [pid] : [], progress, cancellationToken);
+
+    /// <summary>Runs the point and returns what it measured, the server's CPU time summed over several processes.</summary>
+    /// <param name="options">Where and what to send.</param>
+    /// <param name="warmup">Load before the measured window, not recorded.</param>
+    /// <param name="duration">The measured window.</param>
+    /// <param name="serverPids">The processes that serve (a server and the store under it), whose CPU time counts; empty when unknown.</param>
+    /// <param name="progress">Called about every 100 ms with the phase and the replies so far (any thread).</param>
+    /// <param name="cancellationToken">Stops the run at once; every socket is closed.</param>
+    public static async Task<LoadResult> RunAsync(LoadOptions options, TimeSpan warmup, TimeSpan duration, IReadOnlyList<int> serverPids, Action<LoadPhase, long>? progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(serverPids);
         ArgumentNullException.ThrowIfNull(options);
         var control = new LoadControl();
         using var engine = LoadEngine.Create(options, control);
@@ -38,14 +49,14 @@ public static class LoadRunner
             var rampUp = await RampUpAsync(engine, options, progress, cancellationToken).ConfigureAwait(false);
             await WaitAsync(engine, LoadPhase.Warmup, warmup, progress, cancellationToken).ConfigureAwait(false);
 
-            var server0 = serverPid is { } pid ? ProcessCpu.Seconds(pid) : null;
+            var server0 = CpuSeconds(serverPids);
             var self0 = ProcessCpu.SelfSeconds();
             var started = Stopwatch.GetTimestamp();
             control.Phase = LoadPhase.Measure;
             await WaitAsync(engine, LoadPhase.Measure, duration, progress, cancellationToken).ConfigureAwait(false);
             control.Phase = LoadPhase.Done;
             var window = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var server1 = serverPid is { } pid1 ? ProcessCpu.Seconds(pid1) : null;
+            var server1 = CpuSeconds(serverPids);
             var self1 = ProcessCpu.SelfSeconds();
 
             // The engine gives up on what is still unanswered after its drain timeout; the extra bound here only
@@ -58,6 +69,18 @@ public static class LoadRunner
         {
             control.Phase = LoadPhase.Done;
         }
+    }
+
+    // The CPU time of every process, summed; null when there are none or one cannot be read.
+    private static double? CpuSeconds(IReadOnlyList<int> pids)
+    {
+        double? total = pids.Count > 0 ? 0 : null;
+        foreach (var pid in pids)
+        {
+            total += ProcessCpu.Seconds(pid);
+        }
+
+        return total;
     }
 
     // Waits until every connection that connected has been answered once, or the ramp-up timeout; returns how long that took.

@@ -139,7 +139,7 @@ public static class MemorySession
 
     // The sequential model serves one connection at a time and the pool model --workers: the rest wait unserved,
     // so their idle connections cost nothing but say nothing either.
-    private static bool ServesManyAtOnce(string name) => ModelOf(name) is not ("sequential" or "pool");
+    private static bool ServesManyAtOnce(string name) => !(ModelSpawn.TryParse(ModelOf(name), out var spawn, out _) && spawn.Model is ("sequential" or "pool"));
 
     // The model a target runs: its name, without the suffix of one started from the baseline build.
     private static string ModelOf(string name) => name.EndsWith(BenchPlan.BaselineSuffix, StringComparison.Ordinal) ? name[..^BenchPlan.BaselineSuffix.Length] : name;
@@ -149,7 +149,11 @@ public static class MemorySession
         var targets = new List<(string, string?)>();
         foreach (var name in plan.Spawn)
         {
-            if (SpawnKind.IsModel(name))
+            if (SpawnKind.NeedsRedisServer(name) && SpawnedServer.FindProgram(name) is null)
+            {
+                note(BenchSession.MissingProgram(name));
+            }
+            else if (SpawnKind.IsModel(name))
             {
                 if (plan.IdleConnections > 0 && !ServesManyAtOnce(name))
                 {
@@ -168,9 +172,7 @@ public static class MemorySession
             }
             else
             {
-                note(name == SpawnKind.Redis
-                    ? "redis: skipped, redis-server is not installed (apt-get install redis-server)"
-                    : "garnet: skipped, garnet-server is not installed (dotnet tool install -g garnet-server)");
+                note(BenchSession.MissingProgram(name));
             }
         }
 
@@ -205,7 +207,7 @@ public static class MemorySession
             }
             else
             {
-                string[] options = name == SpawnKind.Redis ? ["--maxclients", connections] : [];
+                string[] options = SpawnKind.IsRedis(name) ? ["--maxclients", connections] : [];
                 started = await SpawnedServer.StartRespAsync(name, program, core, options, plan.StartTimeout, cancellationToken).ConfigureAwait(false);
             }
 

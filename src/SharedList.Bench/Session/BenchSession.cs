@@ -87,7 +87,8 @@ public static class BenchSession
     {
         await PrepareListAsync(plan, target, cancellationToken).ConfigureAwait(false);
         var options = LoadOptionsFor(plan, target, connections, pipeline);
-        var result = await LoadRunner.RunAsync(options, plan.Warmup, plan.Duration, target.Pid, observer.Progress, cancellationToken).ConfigureAwait(false);
+        int[] serverPids = target.Pid is { } pid ? [pid, .. target.StorePids] : [];
+        var result = await LoadRunner.RunAsync(options, plan.Warmup, plan.Duration, serverPids, observer.Progress, cancellationToken).ConfigureAwait(false);
         return BenchPoint.From(target.Name, options, repeat, result);
     }
 
@@ -151,18 +152,26 @@ public static class BenchSession
         {
             if (SpawnKind.IsModel(name))
             {
+                if (SpawnKind.NeedsRedisServer(name) && SpawnedServer.FindProgram(name) is null)
+                {
+                    note(MissingProgram(name));
+                    continue;
+                }
+
                 var self = plan.Self ?? ProgramCommand.Self();
                 var (server, target) = await SpawnedServer.StartModelAsync(self, name, serverCore, [], plan.StartTimeout, cancellationToken).ConfigureAwait(false);
                 servers.Add(server);
                 targets.Add(target);
+                NoteStore(name, server, serverCore, note);
                 if (plan.Baseline is { } baseline)
                 {
                     var (before, beforeTarget) = await SpawnedServer.StartModelAsync(baseline, name, serverCore, [], plan.StartTimeout, cancellationToken, name + BenchPlan.BaselineSuffix).ConfigureAwait(false);
                     servers.Add(before);
                     targets.Add(beforeTarget);
+                    NoteStore(beforeTarget.Name, before, serverCore, note);
                 }
 
-                NoteModelLimits(name, plan, note);
+                NoteModelLimits(ModelSpawn.Parse(name).Model, plan, note);
                 continue;
             }
 
@@ -184,18 +193,37 @@ public static class BenchSession
             var program = SpawnedServer.FindProgram(name);
             if (program is null)
             {
-                note(name == SpawnKind.Redis
-                    ? "redis: skipped, redis-server is not installed (apt-get install redis-server)"
-                    : "garnet: skipped, garnet-server is not installed (dotnet tool install -g garnet-server)");
+                note(MissingProgram(name));
                 continue;
             }
 
             var (resp, respTarget) = await SpawnedServer.StartRespAsync(name, program, serverCore, [], plan.StartTimeout, cancellationToken).ConfigureAwait(false);
             servers.Add(resp);
             targets.Add(respTarget);
+            NoteStore(name, resp, serverCore, note);
         }
 
         return targets.Count > 0 ? targets : throw new InvalidOperationException("no target could be started");
+    }
+
+    /// <summary>Why <paramref name="name"/> cannot be started here: the program it needs, and how to install it.</summary>
+    internal static string MissingProgram(string name) => SpawnKind.NeedsRedisServer(name)
+        ? $"{name}: skipped, redis-server is not installed (apt-get install redis-server)"
+        : $"{name}: skipped, garnet-server is not installed (dotnet tool install -g garnet-server)";
+
+    // Where a durable target keeps its data, and what its server CPU covers, so the figures say what they measured.
+    private static void NoteStore(string name, SpawnedServer server, int? serverCore, Action<string> note)
+    {
+        if (server.Store is { } store)
+        {
+            var where = serverCore is { } core ? $", pinned to core {core} with the server" : string.Empty;
+            note($"{name}: the list lives in a redis-server of its own (pid {store.Pid}{where}); its CPU time counts in the server's");
+        }
+
+        if (server.DataDirectory is { } directory)
+        {
+            note($"{name}: data in {directory} ({FileSystems.TypeOf(directory)}), deleted at the end");
+        }
     }
 
     private static void NoteModelLimits(string model, BenchPlan plan, Action<string> note)

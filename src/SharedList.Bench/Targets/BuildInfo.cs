@@ -8,7 +8,7 @@ namespace SharedList.Bench.Targets;
 /// commit it was built from. Read from the assembly's metadata without loading it, so any build can be described.
 /// </summary>
 /// <param name="Configuration">What the build was made with: <c>Release</c>, <c>Debug</c>, or <c>unknown</c>.</param>
-/// <param name="Version">The informational version, <c>1.0.0+COMMIT</c> when built from a git checkout.</param>
+/// <param name="Version">The informational version, <c>0.9.0+COMMIT</c> when built from a git checkout.</param>
 public sealed record BuildInfo(string Configuration, string Version)
 {
     /// <summary>A Debug build: unoptimized, so its figures say little about the server.</summary>

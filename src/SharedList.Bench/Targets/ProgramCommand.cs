@@ -14,9 +14,11 @@ public sealed record ProgramCommand(string FileName, IReadOnlyList<string> Prefi
     public static ProgramCommand Self()
     {
         var process = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this program is unknown.");
-        var entry = Assembly.GetEntryAssembly()?.Location;
+        // The entry assembly's file, from its name: Assembly.Location is empty in a single-file or native build,
+        // which is never run by the dotnet host anyway.
+        var entry = Assembly.GetEntryAssembly()?.GetName().Name is { } name ? Path.Combine(AppContext.BaseDirectory, name + ".dll") : null;
         var isHost = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
-        return isHost && !string.IsNullOrEmpty(entry) ? new ProgramCommand(process, [entry]) : new ProgramCommand(process, []);
+        return isHost && File.Exists(entry) ? new ProgramCommand(process, [entry]) : new ProgramCommand(process, []);
     }
 
     /// <summary>

@@ -13,7 +13,9 @@ namespace SharedList.Bench.Targets;
 /// A server this process started for <c>--spawn</c>: one of our models (<c>sharedlist serve --port 0</c>, the
 /// same build as this one), a reference server (<see cref="ReferenceServers"/>, given port 0), both found by the
 /// readiness line they print, or <c>redis-server</c> or <c>garnet-server</c> on a free port; optionally pinned to
-/// a core with <c>taskset</c>. Killed on dispose, and, as a last resort, when this process exits.
+/// a core with <c>taskset</c>. Killed on dispose, and, as a last resort, when this process exits. What it was
+/// started with goes with it: the temporary directory of a journal or of Redis's AOF is deleted, and the
+/// redis-server under a model over the Redis store is stopped, once the server is gone.
 /// </summary>
 /// <remarks>Its output is read (and all but the last lines dropped) so that it never blocks on a full pipe.</remarks>
 public sealed partial class SpawnedServer : IAsyncDisposable
@@ -22,10 +24,14 @@ public sealed partial class SpawnedServer : IAsyncDisposable
 
     private static readonly ConcurrentDictionary<int, Process> Live = new();
 
+    private static readonly ConcurrentDictionary<string, byte> LiveDirectories = new(StringComparer.Ordinal);
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lastLines = new();
     private readonly TaskCompletionSource<string> _readiness = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
+    private string? _directory;
+    private SpawnedServer? _store;
 
     static SpawnedServer()
     {
@@ -45,13 +51,22 @@ public sealed partial class SpawnedServer : IAsyncDisposable
     /// <summary>The server's process id (taskset replaces itself with the server, so it is the server's).</summary>
     public int Pid => _process.Id;
 
+    /// <summary>
+    /// The temporary directory the server keeps its data in (a journal, Redis's AOF), deleted when it stops;
+    /// null when it keeps none.
+    /// </summary>
+    public string? DataDirectory => _directory;
+
+    /// <summary>The redis-server a model over the Redis store was started with, stopped with it; null for any other.</summary>
+    public SpawnedServer? Store => _store;
+
     /// <summary>The last lines the server printed, for an error message.</summary>
     public string Output => string.Join(Environment.NewLine, _lastLines);
 
     /// <summary>Where to find a RESP server program: on PATH, or (Garnet) in the .NET global tools folder.</summary>
     public static string? FindProgram(string kind)
     {
-        var program = kind == SpawnKind.Redis ? "redis-server" : "garnet-server";
+        var program = SpawnKind.NeedsRedisServer(kind) ? "redis-server" : "garnet-server";
         var onPath = CpuAffinity.FindOnPath(program);
         if (onPath is not null || kind != SpawnKind.Garnet)
         {
@@ -63,22 +78,50 @@ public sealed partial class SpawnedServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts <c>serve --model <paramref name="model"/> --port 0</c>, followed by <paramref name="options"/>
-    /// (e.g. <c>--max-connections</c>), and waits for its readiness line. The target is named
-    /// <paramref name="name"/>, the model's name when null.
-    /// Throws <see cref="InvalidOperationException"/> with the server's output when it does not come.
+    /// Starts <c>serve --model MODEL --port 0</c>, followed by the options of the store <paramref name="model"/>
+    /// names (<see cref="ModelSpawn"/>: <c>async</c>, <c>async+journal</c>, <c>async+redis</c>, …) and by
+    /// <paramref name="options"/> (e.g. <c>--max-connections</c>), and waits for its readiness line. A journal
+    /// gets a fresh temporary directory; the Redis store gets a redis-server of its own, on a free port, pinned
+    /// like the model. The target is named <paramref name="name"/>, <paramref name="model"/> when null.
+    /// Throws <see cref="InvalidOperationException"/> with the server's output when it does not come, or when
+    /// the Redis store is asked for and redis-server is not installed.
     /// </summary>
-    public static Task<(SpawnedServer Server, BenchTarget Target)> StartModelAsync(ProgramCommand self, string model, int? core, IReadOnlyList<string> options, TimeSpan timeout, CancellationToken cancellationToken, string? name = null)
+    public static async Task<(SpawnedServer Server, BenchTarget Target)> StartModelAsync(ProgramCommand self, string model, int? core, IReadOnlyList<string> options, TimeSpan timeout, CancellationToken cancellationToken, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(options);
+        var spawn = ModelSpawn.Parse(model);
         name ??= model;
-        if (model.EndsWith(SpawnKind.MetricsSuffix, StringComparison.Ordinal))
+        string? directory = null;
+        (SpawnedServer Server, BenchTarget Target)? store = null;
+        try
         {
-            (model, options) = (model[..^SpawnKind.MetricsSuffix.Length], [.. options, "--metrics-port", "0"]);
-        }
+            if (spawn.Store == SpawnStore.Journal)
+            {
+                directory = CreateDataDirectory("journal");
+            }
+            else if (spawn.Store == SpawnStore.Redis)
+            {
+                var program = FindProgram(SpawnKind.Redis) ?? throw new InvalidOperationException($"{name}: redis-server is not installed (apt-get install redis-server)");
+                store = await StartRespAsync(SpawnKind.Redis, program, core, [], timeout, cancellationToken).ConfigureAwait(false);
+            }
 
-        return StartLineAsync(name, $"sharedlist serve --model {model} ({name})", self.FileName, [.. self.Prefix, "serve", "--model", model, "--host", "127.0.0.1", "--port", "0", .. options], core, timeout, cancellationToken);
+            var storeOptions = spawn.StoreOptions(directory, store?.Target.EndPoint as IPEndPoint);
+            var (server, target) = await StartLineAsync(name, $"sharedlist serve --model {spawn.Model} ({name})", self.FileName, [.. self.Prefix, "serve", "--model", spawn.Model, "--host", "127.0.0.1", "--port", "0", .. storeOptions, .. options], core, timeout, cancellationToken).ConfigureAwait(false);
+            server._directory = directory;
+            server._store = store?.Server;
+            return (server, store is { } started ? target with { StorePids = [started.Server.Pid] } : target);
+        }
+        catch
+        {
+            if (store is { } started)
+            {
+                await started.Server.DisposeAsync().ConfigureAwait(false);
+            }
+
+            DeleteDirectory(directory);
+            throw;
+        }
     }
 
     /// <summary>
@@ -96,18 +139,30 @@ public sealed partial class SpawnedServer : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>redis-server</c> or <c>garnet-server</c> (<paramref name="program"/>) on a free loopback port,
-    /// with no persistence and <paramref name="options"/> after ours (e.g. <c>--maxclients</c>), and waits until
-    /// it accepts a connection.
+    /// with <paramref name="options"/> after ours (e.g. <c>--maxclients</c>), and waits until it accepts a
+    /// connection. Redis runs as <paramref name="kind"/> asks (<see cref="SpawnKind.RedisArguments"/>): with no
+    /// persistence, or with its AOF in a fresh temporary directory, deleted when it stops.
     /// </summary>
     public static async Task<(SpawnedServer Server, BenchTarget Target)> StartRespAsync(string kind, string program, int? core, IReadOnlyList<string> options, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var port = FreePort();
-        var portText = port.ToString(CultureInfo.InvariantCulture);
-        string[] arguments = kind == SpawnKind.Redis
-            ? ["--port", portText, "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no", .. options]
-            : ["--port", portText, "--bind", "127.0.0.1", .. options];
-        var server = Start(kind, program, arguments, core);
+        var directory = kind is SpawnKind.RedisAofAlways or SpawnKind.RedisAofEverysec ? CreateDataDirectory("aof") : null;
+        SpawnedServer server;
+        try
+        {
+            IReadOnlyList<string> arguments = SpawnKind.IsRedis(kind)
+                ? [.. SpawnKind.RedisArguments(kind, port, directory), .. options]
+                : ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", .. options];
+            server = Start(kind, program, arguments, core);
+        }
+        catch
+        {
+            DeleteDirectory(directory);
+            throw;
+        }
+
+        server._directory = directory;
         try
         {
             var endPoint = new IPEndPoint(IPAddress.Loopback, port);
@@ -186,7 +241,44 @@ public sealed partial class SpawnedServer : IAsyncDisposable
         {
             Live.TryRemove(_process.Id, out _);
             _process.Dispose();
+            if (_store is not null)
+            {
+                await _store.DisposeAsync().ConfigureAwait(false);
+            }
+
+            DeleteDirectory(_directory);
         }
+    }
+
+    // A fresh directory under the temp directory (TMPDIR), for a journal or an AOF: a server never finds another's data.
+    private static string CreateDataDirectory(string what)
+    {
+        var directory = Directory.CreateTempSubdirectory($"sharedlist-bench-{what}-").FullName;
+        LiveDirectories[directory] = 0;
+        return directory;
+    }
+
+    private static void DeleteDirectory(string? directory)
+    {
+        if (directory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Gone already.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind under the temp directory; the run goes on.
+        }
+
+        LiveDirectories.TryRemove(directory, out _);
     }
 
     private static void KillAll()
@@ -201,6 +293,11 @@ public sealed partial class SpawnedServer : IAsyncDisposable
             {
                 // Gone already.
             }
+        }
+
+        foreach (var directory in LiveDirectories.Keys)
+        {
+            DeleteDirectory(directory);
         }
     }
 

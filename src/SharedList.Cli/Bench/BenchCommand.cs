@@ -21,9 +21,9 @@ internal static class BenchCommand
 {
     private static readonly BenchPlan Defaults = new();
 
-    private static readonly Option<string> Spawn = new("--spawn") { Description = $"Start these servers and load each in turn: {string.Join(", ", SpawnKind.All)}. ceiling (a bare C epoll loop that stores nothing) needs gcc, the python-* ones (the lab's servers) python3, redis and garnet their servers; each is skipped with a note when missing. A model's name followed by +metrics (async+metrics) serves its metrics too (--metrics-port 0), to measure their cost. Without it, load --host/--port." };
+    private static readonly Option<string> Spawn = new("--spawn") { Description = $"Start these servers and load each in turn: {SpawnKind.Choices}. MODEL+journal keeps the list in a journal in a fresh temporary directory (--fsync everysec; -always, -no for the other policies), MODEL+redis in a redis-server of its own; redis-aof-always and redis-aof-everysec are Redis with its AOF. ceiling (a bare C epoll loop that stores nothing) needs gcc, the python-* ones (the lab's servers) python3, redis, redis-aof-* and MODEL+redis redis-server, garnet its server; each is skipped with a note when missing. Without it, load --host/--port." };
 
-    private static readonly Option<string> Baseline = new("--baseline") { Description = "With --spawn: another sharedlist build (its sharedlist.dll, apphost, or their folder) to compare with. Each of our models is also started from it, as MODEL@baseline, and measured interleaved with this build.", HelpName = "build" };
+    private static readonly Option<string> Baseline = new("--baseline") { Description = "With --spawn: another sharedlist build (its sharedlist.dll, apphost, or their folder) to compare with. Each of our models (over its store, if any) is also started from it, as MODEL@baseline, and measured interleaved with this build.", HelpName = "build" };
 
     private static readonly Option<string> Host = new("--host") { Description = "Address of a running server to load (without --spawn).", DefaultValueFactory = _ => "127.0.0.1" };
 

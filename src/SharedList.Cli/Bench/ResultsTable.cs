@@ -11,6 +11,8 @@ namespace SharedList.Cli.Bench;
 /// the repeats with the spread (min–max) of throughput and p99, and, when Redis was measured, each target's
 /// throughput and server CPU per request as a ratio to Redis's in the same cell, paired round by round
 /// (<see cref="PairedRatio"/>). With <c>--baseline</c>, each model's ratios to the same model from the other build.
+/// When a model runs over a store and over memory in the same run (<c>async+journal</c> and <c>async</c>), the
+/// store target's ratios to the memory one.
 /// </summary>
 internal static class ResultsTable
 {
@@ -32,6 +34,8 @@ internal static class ResultsTable
         var summaries = report.Summaries.OrderBy(s => s.Connections).ThenBy(s => s.Pipeline).ToList();
         var hasRedis = summaries.Any(s => s.Target == SpawnKind.Redis);
         var hasBaseline = summaries.Any(s => s.Target.EndsWith(BenchPlan.BaselineSuffix, StringComparison.Ordinal));
+        var targets = summaries.Select(s => s.Target).ToHashSet(StringComparer.Ordinal);
+        var hasMemory = targets.Any(t => MemoryTwin(t) is { } twin && targets.Contains(twin));
         var repeats = summaries.Count > 0 ? summaries.Max(s => s.Repeats) : 0;
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("target");
@@ -55,6 +59,12 @@ internal static class ResultsTable
         {
             table.AddColumn(new TableColumn("× redis req/s").RightAligned());
             table.AddColumn(new TableColumn("× redis CPU/req").RightAligned());
+        }
+
+        if (hasMemory)
+        {
+            table.AddColumn(new TableColumn("× memory req/s").RightAligned());
+            table.AddColumn(new TableColumn("× memory CPU/req").RightAligned());
         }
 
         if (hasBaseline)
@@ -91,6 +101,13 @@ internal static class ResultsTable
                 cells.Add(Ratio(PairedRatio.Median(report.Points, s.Target, SpawnKind.Redis, s.Connections, s.Pipeline, p => p.ServerCpuMicrosPerRequest)));
             }
 
+            if (hasMemory)
+            {
+                var memory = MemoryTwin(s.Target);
+                cells.Add(memory is null ? "–" : Ratio(PairedRatio.Median(report.Points, s.Target, memory, s.Connections, s.Pipeline, p => p.Throughput)));
+                cells.Add(memory is null ? "–" : Ratio(PairedRatio.Median(report.Points, s.Target, memory, s.Connections, s.Pipeline, p => p.ServerCpuMicrosPerRequest)));
+            }
+
             if (hasBaseline)
             {
                 var twin = s.Target + BenchPlan.BaselineSuffix;
@@ -103,15 +120,25 @@ internal static class ResultsTable
 
         table.Caption = new TableTitle(Markup.Escape(builds));
         console.Write(table);
-        if ((hasRedis || hasBaseline) && repeats > 1)
+        if ((hasRedis || hasMemory || hasBaseline) && repeats > 1)
         {
-            console.MarkupLine("× redis, × baseline: the median of each round's ratio (targets take turns within a round, so a round's pair saw the same machine).");
+            console.MarkupLine("× redis, × memory, × baseline: the median of each round's ratio (targets take turns within a round, so a round's pair saw the same machine).");
         }
 
         if (summaries.Any(s => s.LoadSaturated))
         {
             console.MarkupLine("[yellow]*[/] the load tool was CPU-saturated: the server may be faster than measured; server µs/req still holds.");
         }
+    }
+
+    // The same model over memory, from the same build, for a model over a store: async+journal@baseline → async@baseline.
+    private static string? MemoryTwin(string target)
+    {
+        var baseline = target.EndsWith(BenchPlan.BaselineSuffix, StringComparison.Ordinal);
+        var name = baseline ? target[..^BenchPlan.BaselineSuffix.Length] : target;
+        return ModelSpawn.TryParse(name, out var spawn, out _) && spawn.Store != SpawnStore.Memory
+            ? spawn.Model + (baseline ? BenchPlan.BaselineSuffix : string.Empty)
+            : null;
     }
 
     private static string Ratio(double? ratio) => ratio is { } value ? value.ToString("0.00", CultureInfo.InvariantCulture) : "–";

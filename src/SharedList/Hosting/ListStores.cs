@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SharedList.Stores;
+using SharedList.Stores.Journal;
+using SharedList.Stores.Redis;
 
 namespace SharedList.Hosting;
 
@@ -15,9 +17,44 @@ public static class ListStores
         logging ??= NullLoggerFactory.Instance;
         return settings.Kind switch
         {
-            StoreKind.Journal => throw new NotSupportedException("The journal store is not available in this build."),
-            StoreKind.Redis => throw new NotSupportedException("The Redis store is not available in this build."),
+            StoreKind.Journal => OpenJournal(settings, logging),
+            StoreKind.Redis => OpenRedis(settings, logging),
             _ => new MemoryListStore(settings.MaxItems),
         };
+    }
+
+    private static JournalListStore OpenJournal(StoreSettings settings, ILoggerFactory logging)
+    {
+        var options = new JournalOptions
+        {
+            Directory = settings.DataDirectory!,
+            Fsync = settings.Fsync,
+            Repair = settings.Repair,
+            MaxItems = settings.MaxItems,
+        };
+        try
+        {
+            return JournalListStore.Open(options, logging.CreateLogger("SharedList.Journal"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreOpenException($"cannot open the journal in {options.Directory}: {e.Message}", e);
+        }
+    }
+
+    private static RedisListStore OpenRedis(StoreSettings settings, ILoggerFactory logging)
+    {
+        RedisStoreOptions options;
+        try
+        {
+            options = RedisStoreOptions.FromUri(settings.Redis!) with { MaxItems = settings.MaxItems };
+        }
+        catch (FormatException e)
+        {
+            throw new StoreOpenException($"--store: {e.Message}", e);
+        }
+
+        // A server that is down is not an error here: the store starts, says so, and serves once it answers.
+        return RedisListStore.Connect(options, logging.CreateLogger("SharedList.Redis"));
     }
 }

@@ -389,8 +389,8 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
         }
     }
 
-    // A store whose reads wait for a commit (Redis) is not read again for a log line.
-    private string ListForLog() => _list.Read() is { Ticket: 0, Outcome: StoreOutcome.Read } read ? read.Snapshot.ToString() : "(in the store)";
+    // A store that keeps the list elsewhere (Redis) is not asked for it again for a log line.
+    private string ListForLog() => _list.TryPeek(out var snapshot) ? snapshot.ToString() : "(in the store)";
 
     private readonly record struct HeldReply(StoreResult Result, string? Text);
 

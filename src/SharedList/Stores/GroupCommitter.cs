@@ -18,6 +18,8 @@ public abstract class GroupCommitter : ICommitter
     private long _committed;
     private bool _committing;
     private TaskCompletionSource? _nextCommit;
+    private int _handedOver;
+    private bool _commitThreadRunning;
 
     /// <inheritdoc/>
     public bool IsCommitted(long ticket) => Volatile.Read(ref _committed) >= ticket;
@@ -94,13 +96,62 @@ public abstract class GroupCommitter : ICommitter
                 }
                 else
                 {
-                    await Task.Run(Lead, CancellationToken.None).ConfigureAwait(false);
+                    Task committed;
+                    lock (_gate)
+                    {
+                        committed = (_nextCommit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                    }
+
+                    HandToCommitThread();
+                    await committed.WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
             else
             {
                 await underWay.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    // A commit that blocks runs on a thread of its own rather than the thread pool's: with one core the pool starts
+    // with one worker, and a blocked worker would leave the awaiting connections no thread to resume on. The thread
+    // ends after a second with nothing to commit, so an idle store holds none.
+    private void HandToCommitThread()
+    {
+        lock (_gate)
+        {
+            _handedOver++;
+            if (_commitThreadRunning)
+            {
+                Monitor.PulseAll(_gate);
+                return;
+            }
+
+            _commitThreadRunning = true;
+        }
+
+        new Thread(RunCommitThread) { IsBackground = true, Name = "store-commit" }.Start();
+    }
+
+    private void RunCommitThread()
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                while (_handedOver == 0)
+                {
+                    if (!Monitor.Wait(_gate, TimeSpan.FromSeconds(1)) && _handedOver == 0)
+                    {
+                        _commitThreadRunning = false;
+                        return;
+                    }
+                }
+
+                _handedOver--;
+            }
+
+            Lead();
         }
     }
 

@@ -22,4 +22,14 @@ public interface IStoredList
     /// <summary>The list as it is at one instant, for <c>LIST</c>.</summary>
     /// <returns><see cref="StoreOutcome.Read"/> with the <see cref="StoreResult.Snapshot"/>.</returns>
     StoreResult Read();
+
+    /// <summary>
+    /// The list as this process holds it, with no effect on the store, for a log line; false for a store that keeps
+    /// the list elsewhere (Redis), where reading it is a request of its own.
+    /// </summary>
+    bool TryPeek(out ListSnapshot snapshot)
+    {
+        snapshot = default;
+        return false;
+    }
 }

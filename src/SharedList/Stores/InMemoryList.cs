@@ -94,6 +94,13 @@ public sealed class InMemoryList : IStoredList
     /// <inheritdoc/>
     public StoreResult Read() => StoreResult.Read(Snapshot());
 
+    /// <inheritdoc/>
+    public bool TryPeek(out ListSnapshot snapshot)
+    {
+        snapshot = Snapshot();
+        return true;
+    }
+
     /// <summary>Adds an item at the end of the list, unless the list already holds <see cref="MaxItems"/>.</summary>
     /// <param name="utf8Item">The item as UTF-8, which the session has already validated. Should an invalid
     /// sequence reach a store anyway, it is kept as U+FFFD, as <see cref="System.Text.Encoding.UTF8"/> decodes it.</param>

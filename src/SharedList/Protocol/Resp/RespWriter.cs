@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+
+namespace SharedList.Protocol.Resp;
+
+/// <summary>Writes RESP2 replies: simple strings, errors, integers, bulk strings and arrays, and their nulls.</summary>
+public static class RespWriter
+{
+    /// <summary><c>+OK\r\n</c>.</summary>
+    public static void WriteOk(IBufferWriter<byte> output) => Write(output, "+OK\r\n"u8);
+
+    /// <summary><c>+text\r\n</c>; <paramref name="text"/> must hold no CR or LF.</summary>
+    public static void WriteSimpleString(IBufferWriter<byte> output, string text) => WriteLine(output, (byte)'+', text);
+
+    /// <summary><c>-text\r\n</c>, with Redis's prefix (<c>ERR</c>, <c>WRONGTYPE</c>) in <paramref name="text"/>.</summary>
+    public static void WriteError(IBufferWriter<byte> output, string text) => WriteLine(output, (byte)'-', text);
+
+    /// <summary><c>:n\r\n</c>.</summary>
+    public static void WriteInteger(IBufferWriter<byte> output, long value) => WriteNumber(output, (byte)':', value);
+
+    /// <summary><c>$n\r\n…\r\n</c>.</summary>
+    public static void WriteBulkString(IBufferWriter<byte> output, ReadOnlySpan<byte> value)
+    {
+        WriteNumber(output, (byte)'$', value.Length);
+        Write(output, value);
+        Write(output, "\r\n"u8);
+    }
+
+    /// <summary>A bulk string of <paramref name="value"/> as UTF-8.</summary>
+    public static void WriteBulkString(IBufferWriter<byte> output, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        WriteNumber(output, (byte)'$', Encoding.UTF8.GetByteCount(value));
+        Encoding.UTF8.GetBytes(value, output);
+        Write(output, "\r\n"u8);
+    }
+
+    /// <summary><c>$-1\r\n</c>: no such value.</summary>
+    public static void WriteNullBulkString(IBufferWriter<byte> output) => Write(output, "$-1\r\n"u8);
+
+    /// <summary><c>*n\r\n</c>, followed by the <paramref name="count"/> elements.</summary>
+    public static void WriteArrayHeader(IBufferWriter<byte> output, int count) => WriteNumber(output, (byte)'*', count);
+
+    /// <summary><c>*-1\r\n</c>: no array.</summary>
+    public static void WriteNullArray(IBufferWriter<byte> output) => Write(output, "*-1\r\n"u8);
+
+    private static void WriteNumber(IBufferWriter<byte> output, byte kind, long value)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var span = output.GetSpan(24);
+        span[0] = kind;
+        Utf8Formatter.TryFormat(value, span[1..], out var written);
+        span[1 + written] = (byte)'\r';
+        span[2 + written] = (byte)'\n';
+        output.Advance(3 + written);
+    }
+
+    private static void WriteLine(IBufferWriter<byte> output, byte kind, string text)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            throw new ArgumentException("A simple string or error is one line.", nameof(text));
+        }
+
+        Write(output, [kind]);
+        Encoding.UTF8.GetBytes(text, output);
+        Write(output, "\r\n"u8);
+    }
+
+    private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        output.Write(bytes);
+    }
+}
