@@ -59,9 +59,14 @@ public sealed record ModelSpawn(string Model, SpawnStore Store, string? Fsync, b
 
         if (name.Length > MetricsSuffix.Length && name.EndsWith(MetricsSuffix, StringComparison.OrdinalIgnoreCase))
         {
-            var parsedWithout = TryParse(name[..^MetricsSuffix.Length], out var without, out error);
-            spawn = without is null ? null : without with { Metrics = true };
-            return parsedWithout;
+            if (!TryParse(name[..^MetricsSuffix.Length], out var without, out error) || without.Metrics)
+            {
+                error ??= $"--spawn '{name}': {MetricsSuffix} comes once, last";
+                return false;
+            }
+
+            spawn = without with { Metrics = true };
+            return true;
         }
 
         var plus = name.IndexOf('+', StringComparison.Ordinal);
