@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Net;
 using System.Net.Sockets;
 using SharedList.Hosting;
+using SharedList.Metrics;
 using Framing = SharedList.Protocol.Framing;
 using Password = SharedList.Service.Password;
 using SharedList.Stores;
@@ -85,12 +86,19 @@ internal static class ServeCommand
 
     private static readonly Option<bool> ReusePort = new("--reuse-port") { Description = "Let several sharedlist processes listen on this port (SO_REUSEPORT, Linux), the kernel spreading clients among them. Only with --store redis://: processes share no memory." };
 
+    private static readonly Option<int> MetricsPort = new("--metrics-port")
+    {
+        Description = "Serve metrics over HTTP on this port: /metrics (Prometheus text format) and a live status page at /; 0 picks a free port (printed after the readiness line). Off by default.",
+    };
+
+    private static readonly Option<string> MetricsHost = new("--metrics-host") { Description = "Address the metrics port binds (with --metrics-port).", DefaultValueFactory = _ => IPAddress.Loopback.ToString() };
+
     public static Command Create()
     {
         var command = new Command("serve", "Run the shared-list server. Type EXIT (or send SIGINT/SIGTERM) to stop accepting and exit once connected clients leave.")
         {
             Model, Udp, FramingOption, Host, Port, Unix, Backlog, Workers, MaxConnections, MaxMessage, MaxItems, MaxReplyBuffer, IdleTimeout, StallTimeout, ShutdownTimeout, Verbose, RequirePass,
-            Store, Data, Fsync, Repair, ListKey, ReusePort,
+            Store, Data, Fsync, Repair, ListKey, ReusePort, MetricsPort, MetricsHost,
         };
         ServeTlsOptions.AddTo(command, Model, Defaults.Model, Udp);
         command.Validators.Add(result =>
@@ -120,6 +128,11 @@ internal static class ServeCommand
                 result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
             }
 
+            if (result.Given(MetricsHost) && !result.Given(MetricsPort))
+            {
+                result.AddError("--metrics-host is where the metrics are served: it needs --metrics-port.");
+            }
+
             if (!model.IsSupportedHere())
             {
                 result.AddError($"--model {model.Name()} needs Linux; use async or select here.");
@@ -135,6 +148,7 @@ internal static class ServeCommand
             }
         });
         Port.AcceptWhole(0, 65535);
+        MetricsPort.AcceptWhole(0, 65535);
         Backlog.AcceptWhole(1);
         Workers.AcceptWhole(1);
         MaxConnections.AcceptWhole(1);
@@ -265,6 +279,13 @@ internal static class ServeCommand
             Console.Out.WriteLine($"listening on {server.LocalEndPoint} ({settings.ModelName})");
             Console.Out.Flush();
 
+            await using var metrics = await StartMetricsAsync(parse).ConfigureAwait(false);
+            if (parse.GetResult(MetricsPort) is not null && metrics is null)
+            {
+                await server.StopAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+                return 1;
+            }
+
             try
             {
                 await Task.Delay(Timeout.Infinite, signals.Stop).ConfigureAwait(false);
@@ -278,6 +299,29 @@ internal static class ServeCommand
             await server.StopAsync(settings.ShutdownTimeout, signals.Abort).ConfigureAwait(false);
             logger.Stopped();
             return signals.Abort.IsCancellationRequested ? ExitCodes.Aborted : ExitCodes.Stopped;
+        }
+    }
+
+    // Off unless asked for; null also when it cannot start, after saying why.
+    private static async Task<MetricsEndpoint?> StartMetricsAsync(ParseResult parse)
+    {
+        if (parse.GetResult(MetricsPort) is null)
+        {
+            return null;
+        }
+
+        var host = parse.GetValue(MetricsHost)!;
+        try
+        {
+            var endpoint = await MetricsEndpoint.StartAsync(HostName.Resolve(host), parse.GetValue(MetricsPort)).ConfigureAwait(false);
+            Console.Out.WriteLine($"metrics on {endpoint.Address}metrics");
+            Console.Out.Flush();
+            return endpoint;
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot serve metrics on {host}:{parse.GetValue(MetricsPort)}: {e.Message}").ConfigureAwait(false);
+            return null;
         }
     }
 

@@ -408,6 +408,7 @@ public abstract class BaseServer : IServer
         Listener.Bind(Socket, ServerAddress);
         ServerAddress = Socket.LocalEndPoint!;
         Core.ListenerEndPoint = ServerAddress;
+        Core.Publish(ServerAddress);
 
         // The loop selects before it reads; a request gone in between must not block it.
         Socket.Blocking = false;
@@ -478,6 +479,9 @@ public abstract class BaseServer : IServer
 
     /// <summary>Buffers lent to the connections of <see cref="Handlers.SessionStreamHandler"/> while they have bytes in flight.</summary>
     internal ConnectionBuffersPool Buffers { get; } = new(Environment.ProcessorCount * 4);
+
+    /// <summary>What the server counts for its meter, for <see cref="Handlers.SessionStreamHandler"/>.</summary>
+    internal ServerCounters CoreCounters => Core.Counters;
 
 
     /// <summary>Logs a connection closed for breaking its timeouts.</summary>

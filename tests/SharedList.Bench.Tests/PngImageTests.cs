@@ -1,5 +1,3 @@
-using SharedList.Bench.Tests.Support;
-
 namespace SharedList.Bench.Tests;
 
 /// <summary>The test PNG decoder against images encoded here with every scanline filter, RGB and RGBA.</summary>

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using SharedList.Bench.Results;
-using SharedList.Bench.Tests.Support;
 
 namespace SharedList.Bench.Tests;
 

@@ -26,8 +26,12 @@ public enum SpawnStore
 /// <param name="Model">The model's name, as <c>serve --model</c> takes it.</param>
 /// <param name="Store">Where it keeps the list.</param>
 /// <param name="Fsync">The journal's <c>--fsync</c> policy (<c>always</c>, <c>everysec</c>, <c>no</c>); null for the other stores.</param>
-public sealed record ModelSpawn(string Model, SpawnStore Store, string? Fsync)
+/// <param name="Metrics">Whether it serves its metrics too (<c>--metrics-port 0</c>), named with a last <c>+metrics</c>: <c>async+metrics</c>, <c>async+journal+metrics</c>.</param>
+public sealed record ModelSpawn(string Model, SpawnStore Store, string? Fsync, bool Metrics = false)
 {
+    /// <summary>The last suffix of a model that serves its metrics, to measure their cost.</summary>
+    public const string MetricsSuffix = "+metrics";
+
     /// <summary>The suffixes that put a model over a store, in the order the help lists them, with what each means.</summary>
     public static IReadOnlyList<(string Suffix, SpawnStore Store, string? Fsync)> StoreSuffixes { get; } =
     [
@@ -41,7 +45,7 @@ public sealed record ModelSpawn(string Model, SpawnStore Store, string? Fsync)
     public static IReadOnlyList<string> StoreForms { get; } = [.. StoreSuffixes.Select(s => "MODEL+" + s.Suffix)];
 
     /// <summary>The name <c>--spawn</c> gives it: the model, then <c>+suffix</c> for a store other than memory.</summary>
-    public string Name => Store == SpawnStore.Memory ? Model : $"{Model}+{StoreSuffixes.First(s => s.Store == Store && s.Fsync == Fsync).Suffix}";
+    public string Name => (Store == SpawnStore.Memory ? Model : $"{Model}+{StoreSuffixes.First(s => s.Store == Store && s.Fsync == Fsync).Suffix}") + (Metrics ? MetricsSuffix : string.Empty);
 
     /// <summary>Parses <c>MODEL</c> or <c>MODEL+STORE</c> (any case); false, with <paramref name="error"/> when it names a store, for anything else.</summary>
     public static bool TryParse(string? name, [NotNullWhen(true)] out ModelSpawn? spawn, out string? error)
@@ -51,6 +55,18 @@ public sealed record ModelSpawn(string Model, SpawnStore Store, string? Fsync)
         if (string.IsNullOrEmpty(name))
         {
             return false;
+        }
+
+        if (name.Length > MetricsSuffix.Length && name.EndsWith(MetricsSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!TryParse(name[..^MetricsSuffix.Length], out var without, out error) || without.Metrics)
+            {
+                error ??= $"--spawn '{name}': {MetricsSuffix} comes once, last";
+                return false;
+            }
+
+            spawn = without with { Metrics = true };
+            return true;
         }
 
         var plus = name.IndexOf('+', StringComparison.Ordinal);
@@ -93,16 +109,18 @@ public sealed record ModelSpawn(string Model, SpawnStore Store, string? Fsync)
     /// <summary>
     /// The options of <c>sharedlist serve</c> that select the store: none for memory,
     /// <c>--data <paramref name="dataDirectory"/> --fsync POLICY</c> for the journal,
-    /// <c>--store redis://HOST:PORT</c> for Redis at <paramref name="redis"/>.
+    /// <c>--store redis://HOST:PORT</c> for Redis at <paramref name="redis"/>; then <c>--metrics-port 0</c> with <see cref="Metrics"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The store needs the argument that is null.</exception>
     public IReadOnlyList<string> StoreOptions(string? dataDirectory, IPEndPoint? redis) => Store switch
     {
-        SpawnStore.Memory => [],
-        SpawnStore.Journal => ["--data", dataDirectory ?? throw new ArgumentException("A journal needs a data directory.", nameof(dataDirectory)), "--fsync", Fsync!],
-        SpawnStore.Redis => ["--store", RedisUrl(redis ?? throw new ArgumentException("The Redis store needs Redis's address.", nameof(redis)))],
+        SpawnStore.Memory => MetricsOptions,
+        SpawnStore.Journal => ["--data", dataDirectory ?? throw new ArgumentException("A journal needs a data directory.", nameof(dataDirectory)), "--fsync", Fsync!, .. MetricsOptions],
+        SpawnStore.Redis => ["--store", RedisUrl(redis ?? throw new ArgumentException("The Redis store needs Redis's address.", nameof(redis))), .. MetricsOptions],
         _ => throw new InvalidOperationException($"unknown store {Store}"),
     };
+
+    private string[] MetricsOptions => Metrics ? ["--metrics-port", "0"] : [];
 
     /// <summary>The <c>--store</c> URL of a Redis server at <paramref name="endPoint"/>: <c>redis://127.0.0.1:6379</c>.</summary>
     public static string RedisUrl(IPEndPoint endPoint)

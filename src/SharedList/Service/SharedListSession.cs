@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
+using SharedList.Metrics;
 using SharedList.Protocol;
 using SharedList.Stores;
 using SocketServer.Sessions;
@@ -46,12 +48,17 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
     // Made for the first LIST reply that does not fit one output budget; most connections never need one.
     private ListReplyInProgress? _listReply;
     private readonly Password? _password;
+    private readonly ServiceCounters _metrics;
+
+    // When the batch whose replies are not yet ready was received (Stopwatch ticks); 0 when none, or nobody listens.
+    private long _batchReceived;
     private bool _datagramHandled;
     private bool _authenticated;
     private int _failedAuthentications;
 
-    public SharedListSession(ConnectionContext connection, MessageFramer framer, IListStore store, string listKey, ILogger logger, Password? password, int outputBudget, ProtocolErrorLog errors, bool logChanges)
+    public SharedListSession(ConnectionContext connection, MessageFramer framer, IListStore store, string listKey, ILogger logger, Password? password, int outputBudget, ProtocolErrorLog errors, bool logChanges, ServiceCounters metrics)
     {
+        _metrics = metrics;
         _list = store.GetList(listKey);
         _committer = store.Committer;
         _errors = errors;
@@ -72,9 +79,22 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
 
     public SessionStatus Process(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> output)
     {
-        return _connection.Transport == TransportKind.Datagram
-            ? ProcessDatagram(ref input, output)
-            : ProcessStream(ref input, inputCompleted, output);
+        if (_batchReceived == 0 && !input.IsEmpty && ListMeter.RequestDuration.Enabled)
+        {
+            _batchReceived = Stopwatch.GetTimestamp();
+        }
+
+        var datagram = _connection.Transport == TransportKind.Datagram;
+        var status = datagram ? ProcessDatagram(ref input, output) : ProcessStream(ref input, inputCompleted, output);
+
+        // Ready once replies were written and none waits for a commit; an unfinished message keeps the clock running.
+        if (_batchReceived != 0 && _held.Count == 0 && (datagram || _counter.Written > 0))
+        {
+            ListMeter.RequestDuration.Record(Stopwatch.GetElapsedTime(_batchReceived).TotalSeconds);
+            _batchReceived = 0;
+        }
+
+        return status;
     }
 
     /// <summary>
@@ -167,6 +187,7 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
 
     private void RejectTooLong(ref ReadOnlySequence<byte> input, IBufferWriter<byte> output)
     {
+        _metrics.Count(Counted.MessageTooLong);
         _errors.MessageTooLong(_connection, _framer.MaxMessageBytes);
         Reply(output, Replies.MessageTooLong);
 
@@ -201,12 +222,14 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
         var command = CommandParser.Parse(message);
         if (command == Command.Auth)
         {
+            _metrics.Count(Counted.Auth);
             return Authenticate(CommandParser.AuthPassword(message), output);
         }
 
         if (!_authenticated)
         {
             // The request is not logged: a client that forgot the AUTH prefix may just have sent the password.
+            _metrics.Count(Counted.NotAuthenticated);
             _logger.NotAuthenticated(_connection.Id, _connection.RemoteEndPoint, message.Length);
             Reply(output, Replies.AuthenticationRequired);
             return SessionStatus.Continue;
@@ -214,11 +237,18 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
 
         if (!Utf8.IsValid(message))
         {
+            _metrics.Count(Counted.InvalidUtf8);
             _errors.InvalidUtf8(_connection, message.Length);
             Reply(output, Replies.InvalidUtf8);
             return SessionStatus.Continue;
         }
 
+        _metrics.Count(command switch
+        {
+            Command.List => Counted.List,
+            Command.Clear => Counted.Clear,
+            _ => Counted.Append,
+        });
         var result = command switch
         {
             Command.List => _list.Read(),
@@ -250,6 +280,7 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
         }
 
         _failedAuthentications++;
+        _metrics.Count(Counted.WrongPassword);
         Reply(output, Replies.InvalidPassword);
         if (_failedAuthentications < MaxFailedAuthentications)
         {
@@ -326,6 +357,7 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
                 Replies.WriteAck(output, Framing);
                 break;
             case StoreOutcome.Full:
+                _metrics.Count(Counted.ListFull);
                 Replies.Write(output, Replies.ListFull, Framing);
                 break;
             case StoreOutcome.Cleared:
@@ -350,6 +382,7 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
                 Replies.WriteTerminator(output, Framing);
                 break;
             default:
+                _metrics.Count(Counted.StoreUnavailable);
                 _logger.StoreUnavailable(_connection.Id, _connection.RemoteEndPoint, result.Error);
                 Replies.Write(output, Replies.StoreUnavailable(result.Error), Framing);
                 break;

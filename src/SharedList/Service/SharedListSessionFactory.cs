@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SharedList.Metrics;
 using SharedList.Protocol;
 using SharedList.Stores;
 using SocketServer.Sessions;
@@ -19,6 +20,7 @@ public sealed class SharedListSessionFactory : ISessionFactory
     private readonly ProtocolErrorLog _errors;
     private readonly bool _logChanges;
     private readonly string _listKey;
+    private readonly ServiceCounters _metrics;
 
     /// <summary>Creates the factory.</summary>
     /// <param name="store">The store whose list (<see cref="SharedListOptions.ListKey"/>) every session shares. Not disposed by the factory.</param>
@@ -37,6 +39,7 @@ public sealed class SharedListSessionFactory : ISessionFactory
         _errors = new ProtocolErrorLog(_logger);
         _logChanges = options.LogChanges;
         _listKey = options.ListKey;
+        _metrics = new ServiceCounters(store, options.ListKey);
 
         // One datagram is one message whatever the options say: there is no stream to cut into lines.
         _datagramFramer = new MessageFramer(Framing.Raw, options.MaxMessageBytes);
@@ -47,6 +50,6 @@ public sealed class SharedListSessionFactory : ISessionFactory
     {
         ArgumentNullException.ThrowIfNull(connection);
         var framer = connection.Transport == TransportKind.Datagram ? _datagramFramer : _streamFramer;
-        return new SharedListSession(connection, framer, _store, _listKey, _logger, _password, _outputBudget, _errors, _logChanges);
+        return new SharedListSession(connection, framer, _store, _listKey, _logger, _password, _outputBudget, _errors, _logChanges, _metrics);
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using SharedList.Metrics;
 using SocketServer.Sessions;
 
 namespace SharedList.Stores;
@@ -156,6 +158,8 @@ public abstract class GroupCommitter : ICommitter
     private void Lead()
     {
         var through = 0L;
+        var before = Volatile.Read(ref _committed);
+        var started = ListMeter.CommitDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         try
         {
             through = CommitPending();
@@ -177,6 +181,11 @@ public abstract class GroupCommitter : ICommitter
             }
 
             waiting?.TrySetResult();
+            if (started != 0)
+            {
+                ListMeter.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                ListMeter.CommitBatchSize.Record((int)Math.Clamp(through - before, 0, int.MaxValue));
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SharedList.Metrics;
 using SocketServer.Sessions;
 
 namespace SharedList.Stores;
@@ -8,7 +9,7 @@ namespace SharedList.Stores;
 /// share nothing (so <c>--reuse-port</c> is refused with it).
 /// </summary>
 /// <remarks>Threading: safe for any number of concurrent callers; each list is an <see cref="InMemoryList"/>.</remarks>
-public sealed class MemoryListStore : IListStore
+public sealed class MemoryListStore : IListStore, IListLengths
 {
     private readonly ConcurrentDictionary<string, InMemoryList> _lists = new(StringComparer.Ordinal);
 
@@ -34,6 +35,9 @@ public sealed class MemoryListStore : IListStore
         ArgumentNullException.ThrowIfNull(key);
         return _lists.GetOrAdd(key, static (name, max) => new InMemoryList(name, max), MaxItems);
     }
+
+    /// <inheritdoc/>
+    IEnumerable<KeyValuePair<string, int>> IListLengths.ListLengths() => _lists.Select(list => new KeyValuePair<string, int>(list.Key, list.Value.Count));
 
     /// <inheritdoc/>
     public void Dispose()

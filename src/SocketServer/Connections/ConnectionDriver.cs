@@ -1,3 +1,4 @@
+using SocketServer.Core;
 using SocketServer.Sessions;
 
 namespace SocketServer.Connections;
@@ -31,6 +32,7 @@ public class ConnectionDriver
     private readonly IStallDescriber? _describer;
     private readonly ConnectionBuffersPool _pool;
     private readonly RoundClock? _round;
+    private readonly ServerCounters? _counters;
     private InputBuffer? _input;
     private OutputBuffer? _output;
     private ConnectionClock _clock;
@@ -55,7 +57,8 @@ public class ConnectionDriver
     /// <param name="timeouts">Its idle and stall bounds.</param>
     /// <param name="pool">Where buffers are borrowed.</param>
     /// <param name="round">An event loop's round time, read instead of the clock; null to read the clock.</param>
-    internal ConnectionDriver(ISession session, ConnectionTimeouts timeouts, ConnectionBuffersPool pool, RoundClock? round = null)
+    /// <param name="counters">Where the bytes received and sent are counted; null for none.</param>
+    internal ConnectionDriver(ISession session, ConnectionTimeouts timeouts, ConnectionBuffersPool pool, RoundClock? round = null, ServerCounters? counters = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(timeouts);
@@ -64,6 +67,7 @@ public class ConnectionDriver
         _describer = session as IStallDescriber;
         _pool = pool;
         _round = round;
+        _counters = counters;
         _clock = new ConnectionClock(timeouts, Now);
     }
 
@@ -158,6 +162,7 @@ public class ConnectionDriver
         {
             ArgumentOutOfRangeException.ThrowIfNegative(count);
             _input.Commit(count);
+            _counters?.CountReceived(count);
         }
 
         RunSession(activity: true);
@@ -213,6 +218,7 @@ public class ConnectionDriver
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, output.PendingCount);
         output.Sent(count);
+        _counters?.CountSent(count);
         if (!output.HasPending && _pendingMore)
         {
             RunSession(activity: true);

@@ -42,6 +42,9 @@ internal sealed class ServerCore
     /// <summary>The open connections.</summary>
     public ConnectionTracker Connections { get; } = new();
 
+    /// <summary>What the server counts for its meter (<see cref="ServerMeter"/>).</summary>
+    public ServerCounters Counters { get; } = new();
+
     /// <summary>The accept loop's pause after a failed accept; used by one accept loop at a time.</summary>
     public AcceptBackoff Backoff { get; }
 
@@ -102,6 +105,7 @@ internal sealed class ServerCore
     {
         if (DescriptorReserve.IsReserved(accepted))
         {
+            Counters.CountRefusedReserve();
             SocketClose.Reject(accepted, RejectionBytes);
             throw DescriptorReserve.Exhausted();
         }
@@ -172,10 +176,12 @@ internal sealed class ServerCore
         {
             if (WithinLimit)
             {
+                Counters.CountRefusedVerify();
                 Logger.ConnectionNotVerified(client);
             }
             else
             {
+                Counters.CountRefusedLimit();
                 Logger.ConnectionRefused(client, Options.MaxConnections);
             }
 
@@ -184,6 +190,7 @@ internal sealed class ServerCore
             return null;
         }
 
+        Counters.CountAccepted();
         Logger.ClientConnected(client, id);
         return new ConnectionContext(id, client, ListenerEndPoint ?? accepted.LocalEndPoint!, TransportKind.Stream);
     }
@@ -260,8 +267,15 @@ internal sealed class ServerCore
         }
     }
 
-    /// <summary>Marks the server stopping: from now on nothing is admitted.</summary>
-    public void BeginStopping() => Volatile.Write(ref _stopping, true);
+    /// <summary>Reports the server's counters on <see cref="ServerMeter"/> under its bound address, until it stops.</summary>
+    public void Publish(EndPoint bound) => ServerMeter.Join(this, bound.ToString()!);
+
+    /// <summary>Marks the server stopping: from now on nothing is admitted, and its counters are no longer reported.</summary>
+    public void BeginStopping()
+    {
+        Volatile.Write(ref _stopping, true);
+        ServerMeter.Leave(this);
+    }
 
     /// <summary>
     /// Stops once (later calls get the first one's task): <paramref name="stopAccepting"/>, then waits until every

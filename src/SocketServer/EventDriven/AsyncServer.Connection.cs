@@ -25,7 +25,7 @@ public sealed partial class AsyncServer
     /// may start on another thread as soon as the wait is left.</para>
     /// </remarks>
     private sealed class Connection(AsyncServer server, Socket socket, ConnectionContext context, ISession session)
-        : ConnectionDriver(session, server.Options.Timeouts, server._buffers), IThreadPoolWorkItem, IDeadlineWatched, IRoundCommitWaiter
+        : ConnectionDriver(session, server.Options.Timeouts, server._buffers, counters: server.Core.Counters), IThreadPoolWorkItem, IDeadlineWatched, IRoundCommitWaiter
     {
         // One for every connection: an idle connection holds no resumption delegate of its own.
         private static readonly Action<object?> ResumeConnection = connection => ((Connection)connection!).Resume();

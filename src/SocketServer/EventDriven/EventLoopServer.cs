@@ -380,7 +380,7 @@ public abstract class EventLoopServer : StreamServer
         LoopConnection connection;
         try
         {
-            connection = new LoopConnection(accepted, context, Sessions.CreateSession(context), Options.Timeouts, _buffers, _round, token);
+            connection = new LoopConnection(accepted, context, Sessions.CreateSession(context), Options.Timeouts, _buffers, _round, token, Core.Counters);
         }
         catch (Exception e)
         {

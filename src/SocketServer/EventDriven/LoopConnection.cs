@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using SocketServer.Connections;
+using SocketServer.Core;
 using SocketServer.Selectors;
 using SocketServer.Sessions;
 
@@ -14,8 +15,9 @@ internal sealed class LoopConnection(
     ConnectionTimeouts timeouts,
     ConnectionBuffersPool buffers,
     RoundClock round,
-    ulong token)
-    : ConnectionDriver(session, timeouts, buffers, round)
+    ulong token,
+    ServerCounters counters)
+    : ConnectionDriver(session, timeouts, buffers, round, counters)
 {
     // Read once: the loop alone closes the socket, so the descriptor stays this connection's while it is open.
     public int Descriptor { get; } = OperatingSystem.IsLinux() ? (int)socket.Handle : -1;

@@ -35,6 +35,7 @@ public abstract class StreamServer : IServer
         ListenSocket = Listener.Listen(endPoint, Options.AllowReuseAddress, Options.AllowReusePort, Options.Backlog);
         LocalEndPoint = ListenSocket.LocalEndPoint!;
         Core.ListenerEndPoint = LocalEndPoint;
+        Core.Publish(LocalEndPoint);
     }
 
     /// <inheritdoc />

@@ -34,7 +34,7 @@ public sealed class SessionStreamHandler : BaseRequestHandler
         Listener.DisableNagle(Request);
         var session = _sessions.CreateSession(new ConnectionContext(RequestId, ClientAddress, Request.LocalEndPoint!, TransportKind.Stream));
         var server = (BaseServer)Server;
-        var driver = new ConnectionDriver(session, server.Options.Timeouts, server.Buffers);
+        var driver = new ConnectionDriver(session, server.Options.Timeouts, server.Buffers, counters: server.CoreCounters);
         try
         {
             while (!driver.IsComplete)

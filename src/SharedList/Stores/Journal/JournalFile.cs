@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using SharedList.Metrics;
 
 namespace SharedList.Stores.Journal;
 
@@ -13,9 +14,17 @@ internal sealed class JournalFile : IJournalFile
     public static IJournalFile Open(string path) =>
         new JournalFile(File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read));
 
-    public void Write(ReadOnlySpan<byte> bytes, long offset) => RandomAccess.Write(_handle, bytes, offset);
+    public void Write(ReadOnlySpan<byte> bytes, long offset)
+    {
+        RandomAccess.Write(_handle, bytes, offset);
+        JournalMetrics.Wrote(bytes.Length);
+    }
 
-    public void Sync() => FileSync.DataSync(_handle);
+    public void Sync()
+    {
+        FileSync.DataSync(_handle);
+        JournalMetrics.Synced();
+    }
 
     public void SetLength(long length) => RandomAccess.SetLength(_handle, length);
 

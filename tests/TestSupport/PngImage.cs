@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace SharedList.Bench.Tests.Support;
+namespace TestSupport;
 
 /// <summary>
 /// Just enough PNG (RFC 2083 / W3C PNG spec) to read a browser's screenshot: 8-bit RGB or RGBA, not interlaced,
