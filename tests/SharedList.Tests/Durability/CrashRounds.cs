@@ -18,8 +18,11 @@ internal sealed class CrashRounds(ITestOutputHelper output, IReadOnlyList<string
 
     private const int SigKill = 9;
     private static readonly TimeSpan Timeout = CliProcess.DefaultTimeout;
-    private static readonly TimeSpan ShortestLoad = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan LongestLoad = TimeSpan.FromMilliseconds(300);
+
+    // The kill comes once the round has this many Acks, a seeded random count: a random moment of the load, reached
+    // by a condition rather than a clock, so a slow machine shifts it in time but not in the work it interrupts.
+    private const int FewestAcks = 20;
+    private const int MostAcks = 600;
 
     private readonly RecoveryCheck _check = new();
     private readonly Random _random = new(seed);
@@ -66,12 +69,11 @@ internal sealed class CrashRounds(ITestOutputHelper output, IReadOnlyList<string
                 }
 
                 var load = await AppendLoad.StartAsync(endPoint, round, Clients, Timeout);
-                TimeSpan loadTime;
+                int killAt;
                 await using (load)
                 {
-                    await Eventually.TrueAsync(() => load.Acked > 0 || server.HasExited, Timeout, "the first Ack of the round");
-                    loadTime = ShortestLoad + (LongestLoad - ShortestLoad) * _random.NextDouble();
-                    await Task.Delay(loadTime);
+                    killAt = _random.Next(FewestAcks, MostAcks + 1);
+                    await Eventually.TrueAsync(() => load.Acked >= killAt || server.HasExited, Timeout, $"{killAt} Acks in the round");
                     Assert.False(server.HasExited, $"the server exited by itself in round {round}: {server.StandardError}");
                     server.Signal(SigKill);
                     await server.WaitForExitAsync(Timeout);
@@ -82,7 +84,7 @@ internal sealed class CrashRounds(ITestOutputHelper output, IReadOnlyList<string
                 AckedByRound.Add(load.Histories.Sum(history => history.Acked));
                 OtherReplies.AddRange(load.Histories.SelectMany(history => history.OtherReplies).Select(reply => $"round {round}: {reply}"));
                 output.WriteLine($"round {round,2}: {length,6} items at start ({lost} acknowledged lost in all), started in {started.TotalMilliseconds:F0} ms; "
-                    + $"killed after {loadTime.TotalMilliseconds:F0} ms of load: {AckedByRound[^1]} acknowledged, "
+                    + $"killed after {killAt} Acks: {AckedByRound[^1]} acknowledged, "
                     + $"{load.Histories.Sum(history => history.Sent.Count)} sent; round took {clock.Elapsed.TotalMilliseconds:F0} ms");
             }
         }
