@@ -3,7 +3,7 @@ using SocketServer.Sessions;
 namespace SharedList.Stores;
 
 /// <summary>
-/// Where the lists live: named lists, each created empty on first use. The line protocol serves one of them
+/// Where the lists live: named lists, each existing while it holds an item, as Redis keys do. The line protocol serves one of them
 /// (<c>--list-key</c>); the memory, journal and Redis stores all implement this, and one conformance suite tests them.
 /// </summary>
 /// <remarks>
@@ -22,7 +22,15 @@ public interface IListStore : IDisposable
     /// <summary>The commit step replies wait for; null when every operation is complete when it returns.</summary>
     ICommitter? Committer { get; }
 
-    /// <summary>The list named <paramref name="key"/>, created empty on first use. Cheap to keep: a session resolves its list once.</summary>
+    /// <summary>The handle of the list named <paramref name="key"/>, which need not exist yet: getting it stores nothing. Cheap to keep.</summary>
     /// <param name="key">The list's name, as Redis names a key.</param>
     IStoredList GetList(string key);
+
+    /// <summary>The names of the lists that hold at least one item, for <c>KEYS</c>, <c>SCAN</c> and <c>DBSIZE</c>.</summary>
+    /// <returns><see cref="StoreOutcome.Listed"/> with <see cref="StoreResult.Keys"/>, in no particular order.</returns>
+    StoreResult ListKeys();
+
+    /// <summary>Empties every list, as <c>FLUSHDB</c>.</summary>
+    /// <returns><see cref="StoreOutcome.Cleared"/>, with <see cref="StoreResult.Length"/> the number of lists emptied.</returns>
+    StoreResult ClearAll();
 }

@@ -85,11 +85,47 @@ public sealed class InMemoryList : IStoredList
     public StoreResult Append(ReadOnlySpan<byte> utf8Item) => TryAppend(utf8Item) ? StoreResult.Appended : StoreResult.Full;
 
     /// <inheritdoc/>
-    StoreResult IStoredList.Clear()
+    StoreResult IStoredList.Clear() => StoreResult.Cleared(Clear());
+
+    /// <inheritdoc/>
+    public StoreResult Push(ListEnd end, IReadOnlyList<ReadOnlyMemory<byte>> utf8Items) =>
+        TryPush(end, utf8Items, out var length) ? StoreResult.Pushed(length) : StoreResult.Full;
+
+    /// <inheritdoc/>
+    public StoreResult Pop(ListEnd end, int count)
     {
-        Clear();
-        return StoreResult.Cleared;
+        var popped = Pop(end, count, out var before);
+        return StoreResult.Read(popped, before);
     }
+
+    /// <inheritdoc/>
+    public StoreResult Range(long start, long stop)
+    {
+        var items = Range(start, stop, out var length);
+        return StoreResult.Read(items, length);
+    }
+
+    /// <inheritdoc/>
+    StoreResult IStoredList.Count() => StoreResult.Counted(Count);
+
+    /// <summary>Pushes <paramref name="utf8Items"/> at <paramref name="end"/>, all or none (see <see cref="IStoredList.Push"/>).</summary>
+    /// <param name="end">Where they go.</param>
+    /// <param name="utf8Items">The items, as UTF-8.</param>
+    /// <param name="length">The length after, or the unchanged length when the list cannot take them all.</param>
+    /// <returns>False when nothing was stored: the list cannot take them all.</returns>
+    public bool TryPush(ListEnd end, IReadOnlyList<ReadOnlyMemory<byte>> utf8Items, out int length) => throw new NotImplementedException();
+
+    /// <summary>Removes up to <paramref name="count"/> items from <paramref name="end"/>, returning them in the order removed.</summary>
+    /// <param name="end">Where they are taken from.</param>
+    /// <param name="count">At least 1.</param>
+    /// <param name="lengthBefore">The length before.</param>
+    public ListSnapshot Pop(ListEnd end, int count, out int lengthBefore) => throw new NotImplementedException();
+
+    /// <summary>The items from <paramref name="start"/> to <paramref name="stop"/> (see <see cref="IStoredList.Range"/>).</summary>
+    /// <param name="start">The first index; negative counts from the end.</param>
+    /// <param name="stop">The last index, included; negative counts from the end.</param>
+    /// <param name="length">The list's length.</param>
+    public ListSnapshot Range(long start, long stop, out int length) => throw new NotImplementedException();
 
     /// <inheritdoc/>
     public StoreResult Read() => StoreResult.Read(Snapshot());
@@ -132,8 +168,10 @@ public sealed class InMemoryList : IStoredList
     }
 
     /// <summary>Empties the list.</summary>
-    public void Clear()
+    /// <returns>The number of items removed.</returns>
+    public int Clear()
     {
+        var removed = 0;
         lock (_gate)
         {
             if (_chunksShared)
@@ -146,9 +184,12 @@ public sealed class InMemoryList : IStoredList
                 _body.Rewind();
             }
 
+            removed = _count;
             _count = 0;
             _lastQuote = 0;
         }
+
+        return removed;
     }
 
     /// <summary>The list as it is at one instant. Later appends and clears never change a snapshot already taken.</summary>

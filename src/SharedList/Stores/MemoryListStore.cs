@@ -40,6 +40,21 @@ public sealed class MemoryListStore : IListStore, IListLengths
     IEnumerable<KeyValuePair<string, int>> IListLengths.ListLengths() => _lists.Select(list => new KeyValuePair<string, int>(list.Key, list.Value.Count));
 
     /// <inheritdoc/>
+    public StoreResult ListKeys() => StoreResult.Listed([.. _lists.Where(list => list.Value.Count > 0).Select(list => list.Key)]);
+
+    /// <inheritdoc/>
+    public StoreResult ClearAll()
+    {
+        var cleared = 0;
+        foreach (var list in _lists.Values)
+        {
+            cleared += list.Clear() > 0 ? 1 : 0;
+        }
+
+        return StoreResult.Cleared(cleared);
+    }
+
+    /// <inheritdoc/>
     public void Dispose()
     {
     }

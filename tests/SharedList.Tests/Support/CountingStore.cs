@@ -30,6 +30,22 @@ internal sealed class CountingStore : IListStore, IStoredList
         return _inner.Read();
     }
 
+    public StoreResult Push(ListEnd end, IReadOnlyList<ReadOnlyMemory<byte>> utf8Items) => _inner.Push(end, utf8Items);
+
+    public StoreResult Pop(ListEnd end, int count) => _inner.Pop(end, count);
+
+    public StoreResult Range(long start, long stop)
+    {
+        Reads++;
+        return _inner.Range(start, stop);
+    }
+
+    StoreResult IStoredList.Count() => ((IStoredList)_inner).Count();
+
+    public StoreResult ListKeys() => StoreResult.Listed(_inner.Count > 0 ? [Key] : []);
+
+    public StoreResult ClearAll() => StoreResult.Cleared(_inner.Clear() > 0 ? 1 : 0);
+
     public void Dispose()
     {
     }

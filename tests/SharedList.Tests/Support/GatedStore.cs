@@ -42,6 +42,10 @@ internal sealed class GatedStore : GroupCommitter, IListStore
 
     public IStoredList GetList(string key) => new GatedList(this, _memory.GetList(key));
 
+    public StoreResult ListKeys() => Pending(_memory.ListKeys);
+
+    public StoreResult ClearAll() => Pending(_memory.ClearAll);
+
     public void Dispose() => _open.Dispose();
 
     public override bool CommitsQuickly => false;
@@ -91,5 +95,17 @@ internal sealed class GatedStore : GroupCommitter, IListStore
         public StoreResult Clear() => store.Pending(((IStoredList)list).Clear);
 
         public StoreResult Read() => store.Pending(list.Read);
+
+        public StoreResult Push(ListEnd end, IReadOnlyList<ReadOnlyMemory<byte>> utf8Items)
+        {
+            ReadOnlyMemory<byte>[] items = [.. utf8Items.Select(item => (ReadOnlyMemory<byte>)item.ToArray())];
+            return store.Pending(() => list.Push(end, items));
+        }
+
+        public StoreResult Pop(ListEnd end, int count) => store.Pending(() => list.Pop(end, count));
+
+        public StoreResult Range(long start, long stop) => store.Pending(() => list.Range(start, stop));
+
+        public StoreResult Count() => store.Pending(((IStoredList)list).Count);
     }
 }

@@ -41,6 +41,18 @@ internal sealed class JournalList : IStoredList
     public StoreResult Read() => _store.Read(this);
 
     /// <inheritdoc/>
+    public StoreResult Push(ListEnd end, IReadOnlyList<ReadOnlyMemory<byte>> utf8Items) => throw new NotImplementedException();
+
+    /// <inheritdoc/>
+    public StoreResult Pop(ListEnd end, int count) => throw new NotImplementedException();
+
+    /// <inheritdoc/>
+    public StoreResult Range(long start, long stop) => throw new NotImplementedException();
+
+    /// <inheritdoc/>
+    public StoreResult Count() => throw new NotImplementedException();
+
+    /// <inheritdoc/>
     /// <remarks>For a log line: it may show changes whose records are not yet written.</remarks>
     public bool TryPeek(out ListSnapshot snapshot)
     {

@@ -129,6 +129,12 @@ public sealed class JournalListStore : GroupCommitter, IListStore
     }
 
     /// <inheritdoc/>
+    public StoreResult ListKeys() => throw new NotImplementedException();
+
+    /// <inheritdoc/>
+    public StoreResult ClearAll() => throw new NotImplementedException();
+
+    /// <inheritdoc/>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -207,7 +213,7 @@ public sealed class JournalListStore : GroupCommitter, IListStore
             _deadBytes += list.LiveBytes + bytes;
             _liveBytes -= list.LiveBytes;
             list.LiveBytes = 0;
-            return Issue(list, StoreResult.Cleared);
+            return Issue(list, StoreResult.Cleared(0));
         }
     }
 

@@ -121,6 +121,12 @@ public sealed class RedisListStore : GroupCommitter, IListStore
     }
 
     /// <inheritdoc/>
+    public StoreResult ListKeys() => throw new NotImplementedException();
+
+    /// <inheritdoc/>
+    public StoreResult ClearAll() => throw new NotImplementedException();
+
+    /// <inheritdoc/>
     public void Dispose() => _connection.Dispose();
 
     /// <summary>Queues <paramref name="operation"/> for the next round trip; its result is <paramref name="provisional"/> until then.</summary>
@@ -278,7 +284,7 @@ public sealed class RedisListStore : GroupCommitter, IListStore
 
                 break;
             case RedisOperationKind.Clear:
-                batch.SetResult(first, StoreResult.Cleared);
+                batch.SetResult(first, StoreResult.Cleared(0));
                 break;
             default:
                 batch.SetResult(first, StoreResult.Read(Snapshot(((Task<RedisValue[]>)reply).Result)));

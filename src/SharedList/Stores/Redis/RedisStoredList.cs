@@ -28,8 +28,20 @@ internal sealed class RedisStoredList : IStoredList
         _store.Enqueue(new RedisOperation(RedisOperationKind.Append, this, utf8Item.ToArray()), StoreResult.Appended);
 
     /// <inheritdoc/>
-    public StoreResult Clear() => _store.Enqueue(new RedisOperation(RedisOperationKind.Clear, this, null), StoreResult.Cleared);
+    public StoreResult Clear() => _store.Enqueue(new RedisOperation(RedisOperationKind.Clear, this, null), StoreResult.Cleared(0));
 
     /// <inheritdoc/>
     public StoreResult Read() => _store.Enqueue(new RedisOperation(RedisOperationKind.Read, this, null), ProvisionalRead);
+
+    /// <inheritdoc/>
+    public StoreResult Push(ListEnd end, IReadOnlyList<ReadOnlyMemory<byte>> utf8Items) => throw new NotImplementedException();
+
+    /// <inheritdoc/>
+    public StoreResult Pop(ListEnd end, int count) => throw new NotImplementedException();
+
+    /// <inheritdoc/>
+    public StoreResult Range(long start, long stop) => throw new NotImplementedException();
+
+    /// <inheritdoc/>
+    public StoreResult Count() => throw new NotImplementedException();
 }
