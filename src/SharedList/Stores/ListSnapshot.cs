@@ -45,6 +45,9 @@ public readonly struct ListSnapshot
         reader.WriteSome(output, long.MaxValue);
     }
 
+    /// <summary>The items, as the strings they are, in order: for tests and tools.</summary>
+    public string[] ToStrings() => throw new NotImplementedException();
+
     /// <summary>Returns <c>str(list)</c>, for logs and tests.</summary>
     public override string ToString()
     {

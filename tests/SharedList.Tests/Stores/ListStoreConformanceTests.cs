@@ -8,7 +8,7 @@ namespace SharedList.Tests.Stores;
 /// one): named lists, order, the item limit, clears, concurrent appends, and results that are final once their
 /// commit is done.
 /// </summary>
-public abstract class ListStoreConformanceTests
+public abstract partial class ListStoreConformanceTests
 {
     /// <summary>An empty store whose lists hold at most <paramref name="maxItems"/> items; disposed by the test.</summary>
     protected abstract IListStore CreateStore(int maxItems = InMemoryList.DefaultMaxItems);
