@@ -11,15 +11,17 @@ namespace SharedList.Protocol;
 /// which a <c>LIST</c> reply is copied out with a small fix-up per item instead of being rendered again.
 /// </summary>
 /// <remarks>
-/// <para>Each item is one marker byte followed by its repr without the quotes, already escaped. The marker
-/// stands for everything between the previous item's last escaped character and this item's first: the
-/// previous item's closing quote and <c>, </c> (unless this is the first item), then this item's opening
-/// quote. So <c>['a', "it's"]</c> is kept as <c>M0 a M3 it's</c> and expands to <c>'a', "it's"</c> plus the last
-/// item's closing quote, which the owner of the body remembers (<see cref="WriteClosing"/>).</para>
+/// <para>Each item is one marker byte followed by its repr without the quotes, already escaped. The marker says which
+/// quote the item's repr uses (0 for <c>'</c>, 1 for <c>"</c>), so an item's bytes do not depend on its neighbours:
+/// items can be added, removed and taken out at either end, and any run of whole items is a body of its own. So
+/// <c>['a', "it's"]</c> is kept as <c>M0 a M1 it's</c>. Expanding a marker writes the previous item's closing quote
+/// and <c>, </c> (unless it is the first item) and this item's opening quote; the expander carries the previous
+/// item's quote from one marker to the next (<see cref="ExpandState"/>), and the last one closes the body
+/// (<see cref="WriteClosing"/>).</para>
 /// <para>Why not keep the rendered body itself, which would make a reply a plain copy: the separator and the
 /// two quotes cost 4 bytes per item against this form's 1, so 20 bytes against 17 for a 16-byte item, where
 /// Redis's listpack needs 18. Expanding is a vectorized copy with a bit scan and a 4-byte store per item:
-/// the markers are bytes 0 to 5, C0 controls, which <c>repr</c> always escapes and so never writes, and a
+/// the markers are bytes 0 and 1, C0 controls, which <c>repr</c> always escapes and so never writes, and a
 /// marker's expansion is at most 4 bytes.</para>
 /// </remarks>
 internal static class CompactListBody
@@ -27,11 +29,17 @@ internal static class CompactListBody
     /// <summary>The most bytes one marker expands to, and so the least room an expansion step needs to go on.</summary>
     public const int MaxExpansion = 4;
 
-    private const byte FirstMarker = 0;
-    private const byte LastMarker = 5;
+    /// <summary>The marker of an item whose repr is quoted with <c>'</c>.</summary>
+    public const byte SingleQuoted = 0;
 
-    // Indexed by marker: first item opened with ' or "; then after an item closed by ' and by ", the next
-    // opened by ' and by ".
+    /// <summary>The marker of an item whose repr is quoted with <c>"</c>.</summary>
+    public const byte DoubleQuoted = 1;
+
+    private const byte FirstMarker = SingleQuoted;
+    private const byte LastMarker = DoubleQuoted;
+
+    // Indexed by expansion (ExpandState + marker): first item opened with ' or "; then after an item closed by ' and
+    // by ", the next opened by ' and by ".
     private static ReadOnlySpan<byte> Expansions => "'\0\0\0\"\0\0\0', '', \"\", '\", \""u8;
 
     private static ReadOnlySpan<byte> ExpansionLengths => [1, 1, 4, 4, 4, 4];
@@ -39,42 +47,47 @@ internal static class CompactListBody
     // How much longer than its marker each expansion is.
     private static ReadOnlySpan<byte> ExtraLengths => [0, 0, 3, 3, 3, 3];
 
-    /// <summary>Writes one item of the body.</summary>
-    /// <param name="utf8Item">The item as UTF-8; invalid sequences are read as by <see cref="PythonListRenderer.WriteRepr(ReadOnlySpan{byte}, IBufferWriter{byte})"/>.</param>
-    /// <param name="previousQuote">The closing quote of the body's last item, or 0 when the body is empty.</param>
-    /// <param name="output">Where the bytes go.</param>
-    /// <returns>The item's quote, to pass as <paramref name="previousQuote"/> for the next one and to close the body.</returns>
-    public static byte WriteItem(ReadOnlySpan<byte> utf8Item, byte previousQuote, IBufferWriter<byte> output)
+    /// <summary>
+    /// Writes one item of the body when it needs no escaping (the common case, and an append's whole cost: one scan,
+    /// one copy), into <paramref name="destination"/>, which must have <paramref name="utf8Item"/>'s length + 1 bytes.
+    /// </summary>
+    /// <returns>False, writing nothing, when the item needs escaping: use <see cref="WriteItem"/>.</returns>
+    public static bool TryWritePlainItem(ReadOnlySpan<byte> utf8Item, Span<byte> destination)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        if (PythonListRenderer.IsPlain(utf8Item))
+        if (!PythonListRenderer.IsPlain(utf8Item))
         {
-            // The common case, and an append's whole cost: one scan, one copy. Only into the room the writer
-            // has: asking for more would make a chunked writer stage a long item to split it.
-            var span = output.GetSpan();
-            if (span.Length > utf8Item.Length)
-            {
-                span[0] = Marker(previousQuote, (byte)'\'');
-                utf8Item.CopyTo(span[1..]);
-                output.Advance(utf8Item.Length + 1);
-                return (byte)'\'';
-            }
+            return false;
         }
 
-        var quote = PythonListRenderer.ChooseQuote(utf8Item);
-        var markerSpan = output.GetSpan(1);
-        markerSpan[0] = Marker(previousQuote, quote);
-        output.Advance(1);
-        PythonListRenderer.WriteReprContent(utf8Item, quote, output);
-        return quote;
+        destination[0] = SingleQuoted;
+        utf8Item.CopyTo(destination[1..]);
+        return true;
     }
 
-    private static byte Marker(byte previousQuote, byte quote) => (byte)(previousQuote switch
+    /// <summary>Writes one item of the body: its marker and its escaped repr.</summary>
+    /// <param name="utf8Item">The item as UTF-8; invalid sequences are read as by <see cref="PythonListRenderer.WriteRepr(ReadOnlySpan{byte}, IBufferWriter{byte})"/>.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public static void WriteItem(ReadOnlySpan<byte> utf8Item, IBufferWriter<byte> output)
     {
-        0 => 0,
-        (byte)'\'' => 2,
-        _ => 4,
-    } + (quote == '"' ? 1 : 0));
+        ArgumentNullException.ThrowIfNull(output);
+        var quote = PythonListRenderer.ChooseQuote(utf8Item);
+        var markerSpan = output.GetSpan(1);
+        markerSpan[0] = quote == '"' ? DoubleQuoted : SingleQuoted;
+        output.Advance(1);
+        PythonListRenderer.WriteReprContent(utf8Item, quote, output);
+    }
+
+    /// <summary>True for a marker byte: where an item of a body begins.</summary>
+    public static bool IsMarker(byte value) => value <= LastMarker;
+
+    /// <summary>Where the next item begins in <paramref name="body"/>, or -1.</summary>
+    public static int IndexOfMarker(ReadOnlySpan<byte> body) => body.IndexOfAnyInRange(FirstMarker, LastMarker);
+
+    /// <summary>Where the last item begins in <paramref name="body"/>, or -1.</summary>
+    public static int LastIndexOfMarker(ReadOnlySpan<byte> body) => body.LastIndexOfAnyInRange(FirstMarker, LastMarker);
+
+    /// <summary>The quote an item's repr uses, from its marker.</summary>
+    public static byte QuoteOf(byte marker) => marker == DoubleQuoted ? (byte)'"' : (byte)'\'';
 
     /// <summary>How many bytes <c>str(list)</c> takes for a body of <paramref name="compactLength"/> bytes holding <paramref name="count"/> items.</summary>
     public static long RenderedLength(long compactLength, int count) =>
@@ -89,27 +102,30 @@ internal static class CompactListBody
     /// </summary>
     /// <param name="source">A stretch of a body: any cut between two bytes of it is fine.</param>
     /// <param name="destination">Where the rendered bytes go. Bytes past <paramref name="written"/> may be overwritten.</param>
+    /// <param name="state">What came before: <see cref="ExpandState.Start"/> before a body's first byte, then what the previous call left.</param>
     /// <param name="written">How many bytes were written.</param>
     /// <returns>How many bytes of <paramref name="source"/> were used.</returns>
-    public static int Expand(ReadOnlySpan<byte> source, Span<byte> destination, out int written) =>
-        Expand(source, destination, out written, Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0);
+    public static int Expand(ReadOnlySpan<byte> source, Span<byte> destination, ref ExpandState state, out int written) =>
+        Expand(source, destination, ref state, out written, Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0);
 
-    /// <summary>As <see cref="Expand(ReadOnlySpan{byte}, Span{byte}, out int)"/> with vectors of <paramref name="vectorBits"/> bits (256, 128, or 0 for none), so each path can be tested on any machine.</summary>
-    internal static int Expand(ReadOnlySpan<byte> source, Span<byte> destination, out int written, int vectorBits)
+    /// <summary>As <see cref="Expand(ReadOnlySpan{byte}, Span{byte}, ref ExpandState, out int)"/> with vectors of <paramref name="vectorBits"/> bits (256, 128, or 0 for none), so each path can be tested on any machine.</summary>
+    internal static int Expand(ReadOnlySpan<byte> source, Span<byte> destination, ref ExpandState state, out int written, int vectorBits)
     {
         var read = 0;
         written = 0;
+        var previous = (nuint)state;
         if (vectorBits == 256)
         {
-            ExpandVector256(source, destination, ref read, ref written);
+            ExpandVector256(source, destination, ref read, ref written, ref previous);
         }
         else if (vectorBits == 128)
         {
-            ExpandVector128(source, destination, ref read, ref written);
+            ExpandVector128(source, destination, ref read, ref written, ref previous);
         }
 
-        read += ExpandScalar(source[read..], destination[written..], out var tail);
+        read += ExpandScalar(source[read..], destination[written..], out var tail, ref previous);
         written += tail;
+        state = (ExpandState)previous;
         return read;
     }
 
@@ -119,7 +135,7 @@ internal static class CompactListBody
     // of the one before, and the next step's first store the last one's. No load waits on a store, and the
     // markers' table lookups need no bounds checks (the compare found each marker below 6). A step reads up
     // to two vectors and a byte past its start, and writes up to (MaxExpansion + 1) vectors past its output start.
-    private static void ExpandVector256(ReadOnlySpan<byte> source, Span<byte> destination, ref int read, ref int written)
+    private static void ExpandVector256(ReadOnlySpan<byte> source, Span<byte> destination, ref int read, ref int written, ref nuint previous)
     {
         const int Width = 32;
         if (source.Length <= 2 * Width || destination.Length < (MaxExpansion + 1) * Width)
@@ -146,10 +162,12 @@ internal static class CompactListBody
             {
                 var at = (nuint)BitOperations.TrailingZeroCount(markers);
                 var marker = (nuint)Unsafe.Add(ref from, r + at);
+                var expansion = previous + marker;
+                previous = (nuint)ExpandState.AfterSingleQuote + (marker * 2);
                 Unsafe.WriteUnaligned(
                     ref Unsafe.Add(ref to, w + at + shift),
-                    Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref expansions, marker * MaxExpansion)));
-                shift += Unsafe.Add(ref extraLengths, marker);
+                    Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref expansions, expansion * MaxExpansion)));
+                shift += Unsafe.Add(ref extraLengths, expansion);
                 Vector256.LoadUnsafe(ref from, r + at + 1).StoreUnsafe(ref to, w + at + 1 + shift);
                 markers &= markers - 1;
             }
@@ -163,7 +181,7 @@ internal static class CompactListBody
     }
 
     // The same with 16-byte vectors, for machines without 32-byte ones (Arm64).
-    private static void ExpandVector128(ReadOnlySpan<byte> source, Span<byte> destination, ref int read, ref int written)
+    private static void ExpandVector128(ReadOnlySpan<byte> source, Span<byte> destination, ref int read, ref int written, ref nuint previous)
     {
         const int Width = 16;
         if (source.Length <= 2 * Width || destination.Length < (MaxExpansion + 1) * Width)
@@ -190,10 +208,12 @@ internal static class CompactListBody
             {
                 var at = (nuint)BitOperations.TrailingZeroCount(markers);
                 var marker = (nuint)Unsafe.Add(ref from, r + at);
+                var expansion = previous + marker;
+                previous = (nuint)ExpandState.AfterSingleQuote + (marker * 2);
                 Unsafe.WriteUnaligned(
                     ref Unsafe.Add(ref to, w + at + shift),
-                    Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref expansions, marker * MaxExpansion)));
-                shift += Unsafe.Add(ref extraLengths, marker);
+                    Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref expansions, expansion * MaxExpansion)));
+                shift += Unsafe.Add(ref extraLengths, expansion);
                 Vector128.LoadUnsafe(ref from, r + at + 1).StoreUnsafe(ref to, w + at + 1 + shift);
                 markers &= markers - 1;
             }
@@ -206,7 +226,7 @@ internal static class CompactListBody
         written = (int)w;
     }
 
-    private static int ExpandScalar(ReadOnlySpan<byte> source, Span<byte> destination, out int written)
+    private static int ExpandScalar(ReadOnlySpan<byte> source, Span<byte> destination, out int written, ref nuint previous)
     {
         var read = 0;
         written = 0;
@@ -232,7 +252,8 @@ internal static class CompactListBody
                 return read;
             }
 
-            var index = rest[run];
+            var markerByte = rest[run];
+            var index = (int)previous + markerByte;
             var length = ExpansionLengths[index];
             if (length > destination.Length - written)
             {
@@ -240,6 +261,7 @@ internal static class CompactListBody
             }
 
             Expansions.Slice(index * MaxExpansion, length).CopyTo(destination[written..]);
+            previous = (nuint)ExpandState.AfterSingleQuote + ((nuint)markerByte * 2);
             written += length;
             read++;
         }
@@ -247,20 +269,33 @@ internal static class CompactListBody
         return read;
     }
 
-    /// <summary>Writes what ends a list whose body's last item was closed by <paramref name="lastQuote"/> (0 for an empty list): that quote, then <c>]</c>.</summary>
-    /// <param name="lastQuote">The value <see cref="WriteItem"/> returned for the last item, or 0.</param>
+    /// <summary>Writes what ends a list once its whole body was expanded: the last item's closing quote, if any, then <c>]</c>.</summary>
+    /// <param name="state">What the expansion of the body left.</param>
     /// <param name="destination">Where the bytes go; at least 2 bytes.</param>
     /// <returns>How many bytes were written.</returns>
-    public static int WriteClosing(byte lastQuote, Span<byte> destination)
+    public static int WriteClosing(ExpandState state, Span<byte> destination)
     {
-        if (lastQuote == 0)
+        if (state == ExpandState.Start)
         {
             destination[0] = (byte)']';
             return 1;
         }
 
-        destination[0] = lastQuote;
+        destination[0] = state == ExpandState.AfterDoubleQuote ? (byte)'"' : (byte)'\'';
         destination[1] = (byte)']';
         return 2;
     }
+}
+
+/// <summary>Where an expansion of a body stands: before its first item, or after an item quoted one way or the other.</summary>
+internal enum ExpandState : byte
+{
+    /// <summary>No item yet: the next marker opens the list's first item.</summary>
+    Start = 0,
+
+    /// <summary>After an item quoted with <c>'</c>.</summary>
+    AfterSingleQuote = 2,
+
+    /// <summary>After an item quoted with <c>"</c>.</summary>
+    AfterDoubleQuote = 4,
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using SharedList.Protocol;
 
 namespace SharedList.Stores;
@@ -5,19 +6,18 @@ namespace SharedList.Stores;
 /// <summary>One list kept in this process's memory, as the seed's <c>lista = []</c>: the list of the memory store, and the journal store's list in memory.</summary>
 /// <remarks>
 /// <para>The list is kept as its own <c>str(list)</c> rendering, in the compact form of
-/// <see cref="CompactListBody"/> (each item's escaped repr after one marker byte), appended into chunks that are
-/// never moved or rewritten (<see cref="ChunkedBuffer"/>). An append renders its item once, straight from the
-/// message's UTF-8; a <c>LIST</c> copies bytes out. A 16-byte item costs 17 bytes, against about 18 in a Redis
-/// list, and nothing but the chunks is allocated: no object per item, and none per append.</para>
+/// <see cref="CompactListBody"/> (each item's escaped repr after one marker byte), in a row of chunks, each holding
+/// whole items between a start and an end: pushing at the tail writes after a chunk's end, pushing at the head
+/// before a chunk's start, and popping moves them. An append renders its item once, straight from the message's
+/// UTF-8; a <c>LIST</c> copies bytes out. A 16-byte item costs 17 bytes, against about 18 in a Redis list, and
+/// nothing but the chunks is allocated: no object per item, and none per append. Chunks start small and double up to
+/// 64 KiB, so a list of a few items costs a few hundred bytes; they come from and go back to the shared array pool,
+/// so a list emptied and filled again, as a load test does at every point, allocates nothing.</para>
 /// <para>Threading: safe for any number of concurrent callers. One lock orders every operation, which makes the
-/// store linearizable; an append holds it for O(item length), the rest for O(1). Snapshots cost O(1) and are
-/// taken under the lock but read outside it, so a large <c>LIST</c> never blocks appends: bytes below the
-/// published length are never written again (appends write past it, and <see cref="Clear"/> starts a new
-/// chunk array instead of wiping this one).</para>
-/// <para>Memory: a <see cref="Clear"/> of chunks that no snapshot was ever given keeps them for the items that
-/// follow, as an allocator keeps freed memory: a list cleared and filled again, as a load test does at every
-/// point, then costs no allocation and no page fault (docs/BENCHMARKS.md). So an empty store may hold the chunks
-/// of the longest list since a snapshot was last taken: never more than <see cref="MaxItems"/> allows.</para>
+/// list linearizable; a push holds it for O(item length), a pop of n items for O(n), a range for O(chunks + items
+/// skipped), the rest for O(1). Snapshots are taken under the lock but read outside it, so a large <c>LIST</c> never
+/// blocks pushes: bytes a snapshot was given are never written again (a chunk that was given to one is copied before
+/// bytes a pop freed in it are reused, and never goes back to the pool).</para>
 /// </remarks>
 public sealed class InMemoryList : IStoredList
 {
@@ -28,18 +28,29 @@ public sealed class InMemoryList : IStoredList
     public const int DefaultMaxItems = 10_000_000;
 
     /// <summary>
-    /// The largest chunk: 64 KiB, so a long list wastes at most that much at its tail, and a new chunk is
+    /// The largest chunk: 64 KiB, so a long list wastes at most that much at its ends, and a new chunk is
     /// needed only every few thousand short items.
     /// </summary>
     internal const int DefaultMaxChunkBytes = 64 * 1024;
 
-    private readonly Lock _gate = new();
-    private readonly ChunkedBuffer _body;
-    private int _count;
-    private byte _lastQuote;
+    /// <summary>The first chunk's size: a list of a few short items costs little.</summary>
+    internal const int FirstChunkBytes = 256;
 
-    // True once a snapshot has been given the current chunks: a clear must then leave them to it.
-    private bool _chunksShared;
+    private readonly Lock _gate = new();
+    private readonly int _maxChunkBytes;
+    private readonly List<Chunk> _chunks = [];
+    private int _count;
+    private long _compactLength;
+
+    // The last snapshot of the whole list, while nothing changed since: LIST after LIST allocates nothing.
+    private ChunkView[]? _views;
+
+    // The chunks of a clear that no snapshot was given, filled again before any new one: a list cleared and filled
+    // again, as a load test does at every point, allocates nothing and takes no page fault.
+    private readonly Stack<Chunk> _spare = [];
+
+    // Where an item that needs escaping is rendered before it is placed, since its size is known only then.
+    private ArrayBufferWriter<byte>? _scratch;
 
     /// <summary>Creates an empty list that holds at most <paramref name="maxItems"/> items.</summary>
     public InMemoryList(int maxItems = DefaultMaxItems)
@@ -57,16 +68,17 @@ public sealed class InMemoryList : IStoredList
     internal InMemoryList(int maxItems, int maxChunkBytes, string key = "")
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxItems);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxChunkBytes);
         ArgumentNullException.ThrowIfNull(key);
         Key = key;
         MaxItems = maxItems;
-        _body = new ChunkedBuffer(maxChunkBytes);
+        _maxChunkBytes = maxChunkBytes;
     }
 
     /// <inheritdoc/>
     public string Key { get; }
 
-    /// <summary>The most items the list holds; an append past it is refused.</summary>
+    /// <summary>The most items the list holds; a push past it is refused.</summary>
     public int MaxItems { get; }
 
     /// <summary>The number of items now.</summary>
@@ -81,11 +93,26 @@ public sealed class InMemoryList : IStoredList
         }
     }
 
+    /// <summary>
+    /// The lock that orders this list's operations, for an owner that must act on the list and on its own state at
+    /// one instant (the memory store deletes a list that became empty). Operations take it again, which is allowed.
+    /// </summary>
+    internal Lock Gate => _gate;
+
+    /// <summary>True once the owner has deleted this list; set and read under <see cref="Gate"/>.</summary>
+    internal bool IsDeleted { get; set; }
+
+    /// <summary>The number of items, for a caller that holds <see cref="Gate"/>.</summary>
+    internal int CountHeld => _count;
+
     /// <inheritdoc/>
     public StoreResult Append(ReadOnlySpan<byte> utf8Item) => TryAppend(utf8Item) ? StoreResult.Appended : StoreResult.Full;
 
     /// <inheritdoc/>
     StoreResult IStoredList.Clear() => StoreResult.Cleared(Clear());
+
+    /// <inheritdoc/>
+    public StoreResult Read() => StoreResult.Read(Snapshot());
 
     /// <inheritdoc/>
     public StoreResult Push(ListEnd end, IReadOnlyList<ReadOnlyMemory<byte>> utf8Items) =>
@@ -108,28 +135,6 @@ public sealed class InMemoryList : IStoredList
     /// <inheritdoc/>
     StoreResult IStoredList.Count() => StoreResult.Counted(Count);
 
-    /// <summary>Pushes <paramref name="utf8Items"/> at <paramref name="end"/>, all or none (see <see cref="IStoredList.Push"/>).</summary>
-    /// <param name="end">Where they go.</param>
-    /// <param name="utf8Items">The items, as UTF-8.</param>
-    /// <param name="length">The length after, or the unchanged length when the list cannot take them all.</param>
-    /// <returns>False when nothing was stored: the list cannot take them all.</returns>
-    public bool TryPush(ListEnd end, IReadOnlyList<ReadOnlyMemory<byte>> utf8Items, out int length) => throw new NotImplementedException();
-
-    /// <summary>Removes up to <paramref name="count"/> items from <paramref name="end"/>, returning them in the order removed.</summary>
-    /// <param name="end">Where they are taken from.</param>
-    /// <param name="count">At least 1.</param>
-    /// <param name="lengthBefore">The length before.</param>
-    public ListSnapshot Pop(ListEnd end, int count, out int lengthBefore) => throw new NotImplementedException();
-
-    /// <summary>The items from <paramref name="start"/> to <paramref name="stop"/> (see <see cref="IStoredList.Range"/>).</summary>
-    /// <param name="start">The first index; negative counts from the end.</param>
-    /// <param name="stop">The last index, included; negative counts from the end.</param>
-    /// <param name="length">The list's length.</param>
-    public ListSnapshot Range(long start, long stop, out int length) => throw new NotImplementedException();
-
-    /// <inheritdoc/>
-    public StoreResult Read() => StoreResult.Read(Snapshot());
-
     /// <inheritdoc/>
     public bool TryPeek(out ListSnapshot snapshot)
     {
@@ -150,20 +155,145 @@ public sealed class InMemoryList : IStoredList
                 return false;
             }
 
-            var mark = _body.GetMark();
+            Put(ListEnd.Tail, utf8Item);
+            return true;
+        }
+    }
+
+    /// <summary>Pushes <paramref name="utf8Items"/> at <paramref name="end"/>, all or none (see <see cref="IStoredList.Push"/>).</summary>
+    /// <param name="end">Where they go.</param>
+    /// <param name="utf8Items">The items, as UTF-8.</param>
+    /// <param name="length">The length after, or the unchanged length when the list cannot take them all.</param>
+    /// <returns>False when nothing was stored: the list cannot take them all.</returns>
+    public bool TryPush(ListEnd end, IReadOnlyList<ReadOnlyMemory<byte>> utf8Items, out int length)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Items);
+        lock (_gate)
+        {
+            if (utf8Items.Count > MaxItems - _count)
+            {
+                length = _count;
+                return false;
+            }
+
+            var done = 0;
             try
             {
-                _lastQuote = CompactListBody.WriteItem(utf8Item, _lastQuote, _body);
+                for (; done < utf8Items.Count; done++)
+                {
+                    Put(end, utf8Items[done].Span);
+                }
             }
             catch
             {
-                // Out of memory for a new chunk, say: the half-written item must not be in the next snapshot.
-                _body.Truncate(mark);
+                // Out of memory for a chunk, say: all or none.
+                RemoveSome(end, done);
                 throw;
             }
 
-            _count++;
+            length = _count;
             return true;
+        }
+    }
+
+    /// <summary>Removes up to <paramref name="count"/> items from <paramref name="end"/>, returning them in the order removed.</summary>
+    /// <param name="end">Where they are taken from.</param>
+    /// <param name="count">At least 1.</param>
+    /// <param name="lengthBefore">The length before.</param>
+    public ListSnapshot Pop(ListEnd end, int count, out int lengthBefore)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        lock (_gate)
+        {
+            lengthBefore = _count;
+            var taking = Math.Min(count, _count);
+            if (taking == 0)
+            {
+                return default;
+            }
+
+            // The popped items are copied out: their bytes may be written over once freed.
+            var bytes = 0L;
+            var chunk = end == ListEnd.Head ? 0 : _chunks.Count - 1;
+            for (var left = taking; left > 0; chunk += end == ListEnd.Head ? 1 : -1)
+            {
+                var c = _chunks[chunk];
+                var here = Math.Min(left, c.Count);
+                bytes += here == c.Count ? c.End - c.Start : ItemsLength(c, end, here);
+                left -= here;
+            }
+
+            var copy = new byte[bytes];
+            var written = 0;
+            for (var i = 0; i < taking; i++)
+            {
+                var item = end == ListEnd.Head ? FirstItem() : LastItem();
+                item.Span.CopyTo(copy.AsSpan(written));
+                written += item.Length;
+                RemoveOne(end, item.Length);
+            }
+
+            return new ListSnapshot([new ChunkView(copy, 0, written)], taking, written);
+        }
+    }
+
+    /// <summary>The items from <paramref name="start"/> to <paramref name="stop"/> (see <see cref="IStoredList.Range"/>).</summary>
+    /// <param name="start">The first index; negative counts from the end.</param>
+    /// <param name="stop">The last index, included; negative counts from the end.</param>
+    /// <param name="length">The list's length.</param>
+    public ListSnapshot Range(long start, long stop, out int length)
+    {
+        lock (_gate)
+        {
+            length = _count;
+            if (start < 0)
+            {
+                start += _count;
+            }
+
+            if (stop < 0)
+            {
+                stop += _count;
+            }
+
+            start = Math.Max(start, 0);
+            stop = Math.Min(stop, _count - 1L);
+            if (start > stop)
+            {
+                return default;
+            }
+
+            if (start == 0 && stop == _count - 1)
+            {
+                return SnapshotHeld();
+            }
+
+            var views = new List<ChunkView>();
+            var before = 0L;
+            var compact = 0L;
+            foreach (var chunk in _chunks)
+            {
+                var first = before;
+                var last = before + chunk.Count - 1;
+                before += chunk.Count;
+                if (last < start)
+                {
+                    continue;
+                }
+
+                if (first > stop)
+                {
+                    break;
+                }
+
+                var from = start > first ? ItemOffset(chunk, (int)(start - first)) : chunk.Start;
+                var to = stop < last ? ItemOffset(chunk, (int)(stop - first + 1)) : chunk.End;
+                chunk.Share(from, to);
+                views.Add(new ChunkView(chunk.Data, from, to));
+                compact += to - from;
+            }
+
+            return new ListSnapshot([.. views], (int)(stop - start + 1), compact);
         }
     }
 
@@ -171,34 +301,296 @@ public sealed class InMemoryList : IStoredList
     /// <returns>The number of items removed.</returns>
     public int Clear()
     {
-        var removed = 0;
         lock (_gate)
         {
-            if (_chunksShared)
+            var removed = _count;
+            foreach (var chunk in _chunks)
             {
-                _body.Reset();
-                _chunksShared = false;
-            }
-            else
-            {
-                _body.Rewind();
+                if (chunk.IsShared)
+                {
+                    chunk.Release();
+                }
+                else
+                {
+                    chunk.Start = chunk.End = chunk.Count = 0;
+                    _spare.Push(chunk);
+                }
             }
 
-            removed = _count;
+            _chunks.Clear();
             _count = 0;
-            _lastQuote = 0;
+            _compactLength = 0;
+            _views = null;
+            return removed;
         }
-
-        return removed;
     }
 
-    /// <summary>The list as it is at one instant. Later appends and clears never change a snapshot already taken.</summary>
+    /// <summary>The list as it is at one instant. Later changes never change a snapshot already taken.</summary>
     public ListSnapshot Snapshot()
     {
         lock (_gate)
         {
-            _chunksShared = true;
-            return new ListSnapshot(_body.Chunks, _body.Length, _count, _lastQuote);
+            return SnapshotHeld();
+        }
+    }
+
+    private ListSnapshot SnapshotHeld()
+    {
+        if (_count == 0)
+        {
+            return default;
+        }
+
+        if (_views is null)
+        {
+            var views = new ChunkView[_chunks.Count];
+            for (var i = 0; i < views.Length; i++)
+            {
+                var chunk = _chunks[i];
+                chunk.Share(chunk.Start, chunk.End);
+                views[i] = new ChunkView(chunk.Data, chunk.Start, chunk.End);
+            }
+
+            _views = views;
+        }
+
+        return new ListSnapshot(_views, _count, _compactLength);
+    }
+
+    // Adds one item at an end; the caller holds the lock and has checked the limit.
+    private void Put(ListEnd end, ReadOnlySpan<byte> utf8Item)
+    {
+        var plainLength = utf8Item.Length + 1;
+        if (PythonListRenderer.IsPlain(utf8Item))
+        {
+            var room = Reserve(end, plainLength);
+            CompactListBody.TryWritePlainItem(utf8Item, room.Data.AsSpan(end == ListEnd.Tail ? room.End : room.Start - plainLength, plainLength));
+            Commit(room, end, plainLength);
+            return;
+        }
+
+        var scratch = _scratch ??= new ArrayBufferWriter<byte>();
+        scratch.ResetWrittenCount();
+        CompactListBody.WriteItem(utf8Item, scratch);
+        var length = scratch.WrittenCount;
+        var chunk = Reserve(end, length);
+        scratch.WrittenSpan.CopyTo(chunk.Data.AsSpan(end == ListEnd.Tail ? chunk.End : chunk.Start - length));
+        Commit(chunk, end, length);
+        if (scratch.Capacity > DefaultMaxChunkBytes)
+        {
+            // A huge item's rendering is not kept for the list's lifetime.
+            _scratch = null;
+        }
+    }
+
+    private void Commit(Chunk chunk, ListEnd end, int length)
+    {
+        if (end == ListEnd.Tail)
+        {
+            chunk.End += length;
+        }
+        else
+        {
+            chunk.Start -= length;
+        }
+
+        chunk.Count++;
+        _count++;
+        _compactLength += length;
+        _views = null;
+    }
+
+    // The chunk at an end with room for an item of this many bytes at that end.
+    private Chunk Reserve(ListEnd end, int length)
+    {
+        if (_chunks.Count == 0)
+        {
+            var first = Rent(Math.Max(FirstChunkBytes, length));
+
+            // Filled from its start for pushes at the tail, from its end for pushes at the head.
+            first.Start = first.End = end == ListEnd.Tail ? 0 : first.Data.Length;
+            _chunks.Add(first);
+            return first;
+        }
+
+        var edge = end == ListEnd.Tail ? _chunks[^1] : _chunks[0];
+        if (edge.RoomAt(end) >= length && edge.MayWriteAt(end))
+        {
+            return edge;
+        }
+
+        var used = edge.End - edge.Start;
+        var free = edge.Data.Length - used;
+        if (!edge.IsShared && free >= length && free >= edge.Data.Length / 2)
+        {
+            // Most of the chunk was freed by pops at the other end (a queue): move the items over rather than grow.
+            edge.MoveTo(end == ListEnd.Tail ? 0 : edge.Data.Length - used);
+            return edge;
+        }
+
+        if (edge.Data.Length < _maxChunkBytes)
+        {
+            // Grown into a bigger array, the items placed so that the room is at the end that needs it.
+            var grown = Rent(Math.Max(Math.Min(edge.Data.Length * 2, _maxChunkBytes), used + length));
+            var at = end == ListEnd.Tail ? 0 : grown.Data.Length - used;
+            edge.Span.CopyTo(grown.Data.AsSpan(at));
+            grown.Start = at;
+            grown.End = at + used;
+            grown.Count = edge.Count;
+            edge.Release();
+            _chunks[end == ListEnd.Tail ? _chunks.Count - 1 : 0] = grown;
+            return grown;
+        }
+
+        var added = Rent(Math.Max(_maxChunkBytes, length));
+        if (end == ListEnd.Tail)
+        {
+            added.Start = added.End = 0;
+            _chunks.Add(added);
+        }
+        else
+        {
+            added.Start = added.End = added.Data.Length;
+            _chunks.Insert(0, added);
+        }
+
+        return added;
+    }
+
+    private Chunk Rent(int size) => _spare.TryPeek(out var spare) && spare.Data.Length >= size ? _spare.Pop() : Chunk.Rent(size);
+
+    private ChunkView FirstItem()
+    {
+        var chunk = _chunks[0];
+        var next = CompactListBody.IndexOfMarker(chunk.Data.AsSpan(chunk.Start + 1, chunk.End - chunk.Start - 1));
+        return new ChunkView(chunk.Data, chunk.Start, next < 0 ? chunk.End : chunk.Start + 1 + next);
+    }
+
+    private ChunkView LastItem()
+    {
+        var chunk = _chunks[^1];
+        var start = chunk.Start + CompactListBody.LastIndexOfMarker(chunk.Span);
+        return new ChunkView(chunk.Data, start, chunk.End);
+    }
+
+    // Removes the first or last item, of this many bytes.
+    private void RemoveOne(ListEnd end, int length)
+    {
+        var index = end == ListEnd.Head ? 0 : _chunks.Count - 1;
+        var chunk = _chunks[index];
+        if (end == ListEnd.Head)
+        {
+            chunk.Start += length;
+        }
+        else
+        {
+            chunk.End -= length;
+        }
+
+        chunk.Count--;
+        chunk.Freed(end);
+        _count--;
+        _compactLength -= length;
+        _views = null;
+        if (chunk.Count == 0)
+        {
+            chunk.Release();
+            _chunks.RemoveAt(index);
+        }
+    }
+
+    private void RemoveSome(ListEnd end, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            RemoveOne(end, (end == ListEnd.Head ? FirstItem() : LastItem()).Length);
+        }
+    }
+
+    // The bytes of the first (or last) n items of a chunk, n below its count.
+    private static long ItemsLength(Chunk chunk, ListEnd end, int n) =>
+        end == ListEnd.Head ? ItemOffset(chunk, n) - chunk.Start : chunk.End - ItemOffset(chunk, chunk.Count - n);
+
+    // Where the chunk's item at this index (from 0) begins.
+    private static int ItemOffset(Chunk chunk, int index)
+    {
+        var offset = chunk.Start;
+        for (var i = 0; i < index; i++)
+        {
+            offset += 1 + CompactListBody.IndexOfMarker(chunk.Data.AsSpan(offset + 1, chunk.End - offset - 1));
+        }
+
+        return offset;
+    }
+
+    /// <summary>One array of the list's body: whole items between <see cref="Start"/> and <see cref="End"/>.</summary>
+    private sealed class Chunk
+    {
+        // The bytes snapshots were given, which must never be written again; empty when none was.
+        private int _sharedStart = int.MaxValue;
+        private int _sharedEnd = int.MinValue;
+
+        private Chunk(byte[] data) => Data = data;
+
+        public byte[] Data { get; private set; }
+
+        public int Start { get; set; }
+
+        public int End { get; set; }
+
+        public int Count { get; set; }
+
+        public bool IsShared => _sharedStart < _sharedEnd;
+
+        public ReadOnlySpan<byte> Span => Data.AsSpan(Start, End - Start);
+
+        public static Chunk Rent(int size) => new(ArrayPool<byte>.Shared.Rent(size));
+
+        public int RoomAt(ListEnd end) => end == ListEnd.Tail ? Data.Length - End : Start;
+
+        // Writing past the items at this end would not touch bytes a snapshot holds.
+        public bool MayWriteAt(ListEnd end) => !IsShared || (end == ListEnd.Tail ? End >= _sharedEnd : Start <= _sharedStart);
+
+        public void Share(int start, int end)
+        {
+            _sharedStart = Math.Min(_sharedStart, start);
+            _sharedEnd = Math.Max(_sharedEnd, end);
+        }
+
+        // After a pop at this end: if a snapshot holds the freed bytes, the items move to a fresh array, so pushes
+        // there write into that one and the snapshot keeps the old.
+        public void Freed(ListEnd end)
+        {
+            if (Count == 0 || MayWriteAt(end))
+            {
+                return;
+            }
+
+            var copy = ArrayPool<byte>.Shared.Rent(Data.Length);
+            Span.CopyTo(copy.AsSpan(Start));
+            Data = copy;
+            _sharedStart = int.MaxValue;
+            _sharedEnd = int.MinValue;
+        }
+
+        public void MoveTo(int start)
+        {
+            var used = End - Start;
+            Span.CopyTo(Data.AsSpan(start));
+            Start = start;
+            End = start + used;
+        }
+
+        // Gives the array back to the pool unless a snapshot may still read it.
+        public void Release()
+        {
+            if (Data.Length > 0 && !IsShared)
+            {
+                ArrayPool<byte>.Shared.Return(Data);
+            }
+
+            Data = [];
+            Start = End = Count = 0;
         }
     }
 }

@@ -5,22 +5,21 @@ using SharedList.Protocol;
 namespace SharedList.Stores;
 
 /// <summary>
-/// A list as it was at one instant, kept as its <c>str(list)</c> rendering in a compact form (each item's
-/// escaped text, with one byte in place of its quotes and separator): writing it is a copy with a small
-/// fix-up per item, not a rendering.
+/// Items of a list as they were at one instant (the whole list, a range, or items popped), kept as their
+/// <c>str(list)</c> rendering in a compact form (each item's escaped text after one marker byte): writing it is a copy
+/// with a small fix-up per item, not a rendering.
 /// </summary>
 /// <remarks>
-/// Taking one costs O(1) and copies nothing; it stays valid and unchanged whatever happens to the store after,
-/// and may be read from any thread. The default value is the empty list.
+/// Taking one costs no copy of the items; it stays valid and unchanged whatever happens to the store after, and may
+/// be read from any thread. The default value is the empty list.
 /// </remarks>
 public readonly struct ListSnapshot
 {
-    internal ListSnapshot(byte[][] chunks, long compactLength, int count, byte lastQuote)
+    internal ListSnapshot(ChunkView[] views, int count, long compactLength)
     {
-        Chunks = chunks;
-        CompactLength = compactLength;
+        Views = views;
         Count = count;
-        LastQuote = lastQuote;
+        CompactLength = compactLength;
     }
 
     /// <summary>The number of items.</summary>
@@ -29,12 +28,10 @@ public readonly struct ListSnapshot
     /// <summary>The length of <c>str(list)</c> in UTF-8 bytes, without any line terminator.</summary>
     public long Length => CompactListBody.RenderedLength(CompactLength, Count);
 
-    // The compact body: CompactLength bytes from the start of Chunks, each chunk full but the last.
-    internal byte[][]? Chunks { get; }
+    // Whole items of the compact body, in order; null for the empty list.
+    internal ChunkView[]? Views { get; }
 
     internal long CompactLength { get; }
-
-    internal byte LastQuote { get; }
 
     /// <summary>Writes <c>str(list)</c> as UTF-8, byte-identical to CPython's for the same items.</summary>
     /// <param name="output">Where the bytes go.</param>
@@ -45,8 +42,22 @@ public readonly struct ListSnapshot
         reader.WriteSome(output, long.MaxValue);
     }
 
+    /// <summary>The items one at a time, as the UTF-8 they were stored from: for the Redis protocol's replies.</summary>
+    public ListItemCursor GetItems() => new(this);
+
     /// <summary>The items, as the strings they are, in order: for tests and tools.</summary>
-    public string[] ToStrings() => throw new NotImplementedException();
+    public string[] ToStrings()
+    {
+        var items = new string[Count];
+        var scratch = new ArrayBufferWriter<byte>();
+        var cursor = GetItems();
+        for (var i = 0; cursor.TryNext(scratch, out var item); i++)
+        {
+            items[i] = Encoding.UTF8.GetString(item);
+        }
+
+        return items;
+    }
 
     /// <summary>Returns <c>str(list)</c>, for logs and tests.</summary>
     public override string ToString()
@@ -54,5 +65,73 @@ public readonly struct ListSnapshot
         var writer = new ArrayBufferWriter<byte>((int)Math.Min(Length, Array.MaxLength));
         WriteTo(writer);
         return Encoding.UTF8.GetString(writer.WrittenSpan);
+    }
+}
+
+/// <summary>Whole items of a compact body in one array: the bytes from <see cref="Start"/> to <see cref="End"/>.</summary>
+internal readonly record struct ChunkView(byte[] Data, int Start, int End)
+{
+    public ReadOnlySpan<byte> Span => Data.AsSpan(Start, End - Start);
+
+    public int Length => End - Start;
+}
+
+/// <summary>Reads a <see cref="ListSnapshot"/>'s items one at a time, as UTF-8.</summary>
+/// <remarks>A mutable struct: keep it in a field or a local and call it there, never through a copy.</remarks>
+public struct ListItemCursor
+{
+    private readonly ChunkView[]? _views;
+    private int _view;
+    private int _offset;
+
+    internal ListItemCursor(ListSnapshot snapshot)
+    {
+        _views = snapshot.Views;
+        Remaining = snapshot.Count;
+        _offset = _views is { Length: > 0 } ? _views[0].Start : 0;
+    }
+
+    /// <summary>The items not yet read.</summary>
+    public int Remaining { get; private set; }
+
+    /// <summary>Reads the next item.</summary>
+    /// <param name="scratch">Where an item that was stored escaped is decoded; cleared first.</param>
+    /// <param name="utf8">The item: valid until the next call, or until <paramref name="scratch"/> changes.</param>
+    /// <returns>False when every item has been read.</returns>
+    public bool TryNext(ArrayBufferWriter<byte> scratch, out ReadOnlySpan<byte> utf8)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        if (Remaining == 0)
+        {
+            utf8 = default;
+            return false;
+        }
+
+        while (_offset >= _views![_view].End)
+        {
+            _view++;
+            _offset = _views[_view].Start;
+        }
+
+        var view = _views[_view];
+        var content = view.Data.AsSpan(_offset + 1, view.End - _offset - 1);
+        var next = CompactListBody.IndexOfMarker(content);
+        if (next >= 0)
+        {
+            content = content[..next];
+        }
+
+        _offset += content.Length + 1;
+        Remaining--;
+        if (ReprDecoder.IsVerbatim(content))
+        {
+            utf8 = content;
+            return true;
+        }
+
+        scratch.Clear();
+        ReprDecoder.Decode(content, scratch);
+        utf8 = scratch.WrittenSpan;
+        return true;
     }
 }

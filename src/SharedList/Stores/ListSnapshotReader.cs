@@ -15,17 +15,17 @@ internal struct ListSnapshotReader
 
     private readonly ListSnapshot _snapshot;
     private Stage _stage;
-    private int _chunk;
+    private int _view;
     private int _offset;
-    private long _compactLeft;
+    private ExpandState _expand;
     private long _renderedLeft;
 
     public ListSnapshotReader(ListSnapshot snapshot)
     {
         _snapshot = snapshot;
         _stage = Stage.Opening;
-        _compactLeft = snapshot.CompactLength;
         _renderedLeft = snapshot.Length;
+        _offset = snapshot.Views is { Length: > 0 } views ? views[0].Start : 0;
     }
 
     private enum Stage
@@ -68,29 +68,30 @@ internal struct ListSnapshotReader
         {
             destination[0] = (byte)'[';
             written = 1;
-            _stage = _compactLeft > 0 ? Stage.Body : Stage.Closing;
+            _stage = _snapshot.Count > 0 ? Stage.Body : Stage.Closing;
         }
 
+        var views = _snapshot.Views;
         while (_stage == Stage.Body)
         {
-            var chunk = _snapshot.Chunks![_chunk];
-            var available = (int)Math.Min(chunk.Length - _offset, _compactLeft);
+            var view = views![_view];
+            var available = view.End - _offset;
             if (available == 0)
             {
-                _chunk++;
-                _offset = 0;
+                if (++_view == views.Length)
+                {
+                    _stage = Stage.Closing;
+                    break;
+                }
+
+                _offset = views[_view].Start;
                 continue;
             }
 
-            var read = CompactListBody.Expand(chunk.AsSpan(_offset, available), destination[written..], out var produced);
+            var read = CompactListBody.Expand(view.Data.AsSpan(_offset, available), destination[written..], ref _expand, out var produced);
             _offset += read;
-            _compactLeft -= read;
             written += produced;
-            if (_compactLeft == 0)
-            {
-                _stage = Stage.Closing;
-            }
-            else if (read < available)
+            if (read < available)
             {
                 return written;
             }
@@ -98,7 +99,7 @@ internal struct ListSnapshotReader
 
         if (_stage == Stage.Closing && destination.Length - written >= 2)
         {
-            written += CompactListBody.WriteClosing(_snapshot.LastQuote, destination[written..]);
+            written += CompactListBody.WriteClosing(_expand, destination[written..]);
             _stage = Stage.Done;
         }
 

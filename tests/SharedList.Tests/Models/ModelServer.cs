@@ -46,7 +46,7 @@ internal sealed class ModelServer : IAsyncDisposable
     public MemoryListStore Store { get; }
 
     /// <summary>The list the server serves.</summary>
-    public InMemoryList List => Store.GetList(Settings.ListKey);
+    public MemoryStoredList List => Store.GetList(Settings.ListKey);
 
     public EndPoint EndPoint => _server.LocalEndPoint;
 

@@ -14,9 +14,9 @@ public class CompactListBodyTests
         string[][] lists = [[], ["a"], ["it's"], ["a", "b"], ["a", "it's"], ["it's", "a"], ["it's", "it's"], ["", "\"", "'", "'\""]];
         foreach (var items in lists)
         {
-            var (body, lastQuote) = Compact(items);
+            var body = Compact(items);
 
-            Assert.Equal(PythonListRenderer.RenderToString(items), Encoding.UTF8.GetString(Rendered(body, lastQuote)));
+            Assert.Equal(PythonListRenderer.RenderToString(items), Encoding.UTF8.GetString(Rendered(body)));
             Assert.Equal(Encoding.UTF8.GetByteCount(PythonListRenderer.RenderToString(items)), CompactListBody.RenderedLength(body.Length, items.Length));
         }
     }
@@ -37,8 +37,8 @@ public class CompactListBodyTests
     {
         var random = new Random(seed);
         var items = Enumerable.Range(0, random.Next(0, 40)).Select(_ => random.Next(4) == 0 ? new string('x', random.Next(20, 90)) : Unicode14Strings.Next(random)).ToArray();
-        var (body, lastQuote) = Compact(items);
-        var whole = Expanded(body, body.Length, body.Length * 4);
+        var body = Compact(items);
+        var whole = Expanded(body, body.Length, body.Length * 4, out _);
 
         // The source cut anywhere, into destinations of any size from the least that always takes something
         // to more than the vector loops need: the vector and scalar paths both meet both edges.
@@ -46,12 +46,13 @@ public class CompactListBodyTests
         var source = body.AsSpan();
         var cuts = new Queue<byte>(cutChoices);
         var rooms = new Queue<byte>(roomChoices);
+        var state = ExpandState.Start;
         for (var steps = 0; !source.IsEmpty && steps <= 4 * body.Length; steps++)
         {
             var take = cuts.TryDequeue(out var cut) ? Math.Min(source.Length, 1 + cut) : source.Length;
             var room = rooms.TryDequeue(out var r) ? CompactListBody.MaxExpansion + r : 200;
             var destination = new byte[room];
-            var read = CompactListBody.Expand(source[..take], destination, out var written, vectorBits);
+            var read = CompactListBody.Expand(source[..take], destination, ref state, out var written, vectorBits);
             if (read == 0 && written == 0)
             {
                 return false;
@@ -64,30 +65,45 @@ public class CompactListBodyTests
         return source.IsEmpty && output.SequenceEqual(whole);
     }
 
-    private static (byte[] Body, byte LastQuote) Compact(string[] items)
+    [Fact]
+    public void An_item_stored_escaped_decodes_to_its_own_text()
     {
-        var body = new ArrayBufferWriter<byte>();
-        byte quote = 0;
+        string[] items = ["plain", "it's", "say \"hi\"", "both ' and \"", "tab\tnew\nline\rreturn", "back\\slash", "\u0000\u0001\u007f\u0085\u00a0\u00ad\u2028\ufeff", "olá ☃ 😀 \U000e0001", string.Empty];
         foreach (var item in items)
         {
-            quote = CompactListBody.WriteItem(Encoding.UTF8.GetBytes(item), quote, body);
+            var body = new ArrayBufferWriter<byte>();
+            CompactListBody.WriteItem(Encoding.UTF8.GetBytes(item), body);
+            var decoded = new ArrayBufferWriter<byte>();
+            ReprDecoder.Decode(body.WrittenSpan[1..], decoded);
+            Assert.Equal(item, Encoding.UTF8.GetString(decoded.WrittenSpan));
         }
-
-        return (body.WrittenSpan.ToArray(), quote);
     }
 
-    private static byte[] Expanded(byte[] body, int take, int room)
+    private static byte[] Compact(string[] items)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        foreach (var item in items)
+        {
+            CompactListBody.WriteItem(Encoding.UTF8.GetBytes(item), body);
+        }
+
+        return body.WrittenSpan.ToArray();
+    }
+
+    private static byte[] Expanded(byte[] body, int take, int room, out ExpandState state)
     {
         var destination = new byte[room + CompactListBody.MaxExpansion];
-        var read = CompactListBody.Expand(body.AsSpan(0, take), destination, out var written);
+        state = ExpandState.Start;
+        var read = CompactListBody.Expand(body.AsSpan(0, take), destination, ref state, out var written);
         Assert.Equal(take, read);
         return destination[..written];
     }
 
-    private static byte[] Rendered(byte[] body, byte lastQuote)
+    private static byte[] Rendered(byte[] body)
     {
         var closing = new byte[2];
-        var closingLength = CompactListBody.WriteClosing(lastQuote, closing);
-        return [(byte)'[', .. Expanded(body, body.Length, body.Length * 4), .. closing[..closingLength]];
+        var expanded = Expanded(body, body.Length, body.Length * 4, out var state);
+        var closingLength = CompactListBody.WriteClosing(state, closing);
+        return [(byte)'[', .. expanded, .. closing[..closingLength]];
     }
 }

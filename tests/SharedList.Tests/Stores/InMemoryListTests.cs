@@ -383,4 +383,126 @@ public class InMemoryListTests
             Assert.All(next, n => Assert.Equal(ItemsPerWriter, n));
         }
     }
+
+    [Theory]
+    [MemberData(nameof(ChunkSizes))]
+    public void Snapshots_and_ranges_never_change_whatever_pushes_and_pops_follow(int chunkBytes)
+    {
+        var list = new InMemoryList(InMemoryList.DefaultMaxItems, chunkBytes);
+        var model = new List<string>();
+        var taken = new List<(ListSnapshot Snapshot, string[] Items)>();
+        var random = new Random(chunkBytes);
+        string[] kinds = ["a", "it's", "say \"hi\"", "olá ☃", "tab\t", "longer-item-that-spans-several-small-chunks"];
+        for (var step = 0; step < 3000; step++)
+        {
+            var item = $"{kinds[random.Next(kinds.Length)]}{step}";
+            switch (random.Next(7))
+            {
+                case 0 or 1:
+                    Assert.True(list.TryPush(ListEnd.Head, [Encoding.UTF8.GetBytes(item)], out _));
+                    model.Insert(0, item);
+                    break;
+                case 2 or 3:
+                    Assert.True(list.TryPush(ListEnd.Tail, [Encoding.UTF8.GetBytes(item)], out _));
+                    model.Add(item);
+                    break;
+                case 4:
+                    var end = random.Next(2) == 0 ? ListEnd.Head : ListEnd.Tail;
+                    var popped = list.Pop(end, random.Next(1, 4), out var before).ToStrings();
+                    Assert.Equal(model.Count, before);
+                    foreach (var p in popped)
+                    {
+                        Assert.Equal(end == ListEnd.Head ? model[0] : model[^1], p);
+                        model.RemoveAt(end == ListEnd.Head ? 0 : model.Count - 1);
+                    }
+
+                    break;
+                case 5:
+                    taken.Add((list.Snapshot(), [.. model]));
+                    break;
+                default:
+                    var start = random.Next(model.Count + 1);
+                    var stop = random.Next(start, model.Count + 1);
+                    taken.Add((list.Range(start, stop, out _), [.. model.Skip(start).Take(stop - start + 1)]));
+                    break;
+            }
+        }
+
+        Assert.Equal(model, list.Snapshot().ToStrings());
+        Assert.Equal(Str([.. model]), list.Snapshot().ToString());
+        foreach (var (snapshot, items) in taken)
+        {
+            Assert.Equal(items, snapshot.ToStrings());
+            Assert.Equal(Str(items), snapshot.ToString());
+            Assert.Equal(Encoding.UTF8.GetByteCount(Str(items)), snapshot.Length);
+        }
+    }
+
+    [Fact]
+    public void A_queue_that_pushes_at_one_end_and_pops_at_the_other_stays_in_a_few_chunks()
+    {
+        var list = new InMemoryList(InMemoryList.DefaultMaxItems, 1024);
+        for (var i = 0; i < 100_000; i++)
+        {
+            Assert.True(list.TryPush(ListEnd.Tail, [Encoding.UTF8.GetBytes($"job-{i:D6}")], out _));
+            if (i >= 10)
+            {
+                Assert.Equal($"job-{i - 10:D6}", list.Pop(ListEnd.Head, 1, out _).ToStrings()[0]);
+            }
+        }
+
+        Assert.Equal(10, list.Count);
+        Assert.Equal(Enumerable.Range(99_990, 10).Select(i => $"job-{i:D6}"), list.Snapshot().ToStrings());
+    }
+
+    [Fact]
+    public void The_memory_store_keeps_no_list_once_it_is_empty()
+    {
+        var store = new MemoryListStore();
+        for (var i = 0; i < 1000; i++)
+        {
+            var list = store.GetList($"key-{i}");
+            Assert.Equal(0, list.Count);
+            list.Push(ListEnd.Tail, [Encoding.UTF8.GetBytes("x"), Encoding.UTF8.GetBytes("y")]);
+            list.Pop(ListEnd.Head, 1);
+        }
+
+        Assert.Equal(1000, store.ListCount);
+        for (var i = 0; i < 1000; i += 2)
+        {
+            store.GetList($"key-{i}").Pop(ListEnd.Tail, 5);
+            store.GetList($"key-{i + 1}").Clear();
+        }
+
+        Assert.Equal(0, store.ListCount);
+        Assert.True(store.GetList("key-1").TryAppend("back"u8));
+        Assert.Equal(1, store.ListCount);
+    }
+
+    [Fact]
+    public async Task Pushes_racing_with_the_pops_that_delete_the_list_are_never_lost()
+    {
+        var store = new MemoryListStore();
+        var list = store.GetList("racy");
+        var pushed = 0;
+        var popped = 0;
+        var pusher = Task.Run(() =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                Assert.True(store.GetList("racy").TryAppend("x"u8));
+                Interlocked.Increment(ref pushed);
+            }
+        });
+        var popper = Task.Run(() =>
+        {
+            for (var i = 0; i < 40_000 && (Volatile.Read(ref pushed) < 20_000 || list.Count > 0); i++)
+            {
+                Interlocked.Add(ref popped, list.Pop(ListEnd.Head, 3).Snapshot.Count);
+            }
+        });
+        await Task.WhenAll(pusher, popper).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        Assert.Equal(20_000, popped + list.Count);
+    }
 }

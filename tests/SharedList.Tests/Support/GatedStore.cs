@@ -32,7 +32,7 @@ internal sealed class GatedStore : GroupCommitter, IListStore
     /// <summary>Commits done.</summary>
     public int Commits => Volatile.Read(ref _commits);
 
-    public InMemoryList Memory(string key) => _memory.GetList(key);
+    public MemoryStoredList Memory(string key) => _memory.GetList(key);
 
     /// <summary>Lets commits through, from now on.</summary>
     public void Open() => _open.Set();
@@ -82,7 +82,7 @@ internal sealed class GatedStore : GroupCommitter, IListStore
         }
     }
 
-    private sealed class GatedList(GatedStore store, InMemoryList list) : IStoredList
+    private sealed class GatedList(GatedStore store, IStoredList list) : IStoredList
     {
         public string Key => list.Key;
 
