@@ -76,14 +76,27 @@ internal static class ListMeter
         }
     }
 
-    // A store shared by several services is reported once.
+    // A store shared by several services is reported once; a service's own list is reported even while it is empty
+    // (an empty list does not exist in the store, as in Redis), so a dashboard shows its length drop to 0.
     private static IEnumerable<Measurement<int>> Lengths()
     {
-        foreach (var store in Live().Select(s => s.Store).Distinct(ReferenceEqualityComparer.Instance).OfType<IListLengths>())
+        foreach (var services in Live().GroupBy(s => s.Store, ReferenceEqualityComparer.Instance))
         {
+            if (services.Key is not IListLengths store)
+            {
+                continue;
+            }
+
+            var reported = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (key, length) in store.ListLengths())
             {
+                reported.Add(key);
                 yield return new Measurement<int>(length, new KeyValuePair<string, object?>(ListMetrics.ListTag, key));
+            }
+
+            foreach (var served in services.Select(s => (string)s.ListTag.Value!).Distinct(StringComparer.Ordinal).Where(key => !reported.Contains(key)))
+            {
+                yield return new Measurement<int>(0, new KeyValuePair<string, object?>(ListMetrics.ListTag, served));
             }
         }
     }
