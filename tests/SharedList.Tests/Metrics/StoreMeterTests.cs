@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using SharedList.Metrics;
+using SharedList.Tests.Stores.Journal;
+
+namespace SharedList.Tests.Metrics;
+
+/// <summary>The store's instruments (commit latency and batch size; the journal's bytes and fsyncs) read through a <see cref="MeterListener"/>.</summary>
+/// <remarks>The instruments are process-wide and untagged, and other tests commit at the same time: each check is a lower bound.</remarks>
+public sealed class StoreMeterTests
+{
+    [Fact]
+    public void A_journal_commit_records_its_latency_its_batch_and_the_bytes_and_fsyncs_it_cost()
+    {
+        var durations = new ConcurrentBag<double>();
+        var batches = new ConcurrentBag<int>();
+        var totals = new ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == ListMetrics.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == ListMetrics.CommitDuration)
+            {
+                durations.Add(value);
+            }
+        });
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == ListMetrics.CommitBatchSize)
+            {
+                batches.Add(value);
+            }
+        });
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => totals[instrument.Name] = value);
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+        var bytesBefore = totals.GetValueOrDefault(ListMetrics.JournalBytesWritten);
+        var fsyncsBefore = totals.GetValueOrDefault(ListMetrics.JournalFsyncs);
+
+        using var directory = new JournalDirectory();
+        long headerBytes;
+        using (var store = directory.Open())
+        {
+            headerBytes = directory.JournalLength;
+
+            // Three operations issued before one commit: one batch of (at least) three.
+            var list = store.GetList(JournalTestOperations.Key);
+            list.Append("a"u8);
+            list.Append("b"u8);
+            var last = list.Append("c"u8);
+            store.Committer!.Commit(last.Ticket);
+            Assert.Equal(SharedList.Stores.StoreOutcome.Appended, last.Resolve().Outcome);
+        }
+
+        listener.RecordObservableInstruments();
+        Assert.NotEmpty(durations);
+        Assert.All(durations, d => Assert.True(d >= 0, $"a commit took {d} s"));
+        Assert.Contains(batches, size => size >= 3);
+        Assert.True(totals[ListMetrics.JournalBytesWritten] - bytesBefore >= directory.JournalLength - headerBytes, "every byte of the records was counted");
+        Assert.True(totals[ListMetrics.JournalFsyncs] - fsyncsBefore >= 1, "the commit's fsync was counted");
+    }
+}
