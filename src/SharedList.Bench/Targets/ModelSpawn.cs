@@ -27,10 +27,14 @@ public enum SpawnStore
 /// <param name="Store">Where it keeps the list.</param>
 /// <param name="Fsync">The journal's <c>--fsync</c> policy (<c>always</c>, <c>everysec</c>, <c>no</c>); null for the other stores.</param>
 /// <param name="Metrics">Whether it serves its metrics too (<c>--metrics-port 0</c>), named with a last <c>+metrics</c>: <c>async+metrics</c>, <c>async+journal+metrics</c>.</param>
-public sealed record ModelSpawn(string Model, SpawnStore Store, string? Fsync, bool Metrics = false)
+/// <param name="Resp">Whether the load speaks the Redis protocol to its <c>--resp-port</c> rather than the line protocol, named with <c>+resp</c>: <c>async+resp</c>, <c>epoll+journal+resp</c>.</param>
+public sealed record ModelSpawn(string Model, SpawnStore Store, string? Fsync, bool Metrics = false, bool Resp = false)
 {
     /// <summary>The last suffix of a model that serves its metrics, to measure their cost.</summary>
     public const string MetricsSuffix = "+metrics";
+
+    /// <summary>The suffix of a model driven through its Redis protocol port (before <see cref="MetricsSuffix"/>, if both).</summary>
+    public const string RespSuffix = "+resp";
 
     /// <summary>The suffixes that put a model over a store, in the order the help lists them, with what each means.</summary>
     public static IReadOnlyList<(string Suffix, SpawnStore Store, string? Fsync)> StoreSuffixes { get; } =
@@ -45,7 +49,7 @@ public sealed record ModelSpawn(string Model, SpawnStore Store, string? Fsync, b
     public static IReadOnlyList<string> StoreForms { get; } = [.. StoreSuffixes.Select(s => "MODEL+" + s.Suffix)];
 
     /// <summary>The name <c>--spawn</c> gives it: the model, then <c>+suffix</c> for a store other than memory.</summary>
-    public string Name => (Store == SpawnStore.Memory ? Model : $"{Model}+{StoreSuffixes.First(s => s.Store == Store && s.Fsync == Fsync).Suffix}") + (Metrics ? MetricsSuffix : string.Empty);
+    public string Name => (Store == SpawnStore.Memory ? Model : $"{Model}+{StoreSuffixes.First(s => s.Store == Store && s.Fsync == Fsync).Suffix}") + (Resp ? RespSuffix : string.Empty) + (Metrics ? MetricsSuffix : string.Empty);
 
     /// <summary>Parses <c>MODEL</c> or <c>MODEL+STORE</c> (any case); false, with <paramref name="error"/> when it names a store, for anything else.</summary>
     public static bool TryParse(string? name, [NotNullWhen(true)] out ModelSpawn? spawn, out string? error)
@@ -66,6 +70,18 @@ public sealed record ModelSpawn(string Model, SpawnStore Store, string? Fsync, b
             }
 
             spawn = without with { Metrics = true };
+            return true;
+        }
+
+        if (name.Length > RespSuffix.Length && name.EndsWith(RespSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!TryParse(name[..^RespSuffix.Length], out var without, out error) || without.Resp || without.Metrics)
+            {
+                error ??= $"--spawn '{name}': {RespSuffix} comes once, after the store and before {MetricsSuffix}";
+                return false;
+            }
+
+            spawn = without with { Resp = true };
             return true;
         }
 
@@ -109,7 +125,8 @@ public sealed record ModelSpawn(string Model, SpawnStore Store, string? Fsync, b
     /// <summary>
     /// The options of <c>sharedlist serve</c> that select the store: none for memory,
     /// <c>--data <paramref name="dataDirectory"/> --fsync POLICY</c> for the journal,
-    /// <c>--store redis://HOST:PORT</c> for Redis at <paramref name="redis"/>; then <c>--metrics-port 0</c> with <see cref="Metrics"/>.
+    /// <c>--store redis://HOST:PORT</c> for Redis at <paramref name="redis"/>; then <c>--resp-port 0</c> with <see cref="Resp"/>
+    /// and <c>--metrics-port 0</c> with <see cref="Metrics"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The store needs the argument that is null.</exception>
     public IReadOnlyList<string> StoreOptions(string? dataDirectory, IPEndPoint? redis) => Store switch
@@ -120,7 +137,7 @@ public sealed record ModelSpawn(string Model, SpawnStore Store, string? Fsync, b
         _ => throw new InvalidOperationException($"unknown store {Store}"),
     };
 
-    private string[] MetricsOptions => Metrics ? ["--metrics-port", "0"] : [];
+    private string[] MetricsOptions => [.. Resp ? ["--resp-port", "0"] : Array.Empty<string>(), .. Metrics ? ["--metrics-port", "0"] : Array.Empty<string>()];
 
     /// <summary>The <c>--store</c> URL of a Redis server at <paramref name="endPoint"/>: <c>redis://127.0.0.1:6379</c>.</summary>
     public static string RedisUrl(IPEndPoint endPoint)

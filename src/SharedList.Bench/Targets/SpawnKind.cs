@@ -41,7 +41,7 @@ public static class SpawnKind
     public static IReadOnlyList<string> All { get; } = [.. ServerModels.All.Select(m => m.Name()), .. References, Redis, Garnet, RedisAofAlways, RedisAofEverysec];
 
     /// <summary>What <c>--spawn</c> accepts, for help and errors: <see cref="All"/>, then the forms of a model over a store.</summary>
-    public static string Choices => $"{string.Join(", ", All)}, or a model over a store: {string.Join(", ", ModelSpawn.StoreForms)} (e.g. async+journal); any of these models with a last +metrics serves its metrics too (async+metrics)";
+    public static string Choices => $"{string.Join(", ", All)}, or a model over a store: {string.Join(", ", ModelSpawn.StoreForms)} (e.g. async+journal); any of these models with +resp is driven through its Redis protocol port (async+resp), and with a last +metrics serves its metrics too (async+metrics)";
 
     /// <summary>Whether <paramref name="name"/> is one of our models, over any store (as opposed to a reference server, Redis or Garnet).</summary>
     public static bool IsModel(string name) => ModelSpawn.TryParse(name, out _, out _);

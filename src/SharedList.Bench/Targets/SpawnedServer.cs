@@ -29,6 +29,7 @@ public sealed partial class SpawnedServer : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lastLines = new();
     private readonly TaskCompletionSource<string> _readiness = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _respReadiness = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
     private string? _directory;
     private SpawnedServer? _store;
@@ -110,6 +111,23 @@ public sealed partial class SpawnedServer : IAsyncDisposable
             var (server, target) = await StartLineAsync(name, $"sharedlist serve --model {spawn.Model} ({name})", self.FileName, [.. self.Prefix, "serve", "--model", spawn.Model, "--host", "127.0.0.1", "--port", "0", .. storeOptions, .. options], core, timeout, cancellationToken).ConfigureAwait(false);
             server._directory = directory;
             server._store = store?.Server;
+            if (spawn.Resp)
+            {
+                // The Redis protocol's port is bound with the line protocol's; its line follows at once.
+                string line;
+                try
+                {
+                    line = await server._respReadiness.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+                {
+                    await server.DisposeAsync().ConfigureAwait(false);
+                    throw new InvalidOperationException($"{name} did not print '{RespReadinessPrefix}ADDR:PORT' within {timeout.TotalSeconds} s: {server.Output}", e);
+                }
+
+                target = target with { EndPoint = IPEndPoint.Parse(line[RespReadinessPrefix.Length..].Trim()), Protocol = LoadProtocol.Resp };
+            }
+
             return (server, store is { } started ? target with { StorePids = [started.Server.Pid] } : target);
         }
         catch
@@ -331,7 +349,11 @@ public sealed partial class SpawnedServer : IAsyncDisposable
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data, stdout: true);
         process.ErrorDataReceived += (_, e) => server.OnLine(e.Data, stdout: false);
         process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => server._readiness.TrySetException(new InvalidOperationException($"{name} exited before it was ready"));
+        process.Exited += (_, _) =>
+        {
+            server._readiness.TrySetException(new InvalidOperationException($"{name} exited before it was ready"));
+            server._respReadiness.TrySetException(new InvalidOperationException($"{name} exited before it was ready"));
+        };
         if (process.HasExited)
         {
             server._readiness.TrySetException(new InvalidOperationException($"{name} exited before it was ready"));
@@ -388,6 +410,10 @@ public sealed partial class SpawnedServer : IAsyncDisposable
         {
             _readiness.TrySetResult(line);
         }
+        else if (stdout && line.StartsWith(RespReadinessPrefix, StringComparison.Ordinal))
+        {
+            _respReadiness.TrySetResult(line);
+        }
 
         _lastLines.Enqueue(line);
         while (_lastLines.Count > KeptLines)
@@ -395,6 +421,9 @@ public sealed partial class SpawnedServer : IAsyncDisposable
             _lastLines.TryDequeue(out _);
         }
     }
+
+    // What `serve --resp-port` prints once the Redis protocol's port is bound: the prefix, then ADDR:PORT.
+    private const string RespReadinessPrefix = "resp listening on ";
 
     [GeneratedRegex(@"^listening on (?<endpoint>\S+) \((?<model>[^)]+)\)$")]
     private static partial Regex ReadinessLine();
