@@ -47,14 +47,3 @@ internal sealed class RedisCommitBatch : CommitBatch
             : throw new InvalidOperationException("The Redis commit left an operation without its result.");
     }
 }
-
-/// <summary>What one queued operation does.</summary>
-internal enum RedisOperationKind : byte
-{
-    Append = 1,
-    Clear,
-    Read,
-}
-
-/// <summary>One operation waiting for its round trip: an append carries its item, copied from the message.</summary>
-internal readonly record struct RedisOperation(RedisOperationKind Kind, RedisStoredList List, byte[]? Item);

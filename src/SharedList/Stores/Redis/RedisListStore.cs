@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SocketServer.Sessions;
 using StackExchange.Redis;
@@ -13,9 +12,12 @@ namespace SharedList.Stores.Redis;
 /// <para>Operations are queued, each with the next ticket, and answered after the round trip that carries them
 /// (<see cref="GroupCommitter"/>): while one round trip is in flight, every connection's operations gather into the
 /// next. A commit sends its whole queue as one pipeline, in order: consecutive appends to one list become one script
-/// call that pushes all of them at once, a <c>CLEAR</c> is a <c>DEL</c>, a <c>LIST</c> one <c>LRANGE 0 -1</c>.</para>
-/// <para>The item limit is kept by the script, atomically on the server (<c>LLEN</c>, then push only what fits,
-/// returning the length before), so it holds across processes.</para>
+/// call that pushes all of them at once, a <c>LIST</c> is one <c>LRANGE 0 -1</c>, a count one <c>LLEN</c>, and every
+/// other operation one script (<see cref="RedisScripts"/>) that reads the length with its change, atomically.</para>
+/// <para>The item limit is kept by the scripts, atomically on the server (<c>LLEN</c>, then push), so it holds
+/// across processes.</para>
+/// <para>A key that holds something other than a list fails only the operations on it, with Redis's
+/// <c>WRONGTYPE</c> error (<see cref="WrongType"/>); the whole-store operations see only the keys that hold lists.</para>
 /// <para>When the server cannot be reached, every operation of the round trip is <see cref="StoreOutcome.Unavailable"/>,
 /// including an append whose reply was lost, which may or may not have been stored: never a false success. While
 /// disconnected, operations fail at once; the connection is retried in the background with backoff.</para>
@@ -23,17 +25,8 @@ namespace SharedList.Stores.Redis;
 /// </remarks>
 public sealed class RedisListStore : GroupCommitter, IListStore
 {
-    // LLEN, then push what fits; returns the length before, from which each append knows whether it was stored.
-    // EVAL rather than EVALSHA: after a restart the server has forgotten its scripts, and the client's retry of a
-    // NOSCRIPT would run the push after the commands pipelined behind it.
-    private const string AppendScript = """
-        local before = redis.call('LLEN', KEYS[1])
-        local count = math.min(#ARGV - 1, tonumber(ARGV[1]) - before)
-        if count > 0 then
-          redis.call('RPUSH', KEYS[1], unpack(ARGV, 2, count + 1))
-        end
-        return before
-        """;
+    /// <summary>The error of an operation on a key that holds something other than a list, in Redis's words.</summary>
+    public const string WrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
     // Lua's unpack puts its values on a stack of about 8,000 slots in Redis: longer runs are split into several calls.
     internal const int MaxItemsPerPush = 1000;
@@ -43,7 +36,6 @@ public sealed class RedisListStore : GroupCommitter, IListStore
     private readonly ILogger _logger;
     private readonly RedisStoreOptions _options;
     private readonly string _unreachable;
-    private readonly ConcurrentDictionary<string, RedisStoredList> _lists = new(StringComparer.Ordinal);
     private readonly Lock _queueGate = new();
     private RedisCommitBatch _queue = new();
     private long _lastTicket;
@@ -114,17 +106,18 @@ public sealed class RedisListStore : GroupCommitter, IListStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>A new handle each time, which holds only the key: clients name any key they like, and no handle is kept.</remarks>
     public IStoredList GetList(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _lists.GetOrAdd(key, static (name, store) => new RedisStoredList(store, name), this);
+        return new RedisStoredList(this, key);
     }
 
     /// <inheritdoc/>
-    public StoreResult ListKeys() => throw new NotImplementedException();
+    public StoreResult ListKeys() => Enqueue(new RedisOperation(RedisOperationKind.ListKeys, default), StoreResult.Listed([]));
 
     /// <inheritdoc/>
-    public StoreResult ClearAll() => throw new NotImplementedException();
+    public StoreResult ClearAll() => Enqueue(new RedisOperation(RedisOperationKind.ClearAll, default), StoreResult.Cleared(0));
 
     /// <inheritdoc/>
     public void Dispose() => _connection.Dispose();
@@ -200,38 +193,7 @@ public sealed class RedisListStore : GroupCommitter, IListStore
         var commands = new List<(Task Reply, int First, int Count)>();
         for (var first = 0; first < operations.Count;)
         {
-            var operation = operations[first];
-            var count = 1;
-            Task reply;
-            switch (operation.Kind)
-            {
-                case RedisOperationKind.Append:
-                    while (first + count < operations.Count && count < MaxItemsPerPush
-                           && operations[first + count] is { Kind: RedisOperationKind.Append } next && ReferenceEquals(next.List, operation.List))
-                    {
-                        count++;
-                    }
-
-                    var arguments = new object[count + 4];
-                    arguments[0] = AppendScript;
-                    arguments[1] = 1;
-                    arguments[2] = operation.List.RedisKey;
-                    arguments[3] = MaxItems;
-                    for (var i = 0; i < count; i++)
-                    {
-                        arguments[i + 4] = operations[first + i].Item!;
-                    }
-
-                    reply = pipeline.ExecuteAsync("EVAL", arguments);
-                    break;
-                case RedisOperationKind.Clear:
-                    reply = pipeline.KeyDeleteAsync(operation.List.RedisKey);
-                    break;
-                default:
-                    reply = pipeline.ListRangeAsync(operation.List.RedisKey);
-                    break;
-            }
-
+            var reply = Send(pipeline, operations, first, out var count);
             commands.Add((reply, first, count));
             first += count;
         }
@@ -253,12 +215,13 @@ public sealed class RedisListStore : GroupCommitter, IListStore
             {
                 SetResults(batch, reply, first, count);
             }
-            else if (failure is RedisServerException)
+            else if (failure is RedisServerException refused)
             {
                 // The server refused this command (a key that holds something other than a list, say): only its operations fail.
+                var error = Refusal(refused);
                 for (var i = 0; i < count; i++)
                 {
-                    batch.SetResult(first + i, StoreResult.Unavailable($"redis at {_options.Address} refused: {failure.Message}"));
+                    batch.SetResult(first + i, StoreResult.Unavailable(error));
                 }
             }
             else
@@ -271,20 +234,86 @@ public sealed class RedisListStore : GroupCommitter, IListStore
         return null;
     }
 
+    // Queues the command of the operation at first, and of the appends to the same list that follow it (count in all).
+    private Task Send(IBatch pipeline, IReadOnlyList<RedisOperation> operations, int first, out int count)
+    {
+        var operation = operations[first];
+        count = 1;
+        switch (operation.Kind)
+        {
+            case RedisOperationKind.Append:
+                while (first + count < operations.Count && count < MaxItemsPerPush
+                       && operations[first + count] is { Kind: RedisOperationKind.Append } next && next.Key == operation.Key)
+                {
+                    count++;
+                }
+
+                var items = new object[count + 1];
+                items[0] = MaxItems;
+                for (var i = 0; i < count; i++)
+                {
+                    items[i + 1] = operations[first + i].Item!;
+                }
+
+                return Eval(pipeline, RedisScripts.Append, operation.Key, items);
+            case RedisOperationKind.Push:
+                var pushed = new object[operation.Items!.Length + 2];
+                pushed[0] = MaxItems;
+                pushed[1] = operation.End == ListEnd.Head ? "LPUSH" : "RPUSH";
+                operation.Items.CopyTo(pushed, 2);
+                return Eval(pipeline, RedisScripts.Push, operation.Key, pushed);
+            case RedisOperationKind.Pop:
+                return Eval(pipeline, RedisScripts.Pop, operation.Key, operation.End == ListEnd.Head ? "LPOP" : "RPOP", operation.Count);
+            case RedisOperationKind.Range:
+                return Eval(pipeline, RedisScripts.Range, operation.Key, operation.Start, operation.Stop);
+            case RedisOperationKind.Count:
+                return pipeline.ListLengthAsync(operation.Key);
+            case RedisOperationKind.Clear:
+                return Eval(pipeline, RedisScripts.Clear, operation.Key);
+            case RedisOperationKind.ListKeys:
+                return pipeline.ExecuteAsync("EVAL", RedisScripts.ListKeys, 0);
+            case RedisOperationKind.ClearAll:
+                return pipeline.ExecuteAsync("EVAL", RedisScripts.ClearAll, 0);
+            default:
+                return pipeline.ListRangeAsync(operation.Key);
+        }
+    }
+
+    private static Task<RedisResult> Eval(IBatch pipeline, string script, RedisKey key, params object[] arguments) =>
+        pipeline.ExecuteAsync("EVAL", [script, 1, key, .. arguments]);
+
     private void SetResults(RedisCommitBatch batch, Task reply, int first, int count)
     {
         switch (batch.Operations[first].Kind)
         {
             case RedisOperationKind.Append:
-                var before = (long)((Task<RedisResult>)reply).Result;
+                var before = (long)Result(reply);
                 for (var i = 0; i < count; i++)
                 {
                     batch.SetResult(first + i, before + i < MaxItems ? StoreResult.Appended : StoreResult.Full);
                 }
 
                 break;
+            case RedisOperationKind.Push:
+                var after = (long)Result(reply);
+                batch.SetResult(first, after < 0 ? StoreResult.Full : StoreResult.Pushed(after));
+                break;
+            case RedisOperationKind.Pop:
+            case RedisOperationKind.Range:
+                // The length, then the items: {LLEN, LRANGE or LPOP}.
+                var parts = (RedisResult[])Result(reply)!;
+                batch.SetResult(first, StoreResult.Read(Snapshot((RedisValue[])parts[1]!), (long)parts[0]));
+                break;
+            case RedisOperationKind.Count:
+                batch.SetResult(first, StoreResult.Counted(((Task<long>)reply).Result));
+                break;
             case RedisOperationKind.Clear:
-                batch.SetResult(first, StoreResult.Cleared(0));
+            case RedisOperationKind.ClearAll:
+                batch.SetResult(first, StoreResult.Cleared((long)Result(reply)));
+                break;
+            case RedisOperationKind.ListKeys:
+                var keys = (RedisValue[])Result(reply)!;
+                batch.SetResult(first, StoreResult.Listed([.. keys.Select(key => (string)key!)]));
                 break;
             default:
                 batch.SetResult(first, StoreResult.Read(Snapshot(((Task<RedisValue[]>)reply).Result)));
@@ -292,7 +321,14 @@ public sealed class RedisListStore : GroupCommitter, IListStore
         }
     }
 
-    // LRANGE's values as a snapshot, rendered once here so that every LIST reply is a copy.
+    private static RedisResult Result(Task reply) => ((Task<RedisResult>)reply).Result;
+
+    // Redis words a type error "WRONGTYPE ...", and adds where in a script it happened; a RESP front end answers it as
+    // Redis does, so the error is passed on in Redis's words alone. Any other refusal says which server refused.
+    private string Refusal(RedisServerException refused) =>
+        refused.Message.Contains("WRONGTYPE", StringComparison.Ordinal) ? WrongType : $"redis at {_options.Address} refused: {refused.Message}";
+
+    // Items read or popped as a snapshot, rendered once here so that every reply is a copy.
     private static ListSnapshot Snapshot(RedisValue[] values)
     {
         if (values.Length == 0)

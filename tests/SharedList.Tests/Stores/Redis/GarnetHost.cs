@@ -5,8 +5,10 @@ using Garnet;
 namespace SharedList.Tests.Stores.Redis;
 
 /// <summary>
-/// Garnet hosted in the test process on a free loopback port, with Lua scripts on (<c>--lua true</c>: the Redis store
-/// keeps its item limit with a script), small memory and no persistence.
+/// Garnet hosted in the test process on a free loopback port, with Lua scripts on and run as transactions
+/// (<c>--lua true --lua-transaction-mode true</c>: the Redis store keeps its results with scripts, which Garnet
+/// otherwise runs without locking their keys, so that two scripts on one list interleave), small memory and no
+/// persistence.
 /// </summary>
 internal sealed class GarnetHost : RedisTarget
 {
@@ -80,7 +82,7 @@ internal sealed class GarnetHost : RedisTarget
         _server = new GarnetServer(
         [
             "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-            "--lua", "true",
+            "--lua", "true", "--lua-transaction-mode", "true",
             "--memory", "64m", "--page", "1m", "--index", "1m",
             "-q", "true", "--logger-level", "Error", "--disable-console-logger", "true",
         ]);
