@@ -1,19 +1,20 @@
-using System.Text;
-
 namespace SharedList.Stores.Journal;
 
-/// <summary>One named list of a <see cref="JournalListStore"/>: its items in memory, and its share of the journal.</summary>
-/// <remarks>Threading: every member but the key is read and written under the store's lock.</remarks>
+/// <summary>
+/// The handle of one named list of a <see cref="JournalListStore"/>: a key, resolved to the list's items under the
+/// store's lock at each operation, so that a handle kept while its list is emptied (and dropped) and filled again
+/// still sees the live list, and holding one keeps nothing in the store.
+/// </summary>
+/// <remarks>Threading: immutable; every operation takes the store's lock.</remarks>
 internal sealed class JournalList : IStoredList
 {
     private readonly JournalListStore _store;
 
-    public JournalList(JournalListStore store, string key, int maxItems)
+    public JournalList(JournalListStore store, string key, byte[] keyBytes)
     {
         _store = store;
         Key = key;
-        KeyBytes = Encoding.UTF8.GetBytes(key);
-        Memory = new InMemoryList(key, maxItems);
+        KeyBytes = keyBytes;
     }
 
     /// <inheritdoc/>
@@ -21,15 +22,6 @@ internal sealed class JournalList : IStoredList
 
     /// <summary>The key as the journal's records carry it.</summary>
     public byte[] KeyBytes { get; }
-
-    /// <summary>The items, as the journal's records (written or pending) make them.</summary>
-    public InMemoryList Memory { get; }
-
-    /// <summary>The bytes of this list's records since its last clear: what a rewrite keeps.</summary>
-    public long LiveBytes { get; set; }
-
-    /// <summary>The number of the last batch that changed the list: a failed batch rebuilds the lists it changed.</summary>
-    public long ChangedInBatch { get; set; }
 
     /// <inheritdoc/>
     public StoreResult Append(ReadOnlySpan<byte> utf8Item) => _store.Append(this, utf8Item);
@@ -41,22 +33,22 @@ internal sealed class JournalList : IStoredList
     public StoreResult Read() => _store.Read(this);
 
     /// <inheritdoc/>
-    public StoreResult Push(ListEnd end, IReadOnlyList<ReadOnlyMemory<byte>> utf8Items) => throw new NotImplementedException();
+    public StoreResult Push(ListEnd end, IReadOnlyList<ReadOnlyMemory<byte>> utf8Items) => _store.Push(this, end, utf8Items);
 
     /// <inheritdoc/>
-    public StoreResult Pop(ListEnd end, int count) => throw new NotImplementedException();
+    public StoreResult Pop(ListEnd end, int count) => _store.Pop(this, end, count);
 
     /// <inheritdoc/>
-    public StoreResult Range(long start, long stop) => throw new NotImplementedException();
+    public StoreResult Range(long start, long stop) => _store.Range(this, start, stop);
 
     /// <inheritdoc/>
-    public StoreResult Count() => throw new NotImplementedException();
+    public StoreResult Count() => _store.Count(this);
 
     /// <inheritdoc/>
     /// <remarks>For a log line: it may show changes whose records are not yet written.</remarks>
     public bool TryPeek(out ListSnapshot snapshot)
     {
-        snapshot = Memory.Snapshot();
+        snapshot = _store.Peek(this);
         return true;
     }
 }

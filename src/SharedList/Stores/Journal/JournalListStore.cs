@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text;
+using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 using SocketServer.Sessions;
@@ -8,10 +9,11 @@ using SocketServer.Sessions;
 namespace SharedList.Stores.Journal;
 
 /// <summary>
-/// Lists that outlive the process: every append and clear is a record of one journal file
+/// Lists that outlive the process: every change (append, push, pop, clear, clear-all) is a record of one journal file
 /// (<c>DIR/sharedlist.journal</c>, docs/DURABILITY.md), replayed at start-up, and the lists are kept in memory
 /// as the memory store keeps them. A reply waits for the commit that writes its record (and, with
-/// <see cref="FsyncPolicy.Always"/>, flushes it to the disk).
+/// <see cref="FsyncPolicy.Always"/>, flushes it to the disk). Only lists that hold an item are kept: a list emptied
+/// is dropped, and a handle (<see cref="GetList"/>) finds its list by key at each operation.
 /// </summary>
 /// <remarks>
 /// <para>Threading: safe for any number of concurrent callers. One lock orders the store: an operation applies to
@@ -22,13 +24,15 @@ namespace SharedList.Stores.Journal;
 /// and its operations, and any taken after them, fail with <see cref="StoreOutcome.Unavailable"/>; the next commit
 /// tries again. A read waits for the last ticket issued, so <c>LIST</c> never shows an item whose record is not
 /// yet written.</para>
+/// <para>A journal mostly dead (cleared or popped) is rewritten from memory, by the commit that finds it so: the
+/// new journal holds each list's items and covers the records that commit took (<see cref="JournalRewriter"/>).</para>
 /// <para>Ownership: the store owns the journal; <see cref="Dispose"/> writes and flushes what is pending and closes it.</para>
 /// </remarks>
 public sealed class JournalListStore : GroupCommitter, IListStore
 {
     private readonly Lock _gate = new();
     private readonly Lock _fileGate = new();
-    private readonly Dictionary<string, JournalList> _lists = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JournalListState> _lists = new(StringComparer.Ordinal);
     private readonly JournalOptions _options;
     private readonly ILogger _logger;
     private readonly string _path;
@@ -44,8 +48,12 @@ public sealed class JournalListStore : GroupCommitter, IListStore
     private long _lastIssued;
     private CommitBatch _lastIssuedBatch;
     private long _liveBytes;
-    private long _deadBytes;
     private bool _closing;
+
+    // Under _gate: for a failed batch to rebuild the lists it dropped, the keys of lists emptied and the batch that
+    // did it (kept until that batch's commit is over), and the last batch with a clear-all.
+    private readonly Dictionary<string, long> _droppedInBatch = new(StringComparer.Ordinal);
+    private long _clearedAllInBatch;
 
     // The committing thread's: the file, its length, the spare buffer, and whether writes are failing.
     private IJournalFile _file;
@@ -112,27 +120,61 @@ public sealed class JournalListStore : GroupCommitter, IListStore
     /// <inheritdoc/>
     IStoredList IListStore.GetList(string key) => GetList(key);
 
-    /// <summary>The list named <paramref name="key"/>, created empty on first use.</summary>
+    /// <summary>The handle of the list named <paramref name="key"/>; getting it stores nothing.</summary>
     /// <exception cref="ArgumentException">The key is longer than 65,535 UTF-8 bytes.</exception>
     public IStoredList GetList(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (Encoding.UTF8.GetByteCount(key) > JournalFormat.MaxKeyBytes)
+        var keyBytes = Encoding.UTF8.GetBytes(key);
+        if (keyBytes.Length > JournalFormat.MaxKeyBytes)
         {
             throw new ArgumentException($"A key is at most {JournalFormat.MaxKeyBytes} UTF-8 bytes.", nameof(key));
         }
 
+        return new JournalList(this, key, keyBytes);
+    }
+
+    /// <inheritdoc/>
+    public StoreResult ListKeys()
+    {
         lock (_gate)
         {
-            return ListLocked(key);
+            ObjectDisposedException.ThrowIf(_closing, this);
+            return PendingOnLastIssued(StoreResult.Listed([.. _lists.Keys]));
         }
     }
 
     /// <inheritdoc/>
-    public StoreResult ListKeys() => throw new NotImplementedException();
+    public StoreResult ClearAll()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closing, this);
+            var cleared = _lists.Count;
+            if (cleared == 0)
+            {
+                return PendingOnLastIssued(StoreResult.Cleared(0));
+            }
 
-    /// <inheritdoc/>
-    public StoreResult ClearAll() => throw new NotImplementedException();
+            _lists.Clear();
+            _liveBytes = 0;
+            JournalFormat.WriteClearAll(_pending);
+            _clearedAllInBatch = _batchNumber;
+            return IssueLocked(StoreResult.Cleared(cleared));
+        }
+    }
+
+    /// <summary>The number of lists held (each holds at least one item).</summary>
+    internal int ListCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lists.Count;
+            }
+        }
+    }
 
     /// <inheritdoc/>
     public void Dispose()
@@ -187,19 +229,85 @@ public sealed class JournalListStore : GroupCommitter, IListStore
             return StoreResult.Unavailable("the item is too large for the journal");
         }
 
+        var item = Utf8.IsValid(utf8Item) ? utf8Item : AsValidUtf8(utf8Item);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_closing, this);
-            if (!list.Memory.TryAppend(utf8Item))
+            var state = FindOrNewLocked(list.Key);
+            if (!state.Memory.TryAppend(item))
             {
                 // Full counts items not yet written: it too waits for them.
                 return PendingOnLastIssued(StoreResult.Full);
             }
 
-            var bytes = JournalFormat.WriteAppend(_pending, list.KeyBytes, utf8Item);
-            list.LiveBytes += bytes;
-            _liveBytes += bytes;
-            return Issue(list, StoreResult.Appended);
+            _lists.TryAdd(list.Key, state);
+            AddLive(state, JournalFormat.WriteAppend(_pending, list.KeyBytes, item));
+            return IssueLocked(state, StoreResult.Appended);
+        }
+    }
+
+    internal StoreResult Push(JournalList list, ListEnd end, IReadOnlyList<ReadOnlyMemory<byte>> utf8Items)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Items);
+        ArgumentOutOfRangeException.ThrowIfZero(utf8Items.Count, nameof(utf8Items));
+        if (JournalFormat.PushBodyBytes(utf8Items) > JournalFormat.MaxBodyBytes)
+        {
+            return StoreResult.Unavailable("the items are too large for the journal");
+        }
+
+        var items = WithValidUtf8(utf8Items);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closing, this);
+            var state = FindOrNewLocked(list.Key);
+            if (!state.Memory.TryPush(end, items, out var length))
+            {
+                return PendingOnLastIssued(StoreResult.Full);
+            }
+
+            _lists.TryAdd(list.Key, state);
+            AddLive(state, JournalFormat.WritePush(_pending, list.KeyBytes, end, items));
+            return IssueLocked(state, StoreResult.Pushed(length));
+        }
+    }
+
+    // Replay refuses a record that is not UTF-8: the journal keeps what memory keeps, U+FFFD for each invalid sequence.
+    private static byte[] AsValidUtf8(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8));
+
+    private static IReadOnlyList<ReadOnlyMemory<byte>> WithValidUtf8(IReadOnlyList<ReadOnlyMemory<byte>> items)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!Utf8.IsValid(items[i].Span))
+            {
+                return [.. items.Select(item => Utf8.IsValid(item.Span) ? item : AsValidUtf8(item.Span))];
+            }
+        }
+
+        return items;
+    }
+
+    internal StoreResult Pop(JournalList list, ListEnd end, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closing, this);
+            if (!_lists.TryGetValue(list.Key, out var state))
+            {
+                return PendingOnLastIssued(StoreResult.Read(default, 0));
+            }
+
+            var popped = state.Memory.Pop(end, count, out var before);
+            JournalFormat.WritePop(_pending, list.KeyBytes, end, popped.Count);
+            _liveBytes -= state.Release(popped.Count, before);
+            var result = IssueLocked(state, StoreResult.Read(popped, before));
+            if (popped.Count == before)
+            {
+                DropLocked(list.Key);
+            }
+
+            return result;
         }
     }
 
@@ -208,12 +316,18 @@ public sealed class JournalListStore : GroupCommitter, IListStore
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_closing, this);
-            list.Memory.Clear();
-            var bytes = JournalFormat.WriteClear(_pending, list.KeyBytes);
-            _deadBytes += list.LiveBytes + bytes;
-            _liveBytes -= list.LiveBytes;
-            list.LiveBytes = 0;
-            return Issue(list, StoreResult.Cleared(0));
+            if (!_lists.TryGetValue(list.Key, out var state))
+            {
+                return PendingOnLastIssued(StoreResult.Cleared(0));
+            }
+
+            var removed = state.Memory.Clear();
+            JournalFormat.WriteClear(_pending, list.KeyBytes);
+            _liveBytes -= state.LiveBytes;
+            state.LiveBytes = 0;
+            var result = IssueLocked(state, StoreResult.Cleared(removed));
+            DropLocked(list.Key);
+            return result;
         }
     }
 
@@ -222,7 +336,41 @@ public sealed class JournalListStore : GroupCommitter, IListStore
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_closing, this);
-            return PendingOnLastIssued(StoreResult.Read(list.Memory.Snapshot()));
+            var snapshot = _lists.TryGetValue(list.Key, out var state) ? state.Memory.Snapshot() : default;
+            return PendingOnLastIssued(StoreResult.Read(snapshot));
+        }
+    }
+
+    internal StoreResult Range(JournalList list, long start, long stop)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closing, this);
+            if (!_lists.TryGetValue(list.Key, out var state))
+            {
+                return PendingOnLastIssued(StoreResult.Read(default, 0));
+            }
+
+            var items = state.Memory.Range(start, stop, out var length);
+            return PendingOnLastIssued(StoreResult.Read(items, length));
+        }
+    }
+
+    internal StoreResult Count(JournalList list)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closing, this);
+            var count = _lists.TryGetValue(list.Key, out var state) ? state.Memory.Count : 0;
+            return PendingOnLastIssued(StoreResult.Counted(count));
+        }
+    }
+
+    internal ListSnapshot Peek(JournalList list)
+    {
+        lock (_gate)
+        {
+            return _lists.TryGetValue(list.Key, out var state) ? state.Memory.Snapshot() : default;
         }
     }
 
@@ -237,6 +385,7 @@ public sealed class JournalListStore : GroupCommitter, IListStore
         CommitBatch batch;
         long batchNumber;
         long through;
+        List<KeyValuePair<string, ListSnapshot>>? rewrite = null;
         lock (_gate)
         {
             through = _lastIssued;
@@ -250,11 +399,22 @@ public sealed class JournalListStore : GroupCommitter, IListStore
             batchNumber = _batchNumber++;
             _pending = _spare;
             _batch = new CommitBatch();
+            ForgetDroppedBefore(batchNumber);
+            if (RewriteDueLocked(records.WrittenCount))
+            {
+                // Memory now is the journal plus these records: a journal of it commits them as well.
+                rewrite = [.. _lists.Select(list => KeyValuePair.Create(list.Key, list.Value.Memory.Snapshot()))];
+            }
         }
 
         var start = _fileLength;
         try
         {
+            if (rewrite is not null && TryRewrite(rewrite, start + records.WrittenCount))
+            {
+                return through;
+            }
+
             if (_truncationOwed)
             {
                 _file.SetLength(start);
@@ -288,14 +448,19 @@ public sealed class JournalListStore : GroupCommitter, IListStore
             _spare = records;
         }
 
-        RewriteWhenMostlyDead();
         return through;
     }
 
-    // Under _gate: the result of an operation that changed `list`, waiting for the ticket it takes now.
-    private StoreResult Issue(JournalList list, StoreResult provisional)
+    // Under _gate: the result of an operation that changed `state`, waiting for the ticket it takes now.
+    private StoreResult IssueLocked(JournalListState state, StoreResult provisional)
     {
-        list.ChangedInBatch = _batchNumber;
+        state.ChangedInBatch = _batchNumber;
+        return IssueLocked(provisional);
+    }
+
+    // Under _gate: the result of an operation whose record is pending, waiting for the ticket it takes now.
+    private StoreResult IssueLocked(StoreResult provisional)
+    {
         _lastIssuedBatch = _batch;
         return StoreResult.Pending(provisional, ++_lastIssued, _batch);
     }
@@ -304,15 +469,132 @@ public sealed class JournalListStore : GroupCommitter, IListStore
     private StoreResult PendingOnLastIssued(StoreResult provisional) =>
         IsCommitted(_lastIssued) ? provisional : StoreResult.Pending(provisional, _lastIssued, _lastIssuedBatch);
 
-    private JournalList ListLocked(string key)
+    // Under _gate: the list named `key`, or a new empty one that the caller adds once it holds an item.
+    private JournalListState FindOrNewLocked(string key) =>
+        _lists.TryGetValue(key, out var state) ? state : new JournalListState(key, _options.MaxItems);
+
+    // Under _gate: drops the emptied list `key`, remembering it for a rollback of this batch.
+    private void DropLocked(string key)
     {
-        if (!_lists.TryGetValue(key, out var list))
+        _lists.Remove(key);
+        _droppedInBatch[key] = _batchNumber;
+    }
+
+    // Under _gate, as batch `batchNumber` is taken: every batch before it has committed or been rolled back.
+    private void ForgetDroppedBefore(long batchNumber)
+    {
+        foreach (var (key, batch) in _droppedInBatch)
         {
-            list = new JournalList(this, key, _options.MaxItems);
-            _lists.Add(key, list);
+            if (batch < batchNumber)
+            {
+                _droppedInBatch.Remove(key);
+            }
+        }
+    }
+
+    private void AddLive(JournalListState state, int recordBytes)
+    {
+        state.LiveBytes += recordBytes;
+        _liveBytes += recordBytes;
+    }
+
+    // Under _gate, on the committing thread: whether the journal, with `taken` bytes about to be written, is mostly dead.
+    private bool RewriteDueLocked(long taken)
+    {
+        if (_writesFailing || _truncationOwed || _fileLength < _rewriteRetryLength)
+        {
+            return false;
         }
 
-        return list;
+        var dead = DeadBytes(_fileLength + taken);
+        return dead > _liveBytes && dead > _options.RewriteMinDeadBytes;
+    }
+
+    // Every byte of a journal `length` long that no list accounts for: records cleared, popped, or left out at replay.
+    private long DeadBytes(long length) => length - JournalFormat.FileHeaderBytes - _liveBytes;
+
+    // Replaces the journal, `before` bytes long with the batch being committed, by one of `lists`; false when it could not.
+    private bool TryRewrite(List<KeyValuePair<string, ListSnapshot>> lists, long before)
+    {
+        IJournalFile file;
+        long after;
+        long[] written;
+        try
+        {
+            file = InstallRewrite(lists, out after, out written);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Not retried at every commit: only once the journal has grown by the threshold again.
+            _rewriteRetryLength = before + _options.RewriteMinDeadBytes;
+            _logger.RewriteFailed(exception, _path);
+            return false;
+        }
+
+        IJournalFile old;
+        lock (_fileGate)
+        {
+            old = _file;
+            _file = file;
+            _fileLength = after;
+        }
+
+        old.Dispose();
+        lock (_gate)
+        {
+            AccountRewrittenLocked(lists, written);
+        }
+
+        _logger.Rewritten(_path, before, after);
+        return true;
+    }
+
+    // Writes, opens and renames into place the journal of `lists`, flushed; throws, leaving the journal as it was, when it cannot.
+    private IJournalFile InstallRewrite(List<KeyValuePair<string, ListSnapshot>> lists, out long length, out long[] written)
+    {
+        written = new long[lists.Count];
+        length = JournalRewriter.WriteTemporary(_options.Directory, lists, written);
+        var temporary = Path.Combine(_options.Directory, JournalFormat.RewriteFileName);
+        IJournalFile? file = null;
+        try
+        {
+            // Opened before the rename, so the handle is the new journal's whatever happens after it.
+            file = _options.OpenFile(temporary);
+            File.Move(temporary, _path, overwrite: true);
+        }
+        catch
+        {
+            file?.Dispose();
+            File.Delete(temporary);
+            throw;
+        }
+
+        try
+        {
+            FileSync.SyncDirectory(_options.Directory);
+        }
+        catch (IOException exception)
+        {
+            // The new journal is in place and flushed; only its name may be lost in a machine crash, with the old one back.
+            _logger.SyncFailing(exception, _path);
+        }
+
+        return file;
+    }
+
+    // Under _gate: the live bytes of the lists rewritten are what the rewrite wrote for them, plus what changed since.
+    private void AccountRewrittenLocked(List<KeyValuePair<string, ListSnapshot>> lists, long[] written)
+    {
+        for (var i = 0; i < lists.Count; i++)
+        {
+            // A list emptied since is gone or new; one still there changed only by pushes and pops, counted since.
+            if (_lists.TryGetValue(lists[i].Key, out var state) && state.ChangedInBatch < _batchNumber)
+            {
+                state.LiveBytes = written[i];
+            }
+        }
+
+        _liveBytes = _lists.Values.Sum(list => list.LiveBytes);
     }
 
     // A failed write: the file back to where the batch began, memory back to the file, and every operation since failed.
@@ -348,7 +630,7 @@ public sealed class JournalListStore : GroupCommitter, IListStore
             try
             {
                 using var handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                ReplayLocked(handle, start, list => list.ChangedInBatch >= batchNumber, out _);
+                ReplayLocked(handle, start, ChangedSinceLocked(batchNumber), out _);
             }
             catch (Exception replay) when (replay is IOException or UnauthorizedAccessException)
             {
@@ -379,53 +661,32 @@ public sealed class JournalListStore : GroupCommitter, IListStore
         };
     }
 
-    private void RewriteWhenMostlyDead()
+    // Under _gate: the keys of the lists changed by batch `batchNumber` and those after it; null when one cleared them all.
+    private HashSet<string>? ChangedSinceLocked(long batchNumber)
     {
-        long live, dead;
-        lock (_gate)
+        if (_clearedAllInBatch >= batchNumber)
         {
-            live = _liveBytes;
-            dead = _deadBytes;
+            return null;
         }
 
-        if (dead <= live || dead <= _options.RewriteMinDeadBytes || _writesFailing || _fileLength < _rewriteRetryLength)
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, state) in _lists)
         {
-            return;
-        }
-
-        var before = _fileLength;
-        try
-        {
-            if (_truncationOwed)
+            if (state.ChangedInBatch >= batchNumber)
             {
-                return;
+                keys.Add(key);
             }
-
-            var after = JournalRewriter.Rewrite(_options.Directory, before);
-            var file = _options.OpenFile(_path);
-            IJournalFile old;
-            lock (_fileGate)
-            {
-                old = _file;
-                _file = file;
-                _fileLength = after;
-            }
-
-            old.Dispose();
-            lock (_gate)
-            {
-                // Records dead in the file are gone; those pending stay counted, to be written to the new file.
-                _deadBytes -= before - after;
-            }
-
-            _logger.Rewritten(_path, before, after);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+
+        foreach (var (key, batch) in _droppedInBatch)
         {
-            // Not retried at every commit: only once the journal has grown by the threshold again.
-            _rewriteRetryLength = before + _options.RewriteMinDeadBytes;
-            _logger.RewriteFailed(exception, _path);
+            if (batch >= batchNumber)
+            {
+                keys.Add(key);
+            }
         }
+
+        return keys;
     }
 
     private void SyncIfWritten()
@@ -479,7 +740,7 @@ public sealed class JournalListStore : GroupCommitter, IListStore
             JournalReader reader;
             lock (_gate)
             {
-                reader = ReplayLocked(handle, length, static _ => true, out records);
+                reader = ReplayLocked(handle, length, rebuild: null, out records);
             }
 
             if (reader.End != JournalEnd.Complete)
@@ -508,15 +769,20 @@ public sealed class JournalListStore : GroupCommitter, IListStore
             }
         }
 
-        if (_deadBytes >= _options.StartupRewriteMinDeadBytes && _deadBytes * 2 >= length)
+        var dead = DeadBytes(length);
+        if (dead >= _options.StartupRewriteMinDeadBytes && dead * 2 >= length)
         {
-            var rewritten = JournalRewriter.Rewrite(_options.Directory, length);
+            List<KeyValuePair<string, ListSnapshot>> lists = [.. _lists.Select(list => KeyValuePair.Create(list.Key, list.Value.Memory.Snapshot()))];
+            _file = InstallRewrite(lists, out var rewritten, out var written);
+            AccountRewrittenLocked(lists, written);
             _logger.Rewritten(_path, length, rewritten);
-            _deadBytes -= length - rewritten;
             length = rewritten;
         }
+        else
+        {
+            _file = _options.OpenFile(_path);
+        }
 
-        _file = _options.OpenFile(_path);
         _fileLength = length;
         _logger.Replayed(_path, records, _lists.Count, clock.ElapsedMilliseconds);
         _syncTimer?.Change(_options.SyncInterval, _options.SyncInterval);
@@ -574,60 +840,107 @@ public sealed class JournalListStore : GroupCommitter, IListStore
         return JournalFormat.FileHeaderBytes;
     }
 
-    // Under _gate: replays the journal's first `length` bytes into the lists `rebuild` chooses (emptied first), and
-    // counts every list's live bytes and the dead ones again.
-    private JournalReader ReplayLocked(SafeFileHandle handle, long length, Func<JournalList, bool> rebuild, out long records)
+    // Under _gate: replays the journal's first `length` bytes into the lists named in `rebuild` (every list when
+    // null), which are dropped first, and counts their live bytes again.
+    private JournalReader ReplayLocked(SafeFileHandle handle, long length, HashSet<string>? rebuild, out long records)
     {
-        foreach (var known in _lists.Values)
-        {
-            known.LiveBytes = 0;
-            if (rebuild(known))
-            {
-                known.Memory.Clear();
-            }
-        }
-
+        DropAllLocked(rebuild);
         var reader = new JournalReader(handle, length);
-        long dead = 0;
+        var pushed = new List<ReadOnlyMemory<byte>>();
         long dropped = 0;
         records = 0;
-        JournalList? list = null;
+        byte[]? lastKeyBytes = null;
+        var key = string.Empty;
         var apply = false;
         while (reader.TryRead(out var record))
         {
-            if (list is null || !record.Key.SequenceEqual(list.KeyBytes))
+            records++;
+            if (record.Type == JournalFormat.ClearAllType)
             {
-                list = ListLocked(Encoding.UTF8.GetString(record.Key));
-                apply = rebuild(list);
+                DropAllLocked(rebuild);
+                continue;
             }
 
-            records++;
-            if (record.IsAppend)
+            if (lastKeyBytes is null || !record.Key.SequenceEqual(lastKeyBytes))
             {
-                list.LiveBytes += record.Bytes.Length;
-                if (apply && !list.Memory.TryAppend(record.Item))
-                {
-                    dropped++;
-                }
+                lastKeyBytes = record.Key.ToArray();
+                key = Encoding.UTF8.GetString(record.Key);
+                apply = rebuild is null || rebuild.Contains(key);
             }
-            else
+
+            if (!apply)
             {
-                dead += list.LiveBytes + record.Bytes.Length;
-                list.LiveBytes = 0;
-                if (apply)
-                {
-                    list.Memory.Clear();
-                }
+                continue;
+            }
+
+            var state = FindOrNewLocked(key);
+            _lists.TryAdd(key, state);
+            var body = record.Body;
+            switch (record.Type)
+            {
+                case JournalFormat.AppendType:
+                    if (state.Memory.TryAppend(body.Span))
+                    {
+                        state.LiveBytes += record.Bytes.Length;
+                    }
+                    else
+                    {
+                        dropped++;
+                    }
+
+                    break;
+                case JournalFormat.PushType:
+                    JournalFormat.TryReadEndAndCount(record.Type, body.Span, out var pushEnd, out var count);
+                    pushed.Clear();
+                    JournalFormat.ReadPushItems(body, pushed);
+                    if (state.Memory.TryPush(pushEnd, pushed, out _))
+                    {
+                        state.LiveBytes += record.Bytes.Length;
+                    }
+                    else
+                    {
+                        dropped += count;
+                    }
+
+                    break;
+                case JournalFormat.PopType:
+                    JournalFormat.TryReadEndAndCount(record.Type, body.Span, out var popEnd, out var popCount);
+                    var popped = state.Memory.Pop(popEnd, popCount, out var before);
+                    state.Release(popped.Count, before);
+                    break;
+                default:
+                    state.Memory.Clear();
+                    state.LiveBytes = 0;
+                    break;
+            }
+
+            if (state.Memory.Count == 0)
+            {
+                _lists.Remove(key);
             }
         }
 
-        _deadBytes = dead;
-        _liveBytes = _lists.Values.Sum(l => l.LiveBytes);
+        _liveBytes = _lists.Values.Sum(list => list.LiveBytes);
         if (dropped > 0)
         {
             _logger.ItemsDropped(_path, dropped, _options.MaxItems);
         }
 
         return reader;
+    }
+
+    // Under _gate: drops the lists named in `keys`, or every list when null.
+    private void DropAllLocked(HashSet<string>? keys)
+    {
+        if (keys is null)
+        {
+            _lists.Clear();
+            return;
+        }
+
+        foreach (var key in keys)
+        {
+            _lists.Remove(key);
+        }
     }
 }

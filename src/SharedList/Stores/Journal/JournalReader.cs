@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Unicode;
 using Microsoft.Win32.SafeHandles;
 
@@ -93,15 +94,11 @@ internal sealed class JournalReader
         }
 
         var key = payload.Slice(JournalFormat.PayloadPrefixBytes, keyLength);
-        var item = payload[(JournalFormat.PayloadPrefixBytes + keyLength)..];
-        if (type is not (JournalFormat.AppendType or JournalFormat.ClearType))
+        var bodyStart = _start + JournalFormat.RecordHeaderBytes + JournalFormat.PayloadPrefixBytes + keyLength;
+        var body = _buffer.AsMemory(bodyStart, recordBytes - (bodyStart - _start));
+        if (CheckBody(type, key, body.Span) is { } problem)
         {
-            return Stop(JournalEnd.Damaged, $"a record of unknown type {type}");
-        }
-
-        if (type == JournalFormat.ClearType && !item.IsEmpty)
-        {
-            return Stop(JournalEnd.Damaged, "a clear record with an item");
+            return Stop(JournalEnd.Damaged, problem);
         }
 
         if (_lastKey is null || !key.SequenceEqual(_lastKey))
@@ -115,14 +112,46 @@ internal sealed class JournalReader
             _lastKey = key.ToArray();
         }
 
-        if (!Utf8.IsValid(item))
-        {
-            return Stop(JournalEnd.Damaged, "a record whose item is not UTF-8");
-        }
-
-        record = new JournalRecord(offset, type, key, item, bytes);
+        record = new JournalRecord(offset, type, key, body, bytes);
         _start += recordBytes;
         return true;
+    }
+
+    // What is wrong with a record's body for its type, or null when it is sound.
+    private static string? CheckBody(byte type, ReadOnlySpan<byte> key, ReadOnlySpan<byte> body)
+    {
+        switch (type)
+        {
+            case JournalFormat.AppendType:
+                return Utf8.IsValid(body) ? null : "a record whose item is not UTF-8";
+            case JournalFormat.ClearType:
+                return body.IsEmpty ? null : "a clear record with an item";
+            case JournalFormat.ClearAllType:
+                return key.IsEmpty && body.IsEmpty ? null : "a clear-all record with a key or a body";
+            case JournalFormat.PopType:
+                return JournalFormat.TryReadEndAndCount(type, body, out _, out _) ? null : "a pop record whose end or count is not sound";
+            case JournalFormat.PushType:
+                if (!JournalFormat.TryReadEndAndCount(type, body, out _, out _))
+                {
+                    return "a push record whose items do not add up to its length";
+                }
+
+                for (var rest = body[JournalFormat.EndAndCountBytes..]; !rest.IsEmpty;)
+                {
+                    var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(rest);
+                    var item = rest.Slice(JournalFormat.ItemLengthBytes, length);
+                    if (!Utf8.IsValid(item))
+                    {
+                        return "a push record with an item that is not UTF-8";
+                    }
+
+                    rest = rest[(JournalFormat.ItemLengthBytes + length)..];
+                }
+
+                return null;
+            default:
+                return $"a record of unknown type {type}";
+        }
     }
 
     private bool Stop(JournalEnd end, string problem)

@@ -1,49 +1,65 @@
+using System.Buffers;
 using System.Text;
 
 namespace SharedList.Stores.Journal;
 
 /// <summary>
-/// Rewrites a journal with only its live records (for each key, the appends after its last clear), crash-safely:
-/// the new journal is written beside the old one, flushed, renamed over it, and the directory flushed. A crash at
-/// any point leaves either the old journal or the new one, and at worst a stale temporary file.
+/// Writes the journal of some lists as they are in memory, beside the journal and flushed: for each list, push
+/// records of its items in order, in batches of about <see cref="BatchBytes"/>. The store then renames it over the
+/// journal and flushes the directory, so a crash at any point leaves either the old journal or the new one, and at
+/// worst a stale temporary file.
 /// </summary>
 internal static class JournalRewriter
 {
-    private const int CopyBufferBytes = 1024 * 1024;
+    /// <summary>The body a rewrite's push record stops growing at: 1 MiB, so a record is a bounded buffer however long its list.</summary>
+    public const int BatchBytes = 1024 * 1024;
 
-    /// <summary>Rewrites the sound journal in <paramref name="directory"/>, <paramref name="length"/> bytes long; returns the new length.</summary>
-    public static long Rewrite(string directory, long length)
+    private const int FileBufferBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Writes the journal of <paramref name="lists"/> to <c>sharedlist.journal.tmp</c> in <paramref name="directory"/>
+    /// and flushes it; returns its length, and the bytes of each list's records in <paramref name="bytesPerList"/>.
+    /// </summary>
+    /// <exception cref="IOException">It could not be written; the temporary file is deleted.</exception>
+    public static long WriteTemporary(string directory, IReadOnlyList<KeyValuePair<string, ListSnapshot>> lists, Span<long> bytesPerList)
     {
-        var path = Path.Combine(directory, JournalFormat.FileName);
         var temporary = Path.Combine(directory, JournalFormat.RewriteFileName);
         try
         {
-            long written;
-            using (var source = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            using var target = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, FileBufferBytes);
+            Span<byte> header = stackalloc byte[JournalFormat.FileHeaderBytes];
+            JournalFormat.WriteFileHeader(header);
+            target.Write(header);
+            var records = new ArrayBufferWriter<byte>(BatchBytes + 1024);
+            var batch = new List<ReadOnlyMemory<byte>>();
+            for (var i = 0; i < lists.Count; i++)
             {
-                var liveFrom = FindLiveStarts(source, length);
-                using var target = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, CopyBufferBytes);
-                Span<byte> header = stackalloc byte[JournalFormat.FileHeaderBytes];
-                JournalFormat.WriteFileHeader(header);
-                target.Write(header);
-                var reader = new JournalReader(source, length);
-                var keys = new KeyCache<long>(liveFrom);
-                while (reader.TryRead(out var record))
+                var key = Encoding.UTF8.GetBytes(lists[i].Key);
+                long listBytes = 0;
+                long batchBytes = JournalFormat.EndAndCountBytes;
+                foreach (var item in lists[i].Value.ToStrings())
                 {
-                    if (record.IsAppend && record.Offset >= keys.Get(record.Key))
+                    var utf8 = Encoding.UTF8.GetBytes(item);
+                    if (batch.Count > 0 && batchBytes + JournalFormat.ItemLengthBytes + utf8.Length > BatchBytes)
                     {
-                        target.Write(record.Bytes);
+                        listBytes += Flush(target, records, key, batch);
+                        batchBytes = JournalFormat.EndAndCountBytes;
                     }
+
+                    batch.Add(utf8);
+                    batchBytes += JournalFormat.ItemLengthBytes + utf8.Length;
                 }
 
-                ThrowUnlessSound(reader);
-                target.Flush(flushToDisk: true);
-                written = target.Length;
+                if (batch.Count > 0)
+                {
+                    listBytes += Flush(target, records, key, batch);
+                }
+
+                bytesPerList[i] = listBytes;
             }
 
-            File.Move(temporary, path, overwrite: true);
-            FileSync.SyncDirectory(directory);
-            return written;
+            target.Flush(flushToDisk: true);
+            return target.Length;
         }
         catch
         {
@@ -52,47 +68,12 @@ internal static class JournalRewriter
         }
     }
 
-    // For each key, where its live records begin: just after its last clear (0 when it has none).
-    private static Dictionary<string, long> FindLiveStarts(Microsoft.Win32.SafeHandles.SafeFileHandle source, long length)
+    private static int Flush(FileStream target, ArrayBufferWriter<byte> records, byte[] key, List<ReadOnlyMemory<byte>> batch)
     {
-        var liveFrom = new Dictionary<string, long>(StringComparer.Ordinal);
-        var reader = new JournalReader(source, length);
-        while (reader.TryRead(out var record))
-        {
-            if (!record.IsAppend)
-            {
-                liveFrom[Encoding.UTF8.GetString(record.Key)] = record.Offset + record.Bytes.Length;
-            }
-        }
-
-        ThrowUnlessSound(reader);
-        return liveFrom;
-    }
-
-    private static void ThrowUnlessSound(JournalReader reader)
-    {
-        if (reader.End != JournalEnd.Complete)
-        {
-            throw new IOException($"The journal changed while being rewritten: {reader.Problem} at offset {reader.Offset}.");
-        }
-    }
-
-    /// <summary>Looks keys up by their UTF-8 bytes, decoding a key only when it differs from the last one.</summary>
-    private sealed class KeyCache<T>(Dictionary<string, T> values)
-        where T : struct
-    {
-        private byte[]? _lastKey;
-        private T _lastValue;
-
-        public T Get(ReadOnlySpan<byte> key)
-        {
-            if (_lastKey is null || !key.SequenceEqual(_lastKey))
-            {
-                _lastKey = key.ToArray();
-                _lastValue = values.GetValueOrDefault(Encoding.UTF8.GetString(key));
-            }
-
-            return _lastValue;
-        }
+        var bytes = JournalFormat.WritePush(records, key, ListEnd.Tail, batch);
+        target.Write(records.WrittenSpan);
+        records.ResetWrittenCount();
+        batch.Clear();
+        return bytes;
     }
 }
