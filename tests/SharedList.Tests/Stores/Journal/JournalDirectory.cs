@@ -39,6 +39,20 @@ internal static class JournalTestOperations
 
     public static StoreResult ClearNow(this IListStore store, string key = Key) => Complete(store, store.GetList(key).Clear());
 
+    public static StoreResult PushNow(this IListStore store, ListEnd end, string key, params string[] items) =>
+        Complete(store, store.GetList(key).Push(end, [.. items.Select(item => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(item))]));
+
+    public static StoreResult PopNow(this IListStore store, ListEnd end, string key, int count) => Complete(store, store.GetList(key).Pop(end, count));
+
+    public static StoreResult ClearAllNow(this IListStore store) => Complete(store, store.ClearAll());
+
+    /// <summary>Every list of the store, by key in order, as <c>key=str(list)</c> lines: the whole state, to compare.</summary>
+    public static string Contents(this IListStore store)
+    {
+        var keys = Complete(store, store.ListKeys()).Keys!.Order(StringComparer.Ordinal);
+        return string.Join('\n', keys.Select(key => $"{key}={store.ListNow(key)}"));
+    }
+
     public static string ListNow(this IListStore store, string key = Key)
     {
         var result = Complete(store, store.GetList(key).Read());
