@@ -30,29 +30,26 @@ internal static class JournalRewriter
             Span<byte> header = stackalloc byte[JournalFormat.FileHeaderBytes];
             JournalFormat.WriteFileHeader(header);
             target.Write(header);
-            var records = new ArrayBufferWriter<byte>(BatchBytes + 1024);
-            var batch = new List<ReadOnlyMemory<byte>>();
+            var batch = new PushBatch();
+            var scratch = new ArrayBufferWriter<byte>();
             for (var i = 0; i < lists.Count; i++)
             {
                 var key = Encoding.UTF8.GetBytes(lists[i].Key);
                 long listBytes = 0;
-                long batchBytes = JournalFormat.EndAndCountBytes;
-                foreach (var item in lists[i].Value.ToStrings())
+                var cursor = lists[i].Value.GetItems();
+                while (cursor.TryNext(scratch, out var item))
                 {
-                    var utf8 = Encoding.UTF8.GetBytes(item);
-                    if (batch.Count > 0 && batchBytes + JournalFormat.ItemLengthBytes + utf8.Length > BatchBytes)
+                    if (batch.Count > 0 && batch.BodyBytes + JournalFormat.ItemLengthBytes + item.Length > BatchBytes)
                     {
-                        listBytes += Flush(target, records, key, batch);
-                        batchBytes = JournalFormat.EndAndCountBytes;
+                        listBytes += batch.WriteTo(target, key);
                     }
 
-                    batch.Add(utf8);
-                    batchBytes += JournalFormat.ItemLengthBytes + utf8.Length;
+                    batch.Add(item);
                 }
 
                 if (batch.Count > 0)
                 {
-                    listBytes += Flush(target, records, key, batch);
+                    listBytes += batch.WriteTo(target, key);
                 }
 
                 bytesPerList[i] = listBytes;
@@ -68,12 +65,45 @@ internal static class JournalRewriter
         }
     }
 
-    private static int Flush(FileStream target, ArrayBufferWriter<byte> records, byte[] key, List<ReadOnlyMemory<byte>> batch)
+    /// <summary>The items of one push record being gathered, copied out of the cursor's spans.</summary>
+    private sealed class PushBatch
     {
-        var bytes = JournalFormat.WritePush(records, key, ListEnd.Tail, batch);
-        target.Write(records.WrittenSpan);
-        records.ResetWrittenCount();
-        batch.Clear();
-        return bytes;
+        private readonly ArrayBufferWriter<byte> _items = new(BatchBytes);
+        private readonly List<int> _lengths = [];
+        private readonly List<ReadOnlyMemory<byte>> _slices = [];
+        private readonly ArrayBufferWriter<byte> _record = new(BatchBytes + 1024);
+
+        public int Count => _lengths.Count;
+
+        /// <summary>The body of the record so far.</summary>
+        public long BodyBytes { get; private set; } = JournalFormat.EndAndCountBytes;
+
+        public void Add(ReadOnlySpan<byte> item)
+        {
+            _items.Write(item);
+            _lengths.Add(item.Length);
+            BodyBytes += JournalFormat.ItemLengthBytes + item.Length;
+        }
+
+        /// <summary>Writes the push record of the items gathered to <paramref name="target"/> and starts again; returns its bytes.</summary>
+        public int WriteTo(Stream target, byte[] key)
+        {
+            // Sliced only now: the buffer may have moved while it grew.
+            var at = 0;
+            foreach (var length in _lengths)
+            {
+                _slices.Add(_items.WrittenMemory.Slice(at, length));
+                at += length;
+            }
+
+            var bytes = JournalFormat.WritePush(_record, key, ListEnd.Tail, _slices);
+            target.Write(_record.WrittenSpan);
+            _record.ResetWrittenCount();
+            _items.ResetWrittenCount();
+            _lengths.Clear();
+            _slices.Clear();
+            BodyBytes = JournalFormat.EndAndCountBytes;
+            return bytes;
+        }
     }
 }
