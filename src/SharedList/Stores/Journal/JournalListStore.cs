@@ -233,14 +233,14 @@ public sealed class JournalListStore : GroupCommitter, IListStore
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_closing, this);
-            var state = FindOrNewLocked(list.Key);
+            var state = FindOrNewLocked(list.Key, out var isNew);
             if (!state.Memory.TryAppend(item))
             {
                 // Full counts items not yet written: it too waits for them.
                 return PendingOnLastIssued(StoreResult.Full);
             }
 
-            _lists.TryAdd(list.Key, state);
+            AddIfNewLocked(list.Key, state, isNew);
             AddLive(state, JournalFormat.WriteAppend(_pending, list.KeyBytes, item));
             return IssueLocked(state, StoreResult.Appended);
         }
@@ -259,13 +259,13 @@ public sealed class JournalListStore : GroupCommitter, IListStore
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_closing, this);
-            var state = FindOrNewLocked(list.Key);
+            var state = FindOrNewLocked(list.Key, out var isNew);
             if (!state.Memory.TryPush(end, items, out var length))
             {
                 return PendingOnLastIssued(StoreResult.Full);
             }
 
-            _lists.TryAdd(list.Key, state);
+            AddIfNewLocked(list.Key, state, isNew);
             AddLive(state, JournalFormat.WritePush(_pending, list.KeyBytes, end, items));
             return IssueLocked(state, StoreResult.Pushed(length));
         }
@@ -469,9 +469,20 @@ public sealed class JournalListStore : GroupCommitter, IListStore
     private StoreResult PendingOnLastIssued(StoreResult provisional) =>
         IsCommitted(_lastIssued) ? provisional : StoreResult.Pending(provisional, _lastIssued, _lastIssuedBatch);
 
-    // Under _gate: the list named `key`, or a new empty one that the caller adds once it holds an item.
-    private JournalListState FindOrNewLocked(string key) =>
-        _lists.TryGetValue(key, out var state) ? state : new JournalListState(key, _options.MaxItems);
+    // Under _gate: the list named `key`, or a new empty one (`isNew`) that the caller adds once it holds an item.
+    private JournalListState FindOrNewLocked(string key, out bool isNew)
+    {
+        isNew = !_lists.TryGetValue(key, out var state);
+        return state ?? new JournalListState(key, _options.MaxItems);
+    }
+
+    private void AddIfNewLocked(string key, JournalListState state, bool isNew)
+    {
+        if (isNew)
+        {
+            _lists.Add(key, state);
+        }
+    }
 
     // Under _gate: drops the emptied list `key`, remembering it for a rollback of this batch.
     private void DropLocked(string key)
@@ -873,8 +884,8 @@ public sealed class JournalListStore : GroupCommitter, IListStore
                 continue;
             }
 
-            var state = FindOrNewLocked(key);
-            _lists.TryAdd(key, state);
+            var state = FindOrNewLocked(key, out var isNew);
+            AddIfNewLocked(key, state, isNew);
             var body = record.Body;
             switch (record.Type)
             {

@@ -23,7 +23,7 @@ internal static partial class JournalLog
     [LoggerMessage(306, LogLevel.Warning, "Journal {Path}: rewrite failed, the journal is kept as it is")]
     public static partial void RewriteFailed(this ILogger logger, Exception exception, string path);
 
-    [LoggerMessage(307, LogLevel.Warning, "Journal {Path}: writes fail ({Reason}); appends and clears are refused until a write succeeds")]
+    [LoggerMessage(307, LogLevel.Warning, "Journal {Path}: writes fail ({Reason}); changes are refused until a write succeeds")]
     public static partial void WritesFailing(this ILogger logger, Exception exception, string path, string reason);
 
     [LoggerMessage(308, LogLevel.Information, "Journal {Path}: writes succeed again")]

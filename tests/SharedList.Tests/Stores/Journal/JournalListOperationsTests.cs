@@ -120,6 +120,62 @@ public sealed class JournalListOperationsTests
         Assert.Equal(1, reopened.ListCount);
     }
 
+    [Theory]
+    [InlineData(FsyncPolicy.Always)]
+    [InlineData(FsyncPolicy.No)]
+    public void Rewrites_while_clients_push_and_pop_lose_and_duplicate_nothing(FsyncPolicy fsync)
+    {
+        using var directory = new JournalDirectory();
+        var options = directory.Options(fsync) with { RewriteMinDeadBytes = 2048 };
+        var logger = new RecordingLogger();
+        const int Clients = 4;
+        var models = new LinkedList<string>[Clients];
+        string contents;
+        using (var store = directory.Open(options, logger))
+        {
+            Parallel.For(0, Clients, new ParallelOptions { MaxDegreeOfParallelism = Clients }, client =>
+            {
+                var model = models[client] = new LinkedList<string>();
+                var key = $"client {client}";
+                for (var round = 0; round < 150; round++)
+                {
+                    var end = (round + client) % 2 == 0 ? ListEnd.Head : ListEnd.Tail;
+                    string[] items = [$"{client}.{round}.a", $"{client}.{round}.b", $"{client}.{round}.c"];
+                    Assert.Equal(model.Count + 3, store.PushNow(end, key, items).Length);
+                    foreach (var item in items)
+                    {
+                        _ = end == ListEnd.Head ? model.AddFirst(item) : model.AddLast(item);
+                    }
+
+                    var popEnd = round % 3 == 0 ? ListEnd.Head : ListEnd.Tail;
+                    foreach (var item in store.PopNow(popEnd, key, 2).Snapshot.ToStrings())
+                    {
+                        var expected = popEnd == ListEnd.Head ? model.First! : model.Last!;
+                        Assert.Equal(expected.Value, item);
+                        model.Remove(expected);
+                    }
+
+                    store.PushNow(ListEnd.Tail, "shared", $"{client}.{round}");
+                    if (round % 10 == 9)
+                    {
+                        store.ClearNow("shared");
+                    }
+                }
+            });
+
+            Assert.Contains(logger.Entries, e => e.Message.Contains("rewritten"));
+            for (var client = 0; client < Clients; client++)
+            {
+                Assert.Equal(Str([.. models[client]]), store.ListNow($"client {client}"));
+            }
+
+            contents = store.Contents();
+        }
+
+        using var reopened = directory.Open(options);
+        Assert.Equal(contents, reopened.Contents());
+    }
+
     [Fact]
     public void Start_up_rewrites_a_journal_mostly_popped_into_pushes_of_what_is_left()
     {
