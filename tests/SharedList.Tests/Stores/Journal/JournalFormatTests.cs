@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using SharedList.Stores;
 using SharedList.Stores.Journal;
 
 namespace SharedList.Tests.Stores.Journal;
@@ -45,6 +46,50 @@ public sealed class JournalFormatTests
         var payload = output.WrittenSpan[12..];
         Assert.Equal([JournalFormat.ClearType, 4, 0, (byte)'l', (byte)'i', (byte)'s', (byte)'t'], payload.ToArray());
     }
+
+    [Fact]
+    public void A_push_record_carries_its_end_and_every_item_with_its_length()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var written = JournalFormat.WritePush(output, "k"u8, ListEnd.Head, [(byte[])[(byte)'a'], Array.Empty<byte>(), "çç"u8.ToArray()]);
+
+        var payload = output.WrittenSpan[12..];
+        Assert.Equal(written, output.WrittenCount);
+        Assert.Equal(
+            [JournalFormat.PushType, 1, 0, (byte)'k', 0, 3, 0, 0, 0, 1, 0, 0, 0, (byte)'a', 0, 0, 0, 0, 4, 0, 0, 0, .. "çç"u8],
+            payload.ToArray());
+        Assert.True(JournalFormat.TryReadEndAndCount(JournalFormat.PushType, payload[4..], out var end, out var count));
+        Assert.Equal((ListEnd.Head, 3), (end, count));
+        var items = new List<ReadOnlyMemory<byte>>();
+        JournalFormat.ReadPushItems(payload[4..].ToArray(), items);
+        Assert.Equal(["a", "", "çç"], items.Select(item => System.Text.Encoding.UTF8.GetString(item.Span)));
+    }
+
+    [Fact]
+    public void Pop_and_clear_all_records_are_laid_out_byte_by_byte()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        JournalFormat.WritePop(output, "k"u8, ListEnd.Tail, 258);
+        Assert.Equal([JournalFormat.PopType, 1, 0, (byte)'k', 1, 2, 1, 0, 0], output.WrittenSpan[12..].ToArray());
+
+        output.ResetWrittenCount();
+        JournalFormat.WriteClearAll(output);
+        Assert.Equal([JournalFormat.ClearAllType, 0, 0], output.WrittenSpan[12..].ToArray());
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 2, 1, 0, 0, 0 })] // an end that is neither head nor tail
+    [InlineData(new byte[] { 0, 0, 0, 0, 0 })] // a count of 0
+    [InlineData(new byte[] { 0, 1, 0, 0, 0, 9 })] // a pop with more after its count
+    public void A_pop_body_that_is_not_sound_is_refused(byte[] body) =>
+        Assert.False(JournalFormat.TryReadEndAndCount(JournalFormat.PopType, body, out _, out _));
+
+    [Theory]
+    [InlineData(new byte[] { 1, 1, 0, 0, 0, 2, 0, 0, 0, 97 })] // an item longer than the body
+    [InlineData(new byte[] { 1, 2, 0, 0, 0, 1, 0, 0, 0, 97 })] // fewer items than the count
+    [InlineData(new byte[] { 1, 1, 0, 0, 0, 1, 0, 0, 0, 97, 98 })] // bytes after the last item
+    public void A_push_body_whose_lengths_do_not_add_up_is_refused(byte[] body) =>
+        Assert.False(JournalFormat.TryReadEndAndCount(JournalFormat.PushType, body, out _, out _));
 
     [Fact]
     public void The_file_header_is_the_magic_and_the_version()
