@@ -593,12 +593,12 @@ public sealed class JournalListStore : GroupCommitter, IListStore
         return file;
     }
 
-    // Under _gate: the live bytes of the lists rewritten are what the rewrite wrote for them, plus what changed since.
+    // Under _gate: a list unchanged since its snapshot has for live bytes what the rewrite wrote for it; one changed
+    // since keeps its count (an estimate), and the total is summed again.
     private void AccountRewrittenLocked(List<KeyValuePair<string, ListSnapshot>> lists, long[] written)
     {
         for (var i = 0; i < lists.Count; i++)
         {
-            // A list emptied since is gone or new; one still there changed only by pushes and pops, counted since.
             if (_lists.TryGetValue(lists[i].Key, out var state) && state.ChangedInBatch < _batchNumber)
             {
                 state.LiveBytes = written[i];

@@ -6,7 +6,7 @@ namespace SharedList.Stores.Journal;
 
 /// <summary>
 /// Reads a journal's records in order, from just after the file header, checking each (length, both checksums,
-/// type, UTF-8), and tells how the reading ended: every byte sound, a torn tail, or damage in the middle.
+/// type, its body for that type, UTF-8), and tells how the reading ended: every byte sound, a torn tail, or damage in the middle.
 /// </summary>
 /// <remarks>
 /// Tell-tales of a crash in mid-write, cut as a torn tail: the file ends inside a header or inside a payload whose
