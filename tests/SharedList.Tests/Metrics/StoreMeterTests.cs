@@ -68,4 +68,51 @@ public sealed class StoreMeterTests
         Assert.True(totals[ListMetrics.JournalBytesWritten] - bytesBefore >= directory.JournalLength - headerBytes, "every byte of the records was counted");
         Assert.True(totals[ListMetrics.JournalFsyncs] - fsyncsBefore >= 1, "the commit's fsync was counted");
     }
+
+    [Fact]
+    public void A_journal_stores_list_lengths_are_reported()
+    {
+        var key = $"journal-lengths-{Guid.NewGuid():N}";
+        var lengths = new ConcurrentDictionary<string, int>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == ListMetrics.ListLength)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == ListMetrics.ListTag)
+                {
+                    lengths[(string)tag.Value!] = value;
+                }
+            }
+        });
+        listener.Start();
+
+        using var directory = new JournalDirectory();
+        using var store = directory.Open();
+        var service = new ServiceCounters(store, key);
+        store.AppendNow("a", key);
+        store.AppendNow("b", key);
+        store.AppendNow("c", $"{key}-other");
+
+        listener.RecordObservableInstruments();
+        Assert.Equal(2, lengths[key]);
+        Assert.Equal(1, lengths[$"{key}-other"]);
+
+        store.ClearNow(key);
+        lengths.Clear();
+        listener.RecordObservableInstruments();
+        Assert.Equal(0, lengths[key]);
+
+        // The meter holds services weakly: this one must live until the last collection.
+        GC.KeepAlive(service);
+    }
 }

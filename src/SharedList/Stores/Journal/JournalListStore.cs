@@ -28,7 +28,7 @@ namespace SharedList.Stores.Journal;
 /// new journal holds each list's items and covers the records that commit took (<see cref="JournalRewriter"/>).</para>
 /// <para>Ownership: the store owns the journal; <see cref="Dispose"/> writes and flushes what is pending and closes it.</para>
 /// </remarks>
-public sealed class JournalListStore : GroupCommitter, IListStore
+public sealed class JournalListStore : GroupCommitter, IListStore, Metrics.IListLengths
 {
     private readonly Lock _gate = new();
     private readonly Lock _fileGate = new();
@@ -161,6 +161,16 @@ public sealed class JournalListStore : GroupCommitter, IListStore
             JournalFormat.WriteClearAll(_pending);
             _clearedAllInBatch = _batchNumber;
             return IssueLocked(StoreResult.Cleared(cleared));
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The lengths include operations whose records are not yet written: what the next replies will say.</remarks>
+    IEnumerable<KeyValuePair<string, int>> Metrics.IListLengths.ListLengths()
+    {
+        lock (_gate)
+        {
+            return [.. _lists.Select(list => new KeyValuePair<string, int>(list.Key, list.Value.Memory.Count))];
         }
     }
 
