@@ -55,7 +55,8 @@ public static class RespErrors
         var args = new System.Text.StringBuilder();
         for (var i = 0; i < arguments.Count && args.Length < 128; i++)
         {
-            args.Append('\'').Append(Clip(arguments[i], 128 - args.Length)).Append("' ");
+            var room = 128 - args.Length;
+            args.Append('\'').Append(Clip(arguments[i], room)).Append("' ");
         }
 
         return OneLine($"ERR unknown command '{Clip(name, 128)}', with args beginning with: {args}");
