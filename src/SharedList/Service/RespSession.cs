@@ -52,52 +52,6 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
         _values = new RequestValues(_request);
     }
 
-    /// <summary>How a held store result becomes its reply.</summary>
-    internal enum ReplyKind : byte
-    {
-        /// <summary>Bytes already written: <see cref="HeldReply.Extra"/>.</summary>
-        Fixed,
-
-        /// <summary><c>:length</c> (pushes, <c>LLEN</c>, <c>DBSIZE</c>).</summary>
-        Length,
-
-        /// <summary>The snapshot's items as an array (<c>LRANGE</c>, a pop with a count).</summary>
-        Items,
-
-        /// <summary>The removed item, or nil for a list that did not exist.</summary>
-        PopOne,
-
-        /// <summary>The removed items, or the nil array for a list that did not exist.</summary>
-        PopMany,
-
-        /// <summary>A pop of 0 items: the empty array, or the nil array for a list that did not exist.</summary>
-        PopNone,
-
-        /// <summary>The one item read, or nil.</summary>
-        Index,
-
-        /// <summary><c>:1</c> when the list had items, <c>:0</c> otherwise (<c>DEL</c>, <c>EXISTS</c> of one key).</summary>
-        Existed,
-
-        /// <summary>The number of lists that had items, of the results in <see cref="HeldReply.Extra"/>.</summary>
-        ExistedSum,
-
-        /// <summary><c>+list</c> or <c>+none</c>.</summary>
-        Type,
-
-        /// <summary>The keys matching the <see cref="KeyFilter"/> in <see cref="HeldReply.Extra"/>.</summary>
-        Keys,
-
-        /// <summary>The same, in <c>SCAN</c>'s reply, with cursor 0.</summary>
-        Scan,
-
-        /// <summary><c>+OK</c>.</summary>
-        Ok,
-
-        /// <summary>The <c>INFO</c> text for the sections in <see cref="HeldReply.Extra"/>, with the number of keys.</summary>
-        Info,
-    }
-
     public ICommitter Committer => _store.Committer ?? throw new InvalidOperationException("The store has no commit step.");
 
     public long CommitTicket => _held.Ticket;
@@ -168,7 +122,7 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
 
     bool IHeldReplyWriter<HeldReply>.WriteHeld(IBufferWriter<byte> output, in HeldReply held)
     {
-        if (held.Kind == ReplyKind.Fixed)
+        if (held.Kind == RespReplyKind.Fixed)
         {
             output.Write((byte[])held.Extra!);
             return true;
@@ -217,7 +171,7 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
             case RespCommandId.LLen:
                 if (TryList(1, out var counted))
                 {
-                    Reply(counted.Count(), ReplyKind.Length);
+                    Reply(counted.Count(), RespReplyKind.Length);
                 }
 
                 break;
@@ -237,18 +191,18 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
             case RespCommandId.Type:
                 if (TryList(1, out var typed))
                 {
-                    Reply(typed.Count(), ReplyKind.Type);
+                    Reply(typed.Count(), RespReplyKind.Type);
                 }
 
                 break;
             case RespCommandId.Keys:
-                Reply(_store.ListKeys(), ReplyKind.Keys, new KeyFilter(Encoding.UTF8.GetString(_request[1]), ListType: true));
+                Reply(_store.ListKeys(), RespReplyKind.Keys, new KeyFilter(Encoding.UTF8.GetString(_request[1]), ListType: true));
                 break;
             case RespCommandId.Scan:
                 Scan();
                 break;
             case RespCommandId.DbSize:
-                Reply(_store.ListKeys(), ReplyKind.Length);
+                Reply(_store.ListKeys(), RespReplyKind.Length);
                 break;
             case RespCommandId.FlushDb:
             case RespCommandId.FlushAll:
@@ -261,7 +215,7 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
                     sections[i] = Encoding.UTF8.GetString(_request[i + 1]);
                 }
 
-                Reply(_store.ListKeys(), ReplyKind.Info, sections);
+                Reply(_store.ListKeys(), RespReplyKind.Info, sections);
                 break;
             default:
                 HandleServerCommand(command);
@@ -269,192 +223,8 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
         }
     }
 
-    private void Push(ListEnd end)
-    {
-        if (!TryList(1, out var list))
-        {
-            return;
-        }
-
-        for (var i = 2; i < _request.Count; i++)
-        {
-            if (!Utf8.IsValid(_request[i]))
-            {
-                InvalidUtf8(_request[i].Length);
-                return;
-            }
-        }
-
-        Reply(list.Push(end, _values.From(2)), ReplyKind.Length, list.Key);
-    }
-
-    private void LRange()
-    {
-        if (!TryInteger(2, out var start) || !TryInteger(3, out var stop) || !TryList(1, out var list))
-        {
-            return;
-        }
-
-        Reply(list.Range(start, stop), ReplyKind.Items);
-    }
-
-    private void LIndex()
-    {
-        if (!TryList(1, out var list) || !TryInteger(2, out var index))
-        {
-            return;
-        }
-
-        // Clamped like any range: an index past either end reads nothing, and the reply is nil.
-        Reply(list.Range(index, index), ReplyKind.Index);
-    }
-
-    private void Pop(ListEnd end, string name)
-    {
-        if (_request.Count > 3)
-        {
-            Error(RespErrors.WrongArity(name));
-            return;
-        }
-
-        var count = 1L;
-        if (_request.Count == 3)
-        {
-            if (!TryInteger(2, out count))
-            {
-                return;
-            }
-
-            if (count < 0)
-            {
-                Error(RespErrors.NotPositive);
-                return;
-            }
-        }
-
-        if (!TryList(1, out var list))
-        {
-            return;
-        }
-
-        if (_request.Count == 2)
-        {
-            Reply(list.Pop(end, 1), ReplyKind.PopOne);
-        }
-        else if (count == 0)
-        {
-            // Redis answers without popping: the empty array, or nil for no such list.
-            Reply(list.Count(), ReplyKind.PopNone);
-        }
-        else
-        {
-            Reply(list.Pop(end, (int)Math.Min(count, int.MaxValue)), ReplyKind.PopMany);
-        }
-    }
-
-    private void EachKey(Func<IStoredList, StoreResult> operation)
-    {
-        for (var i = 1; i < _request.Count; i++)
-        {
-            if (!Utf8.IsValid(_request[i]))
-            {
-                InvalidUtf8(_request[i].Length);
-                return;
-            }
-        }
-
-        if (_request.Count == 2)
-        {
-            TryList(1, out var list);
-            Reply(operation(list), ReplyKind.Existed);
-            return;
-        }
-
-        var results = new StoreResult[_request.Count - 1];
-        var ticket = 0L;
-        for (var i = 0; i < results.Length; i++)
-        {
-            TryList(i + 1, out var list);
-            results[i] = operation(list);
-            ticket = Math.Max(ticket, results[i].Ticket);
-        }
-
-        // One reply for every key: held, behind the last of their commits, when any waits for one.
-        if (_held.IsEmpty && ticket == 0)
-        {
-            Write(default, ReplyKind.ExistedSum, results);
-        }
-        else
-        {
-            _held.Hold(new HeldReply(default, ReplyKind.ExistedSum, results), ticket);
-        }
-    }
-
-    private void Scan()
-    {
-        if (!RespInteger.TryParse(_request[1], out var cursor) || cursor < 0)
-        {
-            Error(RespErrors.InvalidCursor);
-            return;
-        }
-
-        var pattern = "*";
-        var listType = true;
-        for (var i = 2; i < _request.Count; i += 2)
-        {
-            if (i + 1 >= _request.Count)
-            {
-                Error(RespErrors.Syntax);
-                return;
-            }
-
-            var option = _request[i];
-            if (Ascii.EqualsIgnoreCase(option, "MATCH"u8))
-            {
-                pattern = Encoding.UTF8.GetString(_request[i + 1]);
-            }
-            else if (Ascii.EqualsIgnoreCase(option, "COUNT"u8))
-            {
-                // A hint only: every key comes in one reply.
-                if (!TryInteger(i + 1, out var count))
-                {
-                    return;
-                }
-
-                if (count < 1)
-                {
-                    Error(RespErrors.Syntax);
-                    return;
-                }
-            }
-            else if (Ascii.EqualsIgnoreCase(option, "TYPE"u8))
-            {
-                listType = Ascii.EqualsIgnoreCase(_request[i + 1], "list"u8);
-            }
-            else
-            {
-                Error(RespErrors.Syntax);
-                return;
-            }
-        }
-
-        // Every key came with cursor 0; a client that goes on with another cursor has seen them all.
-        Reply(_store.ListKeys(), ReplyKind.Scan, new KeyFilter(pattern, listType && cursor == 0));
-    }
-
-    private void Flush()
-    {
-        if (_request.Count > 2 || (_request.Count == 2 && !Ascii.EqualsIgnoreCase(_request[1], "ASYNC"u8) && !Ascii.EqualsIgnoreCase(_request[1], "SYNC"u8)))
-        {
-            Error(RespErrors.Syntax);
-            return;
-        }
-
-        Reply(_store.ClearAll(), ReplyKind.Ok);
-    }
-
     // A store's result: written now when it is final and nothing is held, otherwise held for its commit.
-    private void Reply(in StoreResult result, ReplyKind kind, object? extra = null)
+    private void Reply(in StoreResult result, RespReplyKind kind, object? extra = null)
     {
         if (_held.IsEmpty && result.Ticket == 0)
         {
@@ -465,10 +235,10 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
         _held.Hold(new HeldReply(result, kind, extra), result.Ticket);
     }
 
-    private void Write(in StoreResult result, ReplyKind kind, object? extra)
+    private void Write(in StoreResult result, RespReplyKind kind, object? extra)
     {
         var output = _counter;
-        if (kind == ReplyKind.ExistedSum)
+        if (kind == RespReplyKind.ExistedSum)
         {
             var existed = 0;
             foreach (var part in (StoreResult[])extra!)
@@ -499,44 +269,44 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
 
         switch (kind)
         {
-            case ReplyKind.Length:
+            case RespReplyKind.Length:
                 RespWriter.WriteInteger(output, result.Length);
                 break;
-            case ReplyKind.Items:
+            case RespReplyKind.Items:
                 _items.Write(output, result.Snapshot, _outputBudget);
                 break;
-            case ReplyKind.PopOne:
-            case ReplyKind.Index:
+            case RespReplyKind.PopOne:
+            case RespReplyKind.Index:
                 _items.WriteFirst(output, result.Snapshot);
                 break;
-            case ReplyKind.PopMany when result.Length == 0:
-            case ReplyKind.PopNone when result.Length == 0:
+            case RespReplyKind.PopMany when result.Length == 0:
+            case RespReplyKind.PopNone when result.Length == 0:
                 RespWriter.WriteNullArray(output);
                 break;
-            case ReplyKind.PopMany:
+            case RespReplyKind.PopMany:
                 _items.Write(output, result.Snapshot, _outputBudget);
                 break;
-            case ReplyKind.PopNone:
+            case RespReplyKind.PopNone:
                 RespWriter.WriteArrayHeader(output, 0);
                 break;
-            case ReplyKind.Existed:
+            case RespReplyKind.Existed:
                 RespWriter.WriteInteger(output, result.Length > 0 ? 1 : 0);
                 break;
-            case ReplyKind.Type:
+            case RespReplyKind.Type:
                 RespWriter.WriteSimpleString(output, result.Length > 0 ? "list" : "none");
                 break;
-            case ReplyKind.Keys:
+            case RespReplyKind.Keys:
                 WriteKeys(output, result.Keys!, (KeyFilter)extra!);
                 break;
-            case ReplyKind.Scan:
+            case RespReplyKind.Scan:
                 RespWriter.WriteArrayHeader(output, 2);
                 RespWriter.WriteBulkString(output, "0"u8);
                 WriteKeys(output, result.Keys!, (KeyFilter)extra!);
                 break;
-            case ReplyKind.Ok:
+            case RespReplyKind.Ok:
                 RespWriter.WriteOk(output);
                 break;
-            case ReplyKind.Info:
+            case RespReplyKind.Info:
                 RespWriter.WriteBulkString(output, _factory.Info.Render((string[])extra!, result.Length, _connection));
                 break;
             default:
@@ -606,13 +376,13 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
     {
         if (_fixed.WrittenCount > 0)
         {
-            _held.Hold(new HeldReply(default, ReplyKind.Fixed, _fixed.WrittenSpan.ToArray()), 0);
+            _held.Hold(new HeldReply(default, RespReplyKind.Fixed, _fixed.WrittenSpan.ToArray()), 0);
             _fixed.ResetWrittenCount();
         }
     }
 
     /// <summary>A held reply: the store's result, how to write it, and what else the writing needs.</summary>
-    internal readonly record struct HeldReply(StoreResult Result, ReplyKind Kind, object? Extra);
+    internal readonly record struct HeldReply(StoreResult Result, RespReplyKind Kind, object? Extra);
 
     /// <summary>Which keys <c>KEYS</c> and <c>SCAN</c> name: those matching <see cref="Pattern"/>, if the type asked for is a list.</summary>
     private sealed record KeyFilter(string Pattern, bool ListType);
