@@ -79,6 +79,20 @@ public sealed class RespOnEveryModelTests
         Assert.Equal(0L, client.Call("LLEN", "k"));
     }
 
+    [Theory, MemberData(nameof(EveryModel.Concurrent), MemberType = typeof(EveryModel))]
+    public async Task A_client_past_the_connection_limit_gets_Redis_refusal(ServerModel model)
+    {
+        using var store = new MemoryListStore();
+        await using var servers = Servers.Start(model, store, maxConnections: 1);
+        using var first = await RespConnection.ConnectAsync(servers.Resp.LocalEndPoint);
+        Assert.Equal("PONG", first.Call("PING"));
+
+        using var second = await RespConnection.ConnectAsync(servers.Resp.LocalEndPoint);
+
+        Assert.Equal(new RespError("ERR max number of clients reached"), second.Read());
+        Assert.True(second.IsClosedByServer());
+    }
+
     [Fact]
     public void Resp_is_refused_on_UDP_and_Unix_sockets()
     {
@@ -103,7 +117,7 @@ public sealed class RespOnEveryModelTests
 
         public IServer Resp { get; }
 
-        public static Servers Start(ServerModel model, IListStore store, int outputBudget = SharedListOptions.DefaultOutputBudgetBytes, string? password = null)
+        public static Servers Start(ServerModel model, IListStore store, int outputBudget = SharedListOptions.DefaultOutputBudgetBytes, string? password = null, int maxConnections = 10_000)
         {
             var settings = new ServerSettings
             {
@@ -112,6 +126,7 @@ public sealed class RespOnEveryModelTests
                 RespPort = 0,
                 MaxReplyBuffer = outputBudget,
                 Password = Password.FromOptional(password),
+                Options = new ServerOptions { MaxConnections = maxConnections },
             };
             var line = ServerFactory.Create(settings, store);
             var resp = ServerFactory.CreateResp(settings, store);

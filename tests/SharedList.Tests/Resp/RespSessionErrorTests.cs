@@ -98,6 +98,17 @@ public sealed class RespSessionErrorTests
     }
 
     [Fact]
+    public void A_multibulk_count_over_the_limit_is_a_protocol_error()
+    {
+        var session = Create(new MemoryListStore());
+
+        var (reply, status) = SendAny(session, Encoding.UTF8.GetBytes("*1048577\r\n"));
+
+        Assert.Equal("-ERR Protocol error: invalid multibulk length\r\n", reply);
+        Assert.Equal(SessionStatus.Close, status);
+    }
+
+    [Fact]
     public void Without_a_password_auth_says_none_is_configured()
     {
         var session = Create(new MemoryListStore());
