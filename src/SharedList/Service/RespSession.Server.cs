@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using SharedList.Metrics;
 using SharedList.Protocol.Resp;
 
 namespace SharedList.Service;
@@ -340,6 +341,7 @@ internal sealed partial class RespSession
         }
 
         _failedAuthentications++;
+        _factory.Metrics.Count(Counted.WrongPassword);
         Error(RespErrors.WrongPass);
         if (_failedAuthentications < SharedListSession.MaxFailedAuthentications)
         {

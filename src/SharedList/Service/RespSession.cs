@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
+using SharedList.Metrics;
 using SharedList.Protocol.Resp;
 using SharedList.Stores;
 using SocketServer.Sessions;
@@ -154,11 +155,13 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
 
         if (!_authenticated && !command.AllowedBeforeAuth)
         {
+            _factory.Metrics.Count(Counted.NotAuthenticated);
             _logger.NotAuthenticated(_connection.Id, _connection.RemoteEndPoint, _request.Bytes);
             Error(RespErrors.NoAuth);
             return;
         }
 
+        _factory.Metrics.CountResp(command.Id);
         switch (command.Id)
         {
             case RespCommandId.RPush:
@@ -263,6 +266,7 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
                 StoreUnavailable(result.Error);
                 return;
             case StoreOutcome.Full:
+                _factory.Metrics.Count(Counted.ListFull);
                 RespWriter.WriteError(output, RespErrors.ListFull((string)extra!, _store.MaxItems));
                 return;
         }
@@ -326,6 +330,7 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
 
     private void StoreUnavailable(string? reason)
     {
+        _factory.Metrics.Count(Counted.StoreUnavailable);
         _logger.StoreUnavailable(_connection.Id, _connection.RemoteEndPoint, reason);
         RespWriter.WriteError(_counter, RespErrors.StoreUnavailable(reason));
     }
@@ -365,6 +370,7 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
 
     private void InvalidUtf8(int length)
     {
+        _factory.Metrics.Count(Counted.InvalidUtf8);
         _factory.Errors.InvalidUtf8(_connection, length);
         Error(RespErrors.NotText);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SharedList.Metrics;
 using SharedList.Protocol.Resp;
 using SharedList.Stores;
 using SocketServer.Sessions;
@@ -28,6 +29,7 @@ public sealed class RespSessionFactory : ISessionFactory
         Reader = new RespRequestReader(new RespLimits { MaxBulkBytes = maxBulkBytes });
         Errors = new ProtocolErrorLog(Logger);
         Info = new RespInfo(() => ConnectedClients?.Invoke() ?? 0);
+        Metrics = ServiceCounters.ForResp(store);
     }
 
     /// <summary>How many clients the server has connected, for <c>INFO clients</c>; set once the server exists.</summary>
@@ -46,6 +48,8 @@ public sealed class RespSessionFactory : ISessionFactory
     internal ProtocolErrorLog Errors { get; }
 
     internal RespInfo Info { get; }
+
+    internal ServiceCounters Metrics { get; }
 
     /// <inheritdoc/>
     public ISession CreateSession(ConnectionContext connection)
