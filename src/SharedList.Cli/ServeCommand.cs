@@ -91,6 +91,11 @@ internal static class ServeCommand
         Description = "Serve metrics over HTTP on this port: /metrics (Prometheus text format) and a live status page at /; 0 picks a free port (printed after the readiness line). Off by default.",
     };
 
+    private static readonly Option<int> RespPort = new("--resp-port")
+    {
+        Description = "Also serve the Redis protocol (RESP2) on this port of the same host, on the same lists: redis-cli, redis-benchmark and Redis client libraries read and change them (RPUSH, LRANGE…); 0 picks a free port (printed in its own readiness line). TCP only: not with --udp or --unix.",
+    };
+
     private static readonly Option<string> MetricsHost = new("--metrics-host") { Description = "Address the metrics port binds (with --metrics-port).", DefaultValueFactory = _ => IPAddress.Loopback.ToString() };
 
     public static Command Create()
@@ -98,7 +103,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the shared-list server. Type EXIT (or send SIGINT/SIGTERM) to stop accepting and exit once connected clients leave.")
         {
             Model, Udp, FramingOption, Host, Port, Unix, Backlog, Workers, MaxConnections, MaxMessage, MaxItems, MaxReplyBuffer, IdleTimeout, StallTimeout, ShutdownTimeout, Verbose, RequirePass,
-            Store, Data, Fsync, Repair, ListKey, ReusePort, MetricsPort, MetricsHost,
+            Store, Data, Fsync, Repair, ListKey, ReusePort, MetricsPort, MetricsHost, RespPort,
         };
         ServeTlsOptions.AddTo(command, Model, Defaults.Model, Udp);
         command.Validators.Add(result =>
@@ -128,6 +133,11 @@ internal static class ServeCommand
                 result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
             }
 
+            if (result.Given(RespPort) && (result.Peek(Udp) || result.Peek(Unix) is not null))
+            {
+                result.AddError($"--resp-port serves the Redis protocol over TCP: it does not go with {(result.Peek(Udp) ? "--udp" : "--unix")}.");
+            }
+
             if (result.Given(MetricsHost) && !result.Given(MetricsPort))
             {
                 result.AddError("--metrics-host is where the metrics are served: it needs --metrics-port.");
@@ -149,6 +159,7 @@ internal static class ServeCommand
         });
         Port.AcceptWhole(0, 65535);
         MetricsPort.AcceptWhole(0, 65535);
+        RespPort.AcceptWhole(0, 65535);
         Backlog.AcceptWhole(1);
         Workers.AcceptWhole(1);
         MaxConnections.AcceptWhole(1);
@@ -233,6 +244,7 @@ internal static class ServeCommand
             MaxReplyBuffer = parse.GetValue(MaxReplyBuffer),
             ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(ShutdownTimeout)),
             Password = Password.FromOptional(password),
+            RespPort = parse.GetResult(RespPort) is null ? null : parse.GetValue(RespPort),
         };
 
         if (settings.Model == ServerModel.Async && !settings.Udp)
@@ -267,22 +279,44 @@ internal static class ServeCommand
             return 1;
         }
 
+        SocketServer.IServer? resp = null;
+        if (settings.RespPort is not null)
+        {
+            try
+            {
+                resp = ServerFactory.CreateResp(settings, store, logging);
+            }
+            catch (SocketException e)
+            {
+                server.Dispose();
+                await Console.Error.WriteLineAsync($"error: cannot serve the Redis protocol on port {settings.RespPort}: {Describe(e)}").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
         using (server)
+        using (resp)
         using (var signals = new StopSignals(Console.In, logger.StopRequested, logger.AbortRequested, logger.RepeatIgnored, logger.UnknownCommand))
         {
             server.Start();
+            resp?.Start();
             if (settings.Password is null && endPoint is IPEndPoint { Address: var address } && !IPAddress.IsLoopback(address))
             {
                 await Console.Error.WriteLineAsync(OpenToAllWarning(server.LocalEndPoint, settings.Udp)).ConfigureAwait(false);
             }
 
             Console.Out.WriteLine($"listening on {server.LocalEndPoint} ({settings.ModelName})");
+            if (resp is not null)
+            {
+                Console.Out.WriteLine($"resp listening on {resp.LocalEndPoint}");
+            }
+
             Console.Out.Flush();
 
             await using var metrics = await StartMetricsAsync(parse).ConfigureAwait(false);
             if (parse.GetResult(MetricsPort) is not null && metrics is null)
             {
-                await server.StopAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+                await StopAsync(server, resp, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
                 return 1;
             }
 
@@ -295,12 +329,16 @@ internal static class ServeCommand
                 // Asked to stop: drain below.
             }
 
-            logger.Draining(server.ActiveConnections, settings.ShutdownTimeout.TotalSeconds);
-            await server.StopAsync(settings.ShutdownTimeout, signals.Abort).ConfigureAwait(false);
+            logger.Draining(server.ActiveConnections + (resp?.ActiveConnections ?? 0), settings.ShutdownTimeout.TotalSeconds);
+            await StopAsync(server, resp, settings.ShutdownTimeout, signals.Abort).ConfigureAwait(false);
             logger.Stopped();
             return signals.Abort.IsCancellationRequested ? ExitCodes.Aborted : ExitCodes.Stopped;
         }
     }
+
+    // Both protocols drain at once, within the one shutdown timeout, and abort together.
+    private static Task StopAsync(SocketServer.IServer server, SocketServer.IServer? resp, TimeSpan drainTimeout, CancellationToken abortNow) =>
+        Task.WhenAll(server.StopAsync(drainTimeout, abortNow), resp?.StopAsync(drainTimeout, abortNow) ?? Task.CompletedTask);
 
     // Off unless asked for; null also when it cannot start, after saying why.
     private static async Task<MetricsEndpoint?> StartMetricsAsync(ParseResult parse)

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SharedList.Protocol;
@@ -34,6 +35,35 @@ public static class ServerFactory
             },
             logging.CreateLogger("SharedList.Session"));
         return Create(settings, sessions, logging.CreateLogger("SharedList.Server"));
+    }
+
+    /// <summary>
+    /// Binds (throws <see cref="System.Net.Sockets.SocketException"/> when it cannot) and returns the server of the
+    /// Redis protocol on <paramref name="store"/>, not yet started: on the host of <see cref="ServerSettings.EndPoint"/>
+    /// at <see cref="ServerSettings.RespPort"/>, with the same model, options, password and limits as the line protocol's.
+    /// Start and stop it with that server.
+    /// </summary>
+    public static IServer CreateResp(ServerSettings settings, IListStore store, ILoggerFactory? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        logging ??= NullLoggerFactory.Instance;
+        if (settings.RespPort is not { } port)
+        {
+            throw new ArgumentException("The settings name no RESP port.", nameof(settings));
+        }
+
+        if (settings.Udp || settings.EndPoint is not IPEndPoint { Address: var address })
+        {
+            throw new ArgumentException("The Redis protocol is served over TCP: not with UDP or a Unix socket.", nameof(settings));
+        }
+
+        var sessions = new RespSessionFactory(store, settings.Password, settings.MaxReplyBuffer, settings.MaxMessageBytes, logging.CreateLogger("SharedList.Resp"));
+
+        // Redis's own refusal, so a Redis client shows it as the error it knows.
+        var options = settings.Options with { RejectionReply = "-ERR max number of clients reached\r\n"u8.ToArray() };
+        var server = ServerModels.Create(settings.Model, new IPEndPoint(address, port), sessions, options, logging.CreateLogger("SharedList.Server"));
+        sessions.ConnectedClients = () => server.ActiveConnections;
+        return server;
     }
 
     /// <summary>Binds and returns a server running <paramref name="sessions"/> on the model of <paramref name="settings"/>, not yet started.</summary>

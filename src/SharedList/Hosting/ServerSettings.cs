@@ -53,6 +53,13 @@ public sealed record ServerSettings
     /// <summary>The password clients must send with <c>AUTH</c> first; null (the default) for none. Not with <see cref="Udp"/>.</summary>
     public Password? Password { get; init; }
 
+    /// <summary>
+    /// The port of the Redis protocol (RESP2), served beside the line protocol on the same host, model and store
+    /// (<see cref="ServerFactory.CreateResp"/>); 0 picks a free port; null (the default) serves none. TCP only: not with
+    /// <see cref="Udp"/> or a Unix socket.
+    /// </summary>
+    public int? RespPort { get; init; }
+
     /// <summary>How long a stop keeps serving connected clients before closing them. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -38,7 +38,7 @@ internal static class ListMeter
 
     static ListMeter()
     {
-        Meter.CreateObservableCounter(ListMetrics.Requests, () => Counts(Counted.Append, CommandNames, ListMetrics.CommandTag), "{request}", "Requests served, by command.");
+        Meter.CreateObservableCounter(ListMetrics.Requests, Requests, "{request}", "Requests served, by command.");
         Meter.CreateObservableCounter(ListMetrics.Errors, () => Counts(Counted.MessageTooLong, ErrorNames, ListMetrics.KindTag), "{error}", "Error replies, by kind.");
         Meter.CreateObservableGauge(ListMetrics.ListLength, Lengths, "{item}", "Items in each list this process holds.");
         Meter.CreateObservableCounter(ListMetrics.JournalBytesWritten, () => JournalMetrics.BytesWritten, "By", "Bytes the journal wrote.");
@@ -71,7 +71,29 @@ internal static class ListMeter
         {
             for (var i = 0; i < names.Length; i++)
             {
-                yield return new Measurement<long>(service.Read(first + i), new(tag, names[i]), service.ListTag);
+                yield return new Measurement<long>(service.Read(first + i), new(tag, names[i]), service.Tag);
+            }
+        }
+    }
+
+    // The line protocol's commands are its Counted values; the Redis protocol's, each of RespCommand.All.
+    private static IEnumerable<Measurement<long>> Requests()
+    {
+        foreach (var service in Live())
+        {
+            if (!service.IsResp)
+            {
+                for (var i = 0; i < CommandNames.Length; i++)
+                {
+                    yield return new Measurement<long>(service.Read(Counted.Append + i), new(ListMetrics.CommandTag, CommandNames[i]), service.Tag);
+                }
+
+                continue;
+            }
+
+            foreach (var command in Protocol.Resp.RespCommand.All)
+            {
+                yield return new Measurement<long>(service.ReadResp(command.Id), new(ListMetrics.CommandTag, command.Name), service.Tag);
             }
         }
     }
@@ -94,7 +116,7 @@ internal static class ListMeter
                 yield return new Measurement<int>(length, new KeyValuePair<string, object?>(ListMetrics.ListTag, key));
             }
 
-            foreach (var served in services.Select(s => (string)s.ListTag.Value!).Distinct(StringComparer.Ordinal).Where(key => !reported.Contains(key)))
+            foreach (var served in services.Where(s => !s.IsResp).Select(s => (string)s.Tag.Value!).Distinct(StringComparer.Ordinal).Where(key => !reported.Contains(key)))
             {
                 yield return new Measurement<int>(0, new KeyValuePair<string, object?>(ListMetrics.ListTag, served));
             }

@@ -14,7 +14,11 @@ public static class ListMetrics
     /// <summary>The meter's name.</summary>
     public const string MeterName = "SharedList";
 
-    /// <summary>Requests served, tagged <see cref="CommandTag"/> (<c>append</c>, <c>list</c>, <c>clear</c>, <c>auth</c>) and <see cref="ListTag"/> (a counter, <c>{request}</c>).</summary>
+    /// <summary>
+    /// Requests served, tagged <see cref="CommandTag"/> (<c>append</c>, <c>list</c>, <c>clear</c>, <c>auth</c>) and
+    /// <see cref="ListTag"/>; the Redis protocol's by its command's name (<c>rpush</c>, <c>lrange</c>…) and
+    /// <see cref="ProtocolTag"/> (a counter, <c>{request}</c>).
+    /// </summary>
     public const string Requests = "sharedlist.requests";
 
     /// <summary>
@@ -44,6 +48,9 @@ public static class ListMetrics
 
     /// <summary>The tag naming the list a request was served on (the line protocol's <c>--list-key</c>).</summary>
     public const string ListTag = "sharedlist.list";
+
+    /// <summary>The tag of the Redis protocol's <see cref="Requests"/> and <see cref="Errors"/> (<c>resp</c>), in place of <see cref="ListTag"/>: its requests name lists of their own.</summary>
+    public const string ProtocolTag = "sharedlist.protocol";
 
     /// <summary>The tag of <see cref="Requests"/>: the command.</summary>
     public const string CommandTag = "command";

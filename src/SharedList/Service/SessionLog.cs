@@ -42,4 +42,7 @@ internal static partial class SessionLog
     // Debug: the store logs the failure itself, once, rather than once per request it fails.
     [LoggerMessage(112, LogLevel.Debug, "Connection {ConnectionId} from {RemoteEndPoint}: store unavailable ({Reason})")]
     public static partial void StoreUnavailable(this ILogger logger, long connectionId, EndPoint remoteEndPoint, string? reason);
+
+    [LoggerMessage(113, LogLevel.Debug, "Connection {ConnectionId} from {RemoteEndPoint}: Redis protocol error ({Error}), closing")]
+    public static partial void RespProtocolError(this ILogger logger, long connectionId, EndPoint remoteEndPoint, string? error);
 }

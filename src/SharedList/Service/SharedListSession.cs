@@ -16,7 +16,7 @@ namespace SharedList.Service;
 /// Access control: with a password, every request but <c>AUTH</c> is refused until the connection has sent the
 /// right one (docs/PROTOCOL.md).
 /// </remarks>
-internal sealed class SharedListSession : ICommittingSession, IStallDescriber
+internal sealed class SharedListSession : ICommittingSession, IStallDescriber, IHeldReplyWriter<SharedListSession.HeldReply>
 {
     /// <summary>
     /// Wrong passwords one connection may send; the last one's reply is followed by a close. Three, as
@@ -24,22 +24,15 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
     /// </summary>
     public const int MaxFailedAuthentications = 3;
 
-    /// <summary>
-    /// Replies one connection holds for a commit before it stops reading its input: a bound on what a client that
-    /// pipelines tiny messages makes the server keep, far above what one commit usually covers.
-    /// </summary>
-    public const int MaxHeldReplies = 1024;
+    /// <summary>See <see cref="HeldReplies{TReply}.MaxHeldReplies"/>.</summary>
+    public const int MaxHeldReplies = HeldReplies<HeldReply>.MaxHeldReplies;
 
     private readonly ConnectionContext _connection;
     private readonly MessageFramer _framer;
     private readonly IStoredList _list;
     private readonly ICommitter? _committer;
 
-    // Replies waiting for the commit through _heldTicket, in request order; once one is held, every later reply of
-    // the batch is held behind it, so replies never overtake each other.
-    private readonly List<HeldReply> _held = [];
-    private int _heldSent;
-    private long _heldTicket;
+    private readonly HeldReplies<HeldReply> _held = new();
     private readonly ILogger _logger;
     private readonly ProtocolErrorLog _errors;
     private readonly bool _logChanges;
@@ -75,7 +68,7 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
 
     public ICommitter Committer => _committer ?? throw new InvalidOperationException("The store has no commit step.");
 
-    public long CommitTicket => _heldTicket;
+    public long CommitTicket => _held.Ticket;
 
     public SessionStatus Process(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> output)
     {
@@ -88,7 +81,7 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
         var status = datagram ? ProcessDatagram(ref input, output) : ProcessStream(ref input, inputCompleted, output);
 
         // Ready once replies were written and none waits for a commit; an unfinished message keeps the clock running.
-        if (_batchReceived != 0 && _held.Count == 0 && (datagram || _counter.Written > 0))
+        if (_batchReceived != 0 && _held.IsEmpty && (datagram || _counter.Written > 0))
         {
             ListMeter.RequestDuration.Record(Stopwatch.GetElapsedTime(_batchReceived).TotalSeconds);
             _batchReceived = 0;
@@ -118,7 +111,7 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
             return SessionStatus.OutputPending;
         }
 
-        if (_held.Count > 0 && !WriteHeld(output))
+        if (!_held.IsEmpty && !_held.WriteSome(this, output, _outputBudget))
         {
             return SessionStatus.OutputPending;
         }
@@ -126,7 +119,7 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
         // Terminates: every Message result consumes at least one byte.
         while (true)
         {
-            if (output.Written >= _outputBudget || _held.Count >= MaxHeldReplies)
+            if (output.Written >= _outputBudget || _held.IsFull)
             {
                 return input.IsEmpty ? (inputCompleted ? SessionStatus.Close : SessionStatus.Continue) : SessionStatus.OutputPending;
             }
@@ -162,10 +155,10 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
     {
         // The whole datagram is the message, even an empty one: unlike recv() returning b"" on a stream, an
         // empty datagram is something a client sent. The framer's Raw mode would read it as "nothing yet".
-        if (_held.Count > 0)
+        if (!_held.IsEmpty)
         {
             // A datagram's reply is one datagram: written whole, whatever the budget.
-            _ = WriteHeld(output, long.MaxValue);
+            _ = _held.WriteSome(this, output, long.MaxValue);
         }
 
         if (!_datagramHandled)
@@ -295,57 +288,40 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
     // A fixed reply: written now, or held behind replies that wait for a commit.
     private void Reply(IBufferWriter<byte> output, string text)
     {
-        if (_held.Count == 0)
+        if (_held.IsEmpty)
         {
             Replies.Write(output, text, Framing);
         }
         else
         {
-            _held.Add(new HeldReply(default, text));
+            _held.Hold(new HeldReply(default, text), 0);
         }
     }
 
     // A store's result: written now when it is final and nothing is held, otherwise held for its commit.
     private void Reply(IBufferWriter<byte> output, in StoreResult result)
     {
-        if (_held.Count == 0 && result.Ticket == 0)
+        if (_held.IsEmpty && result.Ticket == 0)
         {
             Write(output, result);
             return;
         }
 
-        _held.Add(new HeldReply(result, null));
-        _heldTicket = Math.Max(_heldTicket, result.Ticket);
+        _held.Hold(new HeldReply(result, null), result.Ticket);
     }
 
-    // After the commit: the held replies in order, until the output budget is spent. False when some are left.
-    private bool WriteHeld(CountingBufferWriter output) => WriteHeld(output, _outputBudget);
-
-    private bool WriteHeld(IBufferWriter<byte> output, long budget)
+    // After the commit; false when a LIST goes on past the output budget.
+    bool IHeldReplyWriter<HeldReply>.WriteHeld(IBufferWriter<byte> output, in HeldReply held)
     {
-        _heldTicket = 0;
-        var written = output is CountingBufferWriter counting ? counting : null;
-        while (_heldSent < _held.Count)
+        if (held.Text is { } text)
         {
-            if (written is not null && (written.Written >= budget || _listReply is { IsActive: true }))
-            {
-                return false;
-            }
-
-            var held = _held[_heldSent];
-            _held[_heldSent++] = default;
-            if (held.Text is { } text)
-            {
-                Replies.Write(output, text, Framing);
-            }
-            else
-            {
-                Write(output, held.Result.Resolve());
-            }
+            Replies.Write(output, text, Framing);
+        }
+        else
+        {
+            Write(output, held.Result.Resolve());
         }
 
-        _held.Clear();
-        _heldSent = 0;
         return _listReply is not { IsActive: true };
     }
 
@@ -392,7 +368,7 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber
     // A store that keeps the list elsewhere (Redis) is not asked for it again for a log line.
     private string ListForLog() => _list.TryPeek(out var snapshot) ? snapshot.ToString() : "(in the store)";
 
-    private readonly record struct HeldReply(StoreResult Result, string? Text);
+    internal readonly record struct HeldReply(StoreResult Result, string? Text);
 
     // The seed's print('lista= %s' % lista): at Debug, or after each change at Information when asked
     // (SharedListOptions.LogChanges). The list is rendered again from a fresh snapshot, so under concurrency it may

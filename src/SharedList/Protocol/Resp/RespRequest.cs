@@ -34,6 +34,14 @@ public sealed class RespRequest
         }
     }
 
+    /// <summary>The argument at <paramref name="index"/> as memory, valid until the next request is read: for a store that takes items as memory.</summary>
+    internal ReadOnlyMemory<byte> Memory(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+        var start = index == 0 ? 0 : _ends[index - 1];
+        return _bytes.AsMemory(start, _ends[index] - start);
+    }
+
     /// <summary>Forgets the request, keeping the storage.</summary>
     public void Clear()
     {
