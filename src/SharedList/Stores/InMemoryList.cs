@@ -507,9 +507,22 @@ public sealed class InMemoryList : IStoredList
         }
     }
 
-    // The bytes of the first (or last) n items of a chunk, n below its count.
+    // The bytes of the first (or last) n items of a chunk, n below its count: read from that end, so a pop costs
+    // what it takes, not the chunk's whole row of items before them.
     private static long ItemsLength(Chunk chunk, ListEnd end, int n) =>
-        end == ListEnd.Head ? ItemOffset(chunk, n) - chunk.Start : chunk.End - ItemOffset(chunk, chunk.Count - n);
+        end == ListEnd.Head ? ItemOffset(chunk, n) - chunk.Start : chunk.End - LastItemsOffset(chunk, n);
+
+    // Where the chunk's last n items begin.
+    private static int LastItemsOffset(Chunk chunk, int n)
+    {
+        var offset = chunk.End;
+        for (var i = 0; i < n; i++)
+        {
+            offset = chunk.Start + CompactListBody.LastIndexOfMarker(chunk.Data.AsSpan(chunk.Start, offset - chunk.Start));
+        }
+
+        return offset;
+    }
 
     // Where the chunk's item at this index (from 0) begins.
     private static int ItemOffset(Chunk chunk, int index)
