@@ -59,12 +59,8 @@ internal sealed partial class RespSession
         var count = 1L;
         if (_request.Count == 3)
         {
-            if (!TryInteger(2, out count))
-            {
-                return;
-            }
-
-            if (count < 0)
+            // Redis's one message for a count that is not a number and for a negative one.
+            if (!RespInteger.TryParse(_request[2], out count) || count < 0)
             {
                 Error(RespErrors.NotPositive);
                 return;

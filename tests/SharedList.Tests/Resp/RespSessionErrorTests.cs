@@ -44,6 +44,7 @@ public sealed class RespSessionErrorTests
 
         Assert.Equal("-ERR value is not an integer or out of range\r\n", Call(session, "LINDEX", "k", "one"));
         Assert.Equal("-ERR value is out of range, must be positive\r\n", Call(session, "LPOP", "k", "-1"));
+        Assert.Equal("-ERR value is out of range, must be positive\r\n", Call(session, "RPOP", "k", "two"));
         Assert.Equal("-ERR invalid cursor\r\n", Call(session, "SCAN", "x"));
         Assert.Equal("-ERR syntax error\r\n", Call(session, "SCAN", "0", "COUNT", "0"));
         Assert.Equal("-ERR syntax error\r\n", Call(session, "SCAN", "0", "MATCH"));
