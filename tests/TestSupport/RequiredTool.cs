@@ -38,6 +38,9 @@ public sealed record RequiredTool(string Name, string Packages)
     /// <summary>Redis's command-line client.</summary>
     public static RequiredTool RedisCli { get; } = new("redis-cli", "redis-tools");
 
+    /// <summary>Redis's load generator, from the same package as redis-cli.</summary>
+    public static RequiredTool RedisBenchmark { get; } = new("redis-benchmark", "redis-tools");
+
     /// <summary>The program's path on PATH, or null when it is not installed.</summary>
     public string? Find() =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
