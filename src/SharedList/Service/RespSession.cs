@@ -186,6 +186,7 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
                 Pop(command.Id == RespCommandId.LPop ? ListEnd.Head : ListEnd.Tail, command.Name);
                 break;
             case RespCommandId.Del:
+            case RespCommandId.Unlink:
                 EachKey(list => list.Clear());
                 break;
             case RespCommandId.Exists:

@@ -66,6 +66,9 @@ public sealed class RespSessionTests
         Assert.Equal(":2\r\n", Call(session, "DEL", "a", "b", "c"));
         Assert.Equal(":0\r\n", Call(session, "DEL", "a"));
         Assert.Equal(":0\r\n", Call(session, "EXISTS", "a", "b"));
+        Call(session, "RPUSH", "a", "1");
+        Assert.Equal(":1\r\n", Call(session, "UNLINK", "a", "b"));
+        Assert.Equal(":0\r\n", Call(session, "EXISTS", "a"));
     }
 
     [Fact]
@@ -118,8 +121,8 @@ public sealed class RespSessionTests
         Assert.Equal(Array("save", "", "appendonly", "no"), Call(session, "CONFIG", "GET", "save", "appendonly"));
         Assert.Equal("*0\r\n", Call(session, "CONFIG", "GET", "maxmemory"));
         Assert.Equal("*0\r\n", Call(session, "COMMAND", "DOCS"));
-        Assert.Equal(":25\r\n", Call(session, "COMMAND", "COUNT"));
-        Assert.StartsWith("*25\r\n*10\r\n$5\r\nrpush\r\n:-3\r\n", Call(session, "COMMAND"), StringComparison.Ordinal);
+        Assert.Equal(":26\r\n", Call(session, "COMMAND", "COUNT"));
+        Assert.StartsWith("*26\r\n*10\r\n$5\r\nrpush\r\n:-3\r\n", Call(session, "COMMAND"), StringComparison.Ordinal);
         Assert.StartsWith("*1\r\n*10\r\n$6\r\nlrange\r\n:4\r\n", Call(session, "COMMAND", "INFO", "LRANGE"), StringComparison.Ordinal);
     }
 

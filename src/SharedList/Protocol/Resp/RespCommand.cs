@@ -29,6 +29,9 @@ public enum RespCommandId
     /// <summary><c>DEL key [key …]</c>.</summary>
     Del,
 
+    /// <summary><c>UNLINK key [key …]</c>: <c>DEL</c>, which client libraries send in its place to Redis 4 and later.</summary>
+    Unlink,
+
     /// <summary><c>EXISTS key [key …]</c>.</summary>
     Exists,
 
@@ -102,6 +105,7 @@ public sealed record RespCommand(RespCommandId Id, string Name, int Arity, strin
         new(RespCommandId.LPop, "lpop", -2, Write, 1, 1),
         new(RespCommandId.RPop, "rpop", -2, Write, 1, 1),
         new(RespCommandId.Del, "del", -2, Write, 1, -1),
+        new(RespCommandId.Unlink, "unlink", -2, Write, 1, -1),
         new(RespCommandId.Exists, "exists", -2, ReadOnly, 1, -1),
         new(RespCommandId.Type, "type", 2, ReadOnly, 1, 1),
         new(RespCommandId.Keys, "keys", 2, ReadOnly, 0, 0),
