@@ -10,9 +10,6 @@ namespace SharedList.Protocol;
 /// </summary>
 internal static class ReprDecoder
 {
-    /// <summary>True when <paramref name="escaped"/> holds no escape: its bytes are the item's UTF-8 as they are.</summary>
-    public static bool IsVerbatim(ReadOnlySpan<byte> escaped) => !escaped.Contains((byte)'\\');
-
     /// <summary>Writes the item whose repr content is <paramref name="escaped"/> as UTF-8.</summary>
     /// <exception cref="FormatException">The bytes are not what <c>repr</c> writes.</exception>
     public static void Decode(ReadOnlySpan<byte> escaped, IBufferWriter<byte> output)

@@ -114,16 +114,21 @@ public struct ListItemCursor
         }
 
         var view = _views[_view];
-        var content = view.Data.AsSpan(_offset + 1, view.End - _offset - 1);
-        var next = CompactListBody.IndexOfMarker(content);
-        if (next >= 0)
+        var rest = view.Data.AsSpan(_offset + 1, view.End - _offset - 1);
+
+        // One scan finds where the item ends, or first that it holds an escape and must be decoded.
+        var stop = rest.IndexOfAny(CompactListBody.SingleQuoted, CompactListBody.DoubleQuoted, (byte)'\\');
+        var verbatim = stop < 0 || rest[stop] != '\\';
+        if (!verbatim)
         {
-            content = content[..next];
+            var next = CompactListBody.IndexOfMarker(rest[stop..]);
+            stop = next < 0 ? -1 : stop + next;
         }
 
+        var content = stop < 0 ? rest : rest[..stop];
         _offset += content.Length + 1;
         Remaining--;
-        if (ReprDecoder.IsVerbatim(content))
+        if (verbatim)
         {
             utf8 = content;
             return true;

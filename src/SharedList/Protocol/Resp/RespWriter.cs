@@ -7,6 +7,10 @@ namespace SharedList.Protocol.Resp;
 /// <summary>Writes RESP2 replies: simple strings, errors, integers, bulk strings and arrays, and their nulls.</summary>
 public static class RespWriter
 {
+    // Values up to this size are written into one span with their header: larger ones would make the writer find
+    // that much contiguous room, so they are copied through as many spans as it gives.
+    private const int ContiguousBulkBytes = 4096;
+
     /// <summary><c>+OK\r\n</c>.</summary>
     public static void WriteOk(IBufferWriter<byte> output) => Write(output, "+OK\r\n"u8);
 
@@ -22,6 +26,24 @@ public static class RespWriter
     /// <summary><c>$n\r\n…\r\n</c>.</summary>
     public static void WriteBulkString(IBufferWriter<byte> output, ReadOnlySpan<byte> value)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        if (value.Length <= ContiguousBulkBytes)
+        {
+            // The common short value, as one span: an LRANGE reply is mostly these, one per item.
+            var span = output.GetSpan(value.Length + 16);
+            span[0] = (byte)'$';
+            Utf8Formatter.TryFormat(value.Length, span[1..], out var digits);
+            var at = 1 + digits;
+            span[at++] = (byte)'\r';
+            span[at++] = (byte)'\n';
+            value.CopyTo(span[at..]);
+            at += value.Length;
+            span[at++] = (byte)'\r';
+            span[at++] = (byte)'\n';
+            output.Advance(at);
+            return;
+        }
+
         WriteNumber(output, (byte)'$', value.Length);
         Write(output, value);
         Write(output, "\r\n"u8);
