@@ -40,9 +40,14 @@ internal sealed class RedisServerProcess : RedisTarget
                 await server.RestartAsync();
                 return server;
             }
-            catch (InvalidOperationException) when (attempt < 3)
+            catch (Exception e)
             {
+                // Never left running: a start that failed for good (or a port taken, three times over) is killed.
                 await server.KillAsync();
+                if (e is not InvalidOperationException || attempt >= 3)
+                {
+                    throw;
+                }
             }
         }
     }
