@@ -93,6 +93,34 @@ public sealed class RespOnEveryModelTests
         Assert.True(second.IsClosedByServer());
     }
 
+    [Theory, MemberData(nameof(EveryModel.Concurrent), MemberType = typeof(EveryModel))]
+    public async Task A_protocol_error_is_answered_then_the_connection_closes_and_others_go_on(ServerModel model)
+    {
+        using var store = new MemoryListStore();
+        await using var servers = Servers.Start(model, store);
+        using var bystander = await RespConnection.ConnectAsync(servers.Resp.LocalEndPoint);
+        using var client = await RespConnection.ConnectAsync(servers.Resp.LocalEndPoint);
+
+        client.SendRaw("*1\r\n$4\r\nPING\r\n*x\r\n");
+        Assert.Equal("PONG", client.Read());
+        Assert.Equal(new RespError("ERR Protocol error: invalid multibulk length"), client.Read());
+        Assert.True(client.IsClosedByServer());
+
+        Assert.Equal(1L, bystander.Call("RPUSH", "k", "still served"));
+    }
+
+    [Theory, MemberData(nameof(EveryModel.Concurrent), MemberType = typeof(EveryModel))]
+    public async Task A_silent_client_is_closed_after_the_idle_timeout(ServerModel model)
+    {
+        using var store = new MemoryListStore();
+        await using var servers = Servers.Start(model, store, idleTimeout: TimeSpan.FromMilliseconds(300));
+        using var client = await RespConnection.ConnectAsync(servers.Resp.LocalEndPoint);
+        Assert.Equal("PONG", client.Call("PING"));
+
+        // The read blocks until the server closes the connection (RespConnection's own timeout bounds it).
+        Assert.True(client.IsClosedByServer());
+    }
+
     [Fact]
     public void Resp_is_refused_on_UDP_and_Unix_sockets()
     {
@@ -117,7 +145,7 @@ public sealed class RespOnEveryModelTests
 
         public IServer Resp { get; }
 
-        public static Servers Start(ServerModel model, IListStore store, int outputBudget = SharedListOptions.DefaultOutputBudgetBytes, string? password = null, int maxConnections = 10_000)
+        public static Servers Start(ServerModel model, IListStore store, int outputBudget = SharedListOptions.DefaultOutputBudgetBytes, string? password = null, int maxConnections = 10_000, TimeSpan? idleTimeout = null)
         {
             var settings = new ServerSettings
             {
@@ -126,7 +154,7 @@ public sealed class RespOnEveryModelTests
                 RespPort = 0,
                 MaxReplyBuffer = outputBudget,
                 Password = Password.FromOptional(password),
-                Options = new ServerOptions { MaxConnections = maxConnections },
+                Options = new ServerOptions { MaxConnections = maxConnections, IdleTimeout = idleTimeout ?? new ServerOptions().IdleTimeout },
             };
             var line = ServerFactory.Create(settings, store);
             var resp = ServerFactory.CreateResp(settings, store);
