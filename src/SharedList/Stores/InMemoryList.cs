@@ -11,13 +11,13 @@ namespace SharedList.Stores;
 /// before a chunk's start, and popping moves them. An append renders its item once, straight from the message's
 /// UTF-8; a <c>LIST</c> copies bytes out. A 16-byte item costs 17 bytes, against about 18 in a Redis list, and
 /// nothing but the chunks is allocated: no object per item, and none per append. Chunks start small and double up to
-/// 64 KiB, so a list of a few items costs a few hundred bytes; they come from and go back to the shared array pool,
-/// so a list emptied and filled again, as a load test does at every point, allocates nothing.</para>
+/// 64 KiB, so a list of a few items costs a few hundred bytes; chunks of 4 KiB and more are pinned, so the GC never
+/// copies them. A list cleared and filled again, as a load test does at every point, refills the chunks it had.</para>
 /// <para>Threading: safe for any number of concurrent callers. One lock orders every operation, which makes the
 /// list linearizable; a push holds it for O(item length), a pop of n items for O(n), a range for O(chunks + items
 /// skipped), the rest for O(1). Snapshots are taken under the lock but read outside it, so a large <c>LIST</c> never
 /// blocks pushes: bytes a snapshot was given are never written again (a chunk that was given to one is copied before
-/// bytes a pop freed in it are reused, and never goes back to the pool).</para>
+/// bytes a pop freed in it are reused, and is never refilled).</para>
 /// </remarks>
 public sealed class InMemoryList : IStoredList
 {
@@ -35,6 +35,9 @@ public sealed class InMemoryList : IStoredList
 
     /// <summary>The first chunk's size: a list of a few short items costs little.</summary>
     internal const int FirstChunkBytes = 256;
+
+    // Chunks from this size on are allocated pinned (see Chunk.Rent); smaller ones are a short list's, often short-lived.
+    private const int PinnedChunkBytes = 4096;
 
     private readonly Lock _gate = new();
     private readonly int _maxChunkBytes;
@@ -557,7 +560,9 @@ public sealed class InMemoryList : IStoredList
 
         public ReadOnlySpan<byte> Span => Data.AsSpan(Start, End - Start);
 
-        public static Chunk Rent(int size) => new(ArrayPool<byte>.Shared.Rent(size));
+        // A chunk lives as long as its items: big ones go on the pinned object heap, where the GC never copies them up
+        // through its generations (a list growing by megabytes a second would otherwise be copied twice over).
+        public static Chunk Rent(int size) => new(GC.AllocateUninitializedArray<byte>(size, pinned: size >= PinnedChunkBytes));
 
         public int RoomAt(ListEnd end) => end == ListEnd.Tail ? Data.Length - End : Start;
 
@@ -579,7 +584,7 @@ public sealed class InMemoryList : IStoredList
                 return;
             }
 
-            var copy = ArrayPool<byte>.Shared.Rent(Data.Length);
+            var copy = GC.AllocateUninitializedArray<byte>(Data.Length, pinned: Data.Length >= PinnedChunkBytes);
             Span.CopyTo(copy.AsSpan(Start));
             Data = copy;
             _sharedStart = int.MaxValue;
@@ -594,14 +599,9 @@ public sealed class InMemoryList : IStoredList
             End = start + used;
         }
 
-        // Gives the array back to the pool unless a snapshot may still read it.
+        // Drops the array: a snapshot may still read it, and the GC frees it once none does.
         public void Release()
         {
-            if (Data.Length > 0 && !IsShared)
-            {
-                ArrayPool<byte>.Shared.Return(Data);
-            }
-
             Data = [];
             Start = End = Count = 0;
         }

@@ -57,6 +57,12 @@ public sealed class RespRequest
         Commit(length);
     }
 
+    internal void Add(ReadOnlySpan<byte> argument)
+    {
+        argument.CopyTo(Reserve(argument.Length));
+        Commit(argument.Length);
+    }
+
     internal Span<byte> Reserve(int length)
     {
         if (_bytes.Length - _used < length)

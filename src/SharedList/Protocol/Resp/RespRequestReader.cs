@@ -35,6 +35,11 @@ public sealed class RespRequestReader
     {
         ArgumentNullException.ThrowIfNull(request);
         error = null;
+        if (request.Expected < 0 && TryReadWhole(input.FirstSpan, request, out var consumed))
+        {
+            input = input.Slice(consumed);
+            return RespReadStatus.Request;
+        }
 
         // Terminates: each pass consumes at least one line or returns.
         while (request.Expected < 0)
@@ -107,6 +112,77 @@ public sealed class RespRequestReader
         }
 
         return RespReadStatus.Request;
+    }
+
+    // The common case, read straight from one span: a whole, well-formed multibulk request at its start. Anything else
+    // (a request not all here yet, an inline one, anything to refuse) is left to the general path, with the request as
+    // it was: that path reads it again from its first byte and says what is wrong.
+    private bool TryReadWhole(ReadOnlySpan<byte> span, RespRequest request, out int consumed)
+    {
+        consumed = 0;
+        if (span.IsEmpty || span[0] != (byte)'*' || request.Count != 0)
+        {
+            return false;
+        }
+
+        var at = 1;
+        if (!TryReadNumber(span, ref at, Limits.MaxArguments, out var count) || count == 0)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (at >= span.Length || span[at] != (byte)'$')
+            {
+                request.Clear();
+                return false;
+            }
+
+            at++;
+            if (!TryReadNumber(span, ref at, Limits.MaxBulkBytes, out var length)
+                || span.Length - at < length + 2
+                || request.Bytes + length > Limits.MaxRequestBytes)
+            {
+                request.Clear();
+                return false;
+            }
+
+            // As Redis, the two bytes after the argument are taken as its CRLF without being checked.
+            request.Add(span.Slice(at, length));
+            at += length + 2;
+        }
+
+        request.Expected = count;
+        consumed = at;
+        return true;
+    }
+
+    // Digits, then \r and one more byte (taken as \n, as Redis does), at most max; false for anything else.
+    private static bool TryReadNumber(ReadOnlySpan<byte> span, ref int at, int max, out int value)
+    {
+        value = 0;
+        var start = at;
+        long number = 0;
+        while (at < span.Length && span[at] - (uint)'0' <= 9)
+        {
+            number = (number * 10) + (span[at] - '0');
+            if (number > max)
+            {
+                return false;
+            }
+
+            at++;
+        }
+
+        if (at == start || span.Length - at < 2 || span[at] != (byte)'\r')
+        {
+            return false;
+        }
+
+        at += 2;
+        value = (int)number;
+        return true;
     }
 
     // "*<count>\r\n" or "$<length>\r\n": the number, bounded; Redis looks for the \r, and takes the byte after it as \n.
