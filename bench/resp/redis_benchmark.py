@@ -5,7 +5,8 @@ Usage: bench/resp/redis_benchmark.py SHAREDLIST [--model epoll] [--repeat 3] [--
 
 SHAREDLIST is the command that runs the tool (e.g. src/SharedList.Cli/bin/Release/net10.0/sharedlist). For each
 setting (-c 50 -P 1, -c 50 -P 16) and each repeat, redis-benchmark runs against Redis, then against SharedList, so
-the two see the same machine; each server is started once, on its own free port, pinned with taskset. Prints one
+the two see the same machine, after one unrecorded pass of each; each server is started once, on its own free
+port, pinned with taskset. Prints one
 table of medians in requests per second (redis-benchmark's own figure) and the ratio SharedList / Redis, and the
 raw runs as JSON on the last line.
 """
@@ -75,6 +76,12 @@ def main():
     try:
         wait_for(redis_port)
         wait_for(ours_port)
+        # One unrecorded pass first: the .NET server compiles its hot paths as it runs (tiered JIT), as a fresh
+        # process would for its first seconds of load.
+        for name, args, tests in SETTINGS:
+            for port in (redis_port, ours_port):
+                subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], capture_output=True, timeout=30)
+                run_benchmark(port, args, tests, options.requests, options.client_core)
         for repeat in range(options.repeat):
             for name, args, tests in SETTINGS:
                 for target, port in (("redis", redis_port), ("sharedlist", ours_port)):
