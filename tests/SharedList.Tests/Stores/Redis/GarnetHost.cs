@@ -52,22 +52,8 @@ internal sealed class GarnetHost : RedisTarget
     {
         await KillAsync();
 
-        // The port was just released: bound again in a bounded number of tries should the system still hold it.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                Run();
-                break;
-            }
-            catch (Exception e) when (attempt < 50 && e is SocketException or global::Garnet.common.GarnetException)
-            {
-                _server?.Dispose();
-                _server = null;
-                await Task.Delay(100);
-            }
-        }
-
+        // The port was just released: wait, bounded, until the system lets Garnet bind it again.
+        await Eventually.TrueAsync(TryRun, TimeSpan.FromSeconds(10), $"Garnet binds port {Port} again");
         await WaitUntilAnswersAsync(() => null);
     }
 
@@ -75,6 +61,21 @@ internal sealed class GarnetHost : RedisTarget
     {
         await base.DisposeAsync();
         await KillAsync();
+    }
+
+    private bool TryRun()
+    {
+        try
+        {
+            Run();
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or global::Garnet.common.GarnetException)
+        {
+            _server?.Dispose();
+            _server = null;
+            return false;
+        }
     }
 
     private void Run()
