@@ -77,17 +77,11 @@ internal static class CompactListBody
         PythonListRenderer.WriteReprContent(utf8Item, quote, output);
     }
 
-    /// <summary>True for a marker byte: where an item of a body begins.</summary>
-    public static bool IsMarker(byte value) => value <= LastMarker;
-
     /// <summary>Where the next item begins in <paramref name="body"/>, or -1.</summary>
     public static int IndexOfMarker(ReadOnlySpan<byte> body) => body.IndexOfAnyInRange(FirstMarker, LastMarker);
 
     /// <summary>Where the last item begins in <paramref name="body"/>, or -1.</summary>
     public static int LastIndexOfMarker(ReadOnlySpan<byte> body) => body.LastIndexOfAnyInRange(FirstMarker, LastMarker);
-
-    /// <summary>The quote an item's repr uses, from its marker.</summary>
-    public static byte QuoteOf(byte marker) => marker == DoubleQuoted ? (byte)'"' : (byte)'\'';
 
     /// <summary>How many bytes <c>str(list)</c> takes for a body of <paramref name="compactLength"/> bytes holding <paramref name="count"/> items.</summary>
     public static long RenderedLength(long compactLength, int count) =>
@@ -133,7 +127,7 @@ internal static class CompactListBody
     // marker in it (found by bit scanning, not by searching again), the marker's expansion as one 4-byte store
     // and, right after it, a whole vector of the bytes that follow the marker. Each store overwrites the tail
     // of the one before, and the next step's first store the last one's. No load waits on a store, and the
-    // markers' table lookups need no bounds checks (the compare found each marker below 6). A step reads up
+    // table lookups need no bounds checks (each marker is below 2, and what the previous one left at most 4). A step reads up
     // to two vectors and a byte past its start, and writes up to (MaxExpansion + 1) vectors past its output start.
     private static void ExpandVector256(ReadOnlySpan<byte> source, Span<byte> destination, ref int read, ref int written, ref nuint previous)
     {
