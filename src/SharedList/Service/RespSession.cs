@@ -25,6 +25,7 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
     private readonly RespRequest _request = new();
     private readonly HeldReplies<HeldReply> _held = new();
     private readonly CountingBufferWriter _counter = new();
+    private BatchClock _clock;
 
     // A reply that is not a store's, written while others are held: kept as bytes behind them.
     private readonly ArrayBufferWriter<byte> _fixed = new();
@@ -60,6 +61,16 @@ internal sealed partial class RespSession : ICommittingSession, IHeldReplyWriter
     private IBufferWriter<byte> FixedOutput => _held.IsEmpty ? _counter : _fixed;
 
     public SessionStatus Process(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> server)
+    {
+        _clock.Receiving(!input.IsEmpty);
+        var status = Serve(ref input, inputCompleted, server);
+
+        // Ready once replies were written and none waits for a commit or for room in the output budget.
+        _clock.Answered(_held.IsEmpty && !_items.IsActive && _counter.Written > 0);
+        return status;
+    }
+
+    private SessionStatus Serve(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> server)
     {
         // Replies beyond the budget wait for the next call (OutputPending), whatever the client pipelines.
         var output = _counter.Reset(server);

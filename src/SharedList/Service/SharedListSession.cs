@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
@@ -43,8 +42,7 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber, I
     private readonly Password? _password;
     private readonly ServiceCounters _metrics;
 
-    // When the batch whose replies are not yet ready was received (Stopwatch ticks); 0 when none, or nobody listens.
-    private long _batchReceived;
+    private BatchClock _clock;
     private bool _datagramHandled;
     private bool _authenticated;
     private int _failedAuthentications;
@@ -72,20 +70,12 @@ internal sealed class SharedListSession : ICommittingSession, IStallDescriber, I
 
     public SessionStatus Process(ref ReadOnlySequence<byte> input, bool inputCompleted, IBufferWriter<byte> output)
     {
-        if (_batchReceived == 0 && !input.IsEmpty && ListMeter.RequestDuration.Enabled)
-        {
-            _batchReceived = Stopwatch.GetTimestamp();
-        }
-
+        _clock.Receiving(!input.IsEmpty);
         var datagram = _connection.Transport == TransportKind.Datagram;
         var status = datagram ? ProcessDatagram(ref input, output) : ProcessStream(ref input, inputCompleted, output);
 
-        // Ready once replies were written and none waits for a commit; an unfinished message keeps the clock running.
-        if (_batchReceived != 0 && _held.IsEmpty && (datagram || _counter.Written > 0))
-        {
-            ListMeter.RequestDuration.Record(Stopwatch.GetElapsedTime(_batchReceived).TotalSeconds);
-            _batchReceived = 0;
-        }
+        // Ready once replies were written and none waits for a commit.
+        _clock.Answered(_held.IsEmpty && (datagram || _counter.Written > 0));
 
         return status;
     }
