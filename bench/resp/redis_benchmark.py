@@ -85,7 +85,7 @@ def run_benchmark(port, args, tests, requests, core, server_pid):
             pending += chunk
             while b"\n" in pending:
                 line, pending = pending.split(b"\n", 1)
-                line = line.decode(errors="replace").split("\r")[-1]
+                line = line.decode(errors="replace").rstrip("\r").split("\r")[-1]
                 text += line + "\n"
                 if "requests per second" not in line:
                     continue
