@@ -86,6 +86,8 @@ internal static class ServeCommand
 
     private static readonly Option<bool> ReusePort = new("--reuse-port") { Description = "Let several sharedlist processes listen on this port (SO_REUSEPORT, Linux), the kernel spreading clients among them. Only with --store redis://: processes share no memory." };
 
+    private static readonly Option<bool> NoIoUring = new("--no-io-uring") { Description = "With --model epoll: one system call per receive and per send, instead of each round's receives and then its sends submitted together through io_uring (used by default where the kernel allows it)." };
+
     private static readonly Option<int> MetricsPort = new("--metrics-port")
     {
         Description = "Serve metrics over HTTP on this port: /metrics (Prometheus text format) and a live status page at /; 0 picks a free port (printed after the readiness line). Off by default.",
@@ -103,7 +105,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the shared-list server. Type EXIT (or send SIGINT/SIGTERM) to stop accepting and exit once connected clients leave.")
         {
             Model, Udp, FramingOption, Host, Port, Unix, Backlog, Workers, MaxConnections, MaxMessage, MaxItems, MaxReplyBuffer, IdleTimeout, StallTimeout, ShutdownTimeout, Verbose, RequirePass,
-            Store, Data, Fsync, Repair, ListKey, ReusePort, MetricsPort, MetricsHost, RespPort,
+            Store, Data, Fsync, Repair, ListKey, ReusePort, NoIoUring, MetricsPort, MetricsHost, RespPort,
         };
         ServeTlsOptions.AddTo(command, Model, Defaults.Model, Udp);
         command.Validators.Add(result =>
@@ -131,6 +133,11 @@ internal static class ServeCommand
             if (result.Peek(Udp) && !model.SupportsDatagrams())
             {
                 result.AddError("--udp works with --model sequential or threading (UdpServer, ThreadingUdpServer).");
+            }
+
+            if (result.Peek(NoIoUring) && model != ServerModel.Epoll)
+            {
+                result.AddError("--no-io-uring is about the epoll model's system calls: it needs --model epoll.");
             }
 
             if (result.Given(RespPort) && (result.Peek(Udp) || result.Peek(Unix) is not null))
@@ -237,6 +244,7 @@ internal static class ServeCommand
                 StallTimeout = TimeSpan.FromSeconds(parse.GetValue(StallTimeout)),
                 Tls = tls,
                 AllowReusePort = parse.GetValue(ReusePort),
+                UseIoUring = !parse.GetValue(NoIoUring),
             },
             ListKey = parse.GetValue(ListKey)!,
             MaxMessageBytes = parse.GetValue(MaxMessage),

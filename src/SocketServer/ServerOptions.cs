@@ -27,6 +27,14 @@ public sealed record ServerOptions
     public bool AllowReusePort { get; init; }
 
     /// <summary>
+    /// Let the epoll model submit each round's receives, and then its sends, through one io_uring, one system call
+    /// for all of them, instead of one call each (Linux 5.6 or later). Default true; where the kernel refuses a ring
+    /// (an old kernel, <c>kernel.io_uring_disabled</c>, a container's seccomp profile) the loop says so in its log and
+    /// makes one call each. Other models ignore it.
+    /// </summary>
+    public bool UseIoUring { get; init; } = true;
+
+    /// <summary>
     /// The listen backlog (CPython's <c>request_queue_size</c>): connections the kernel queues before they are
     /// accepted; it caps the value at <c>net.core.somaxconn</c>. Default 511, as Redis and nginx: CPython's 5 drops
     /// connections in a burst, and a dropped SYN is retried a second later.

@@ -67,6 +67,9 @@ internal static partial class ServerLog
     [LoggerMessage(21, LogLevel.Information, "Closing {Client}: it {Reason} for {Seconds} s: {Description}")]
     public static partial void ConnectionTimedOutDescribed(this ILogger logger, EndPoint client, string reason, double seconds, string description);
 
+    [LoggerMessage(22, LogLevel.Information, "The {Loop} makes one system call per receive and send: the kernel refused an io_uring ({Reason})")]
+    public static partial void IoUringRefused(this ILogger logger, string loop, string reason);
+
     /// <summary>A connection's failure at the level it deserves: a vanished peer is not a server error.</summary>
     public static void ConnectionError(this ILogger logger, EndPoint client, Exception exception)
     {

@@ -33,6 +33,8 @@ public abstract class EventLoopServer : StreamServer
 
     private const int AcceptsPerRound = 64;
     private const int MaxEvents = 512;
+    private const uint RingEntries = 1024;
+    private const int EAgain = 11;
     private const ulong WakeUpToken = ulong.MaxValue;
     private const ulong ListenerToken = ulong.MaxValue - 1;
 
@@ -44,6 +46,13 @@ public abstract class EventLoopServer : StreamServer
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SlotTable<LoopConnection> _connections = new();
     private readonly List<LoopConnection> _served = [];
+
+    // With io_uring (epoll only, see ServerOptions.UseIoUring): the round's receives, then its sends, in one call
+    // each. _receiving and _pins hold what the ring is given until it completes; _results, each one's outcome.
+    private readonly UringBatch? _uring;
+    private readonly List<LoopConnection> _receiving = [];
+    private readonly List<System.Buffers.MemoryHandle> _pins = [];
+    private readonly int[] _results = [];
 
     // Connections whose session held replies for a commit again after sending (a long reply's next part): served
     // next round, which then does not wait.
@@ -74,6 +83,17 @@ public abstract class EventLoopServer : StreamServer
         try
         {
             ListenSocket.Blocking = false;
+            if (selector is EpollSelector && Options.UseIoUring)
+            {
+                _uring = UringBatch.TryCreate(RingEntries, out var refusal);
+                if (refusal is not null)
+                {
+                    Logger.IoUringRefused(threadName, refusal);
+                }
+
+                _results = new int[_uring?.Capacity ?? 0];
+            }
+
             _selector.Register(_wakeUp.Socket, SelectorEvents.Read, WakeUpToken);
             _selector.Register(ListenSocket, SelectorEvents.Read, ListenerToken);
             _listenerWatched = true;
@@ -146,6 +166,7 @@ public abstract class EventLoopServer : StreamServer
     {
         _selector.Dispose();
         _wakeUp.Dispose();
+        _uring?.Dispose();
     }
 
     private void Run()
@@ -191,9 +212,22 @@ public abstract class EventLoopServer : StreamServer
                             AcceptPending();
                             break;
                         case var token when _connections.Find(token) is { } connection:
-                            OnReady(connection);
+                            if (_uring is not null)
+                            {
+                                QueueReceive(connection);
+                            }
+                            else
+                            {
+                                OnReady(connection);
+                            }
+
                             break;
                     }
+                }
+
+                if (_uring is not null)
+                {
+                    ReceiveQueued();
                 }
 
                 foreach (var carried in _carried)
@@ -255,6 +289,99 @@ public abstract class EventLoopServer : StreamServer
         }
     }
 
+    // The ring's counterpart of OnReady: the receive is added to the round's batch, the session runs once it completes.
+    private unsafe void QueueReceive(LoopConnection connection)
+    {
+        if (!connection.WantsToReceive)
+        {
+            MarkServed(connection);
+            return;
+        }
+
+        var room = connection.GetReceiveBuffer();
+        var pin = room.Pin();
+        _pins.Add(pin);
+        _uring!.AddReceive(connection.Descriptor, (byte*)pin.Pointer, room.Length, (ulong)_receiving.Count);
+        _receiving.Add(connection);
+        if (_receiving.Count == _results.Length)
+        {
+            ReceiveQueued();
+        }
+    }
+
+    // The batch's receives in one call, then each connection's session, as OnReady does after its own receive.
+    private void ReceiveQueued()
+    {
+        if (_receiving.Count == 0)
+        {
+            return;
+        }
+
+        _uring!.SubmitAndComplete(_results, static (results, token, result) => results[(int)token] = result);
+        for (var i = 0; i < _receiving.Count; i++)
+        {
+            _pins[i].Dispose();
+            var connection = _receiving[i];
+            var result = _results[i];
+            try
+            {
+                if (result == -EAgain)
+                {
+                    connection.CancelReceive();
+                    continue;
+                }
+
+                if (result < 0)
+                {
+                    ThrowOnError(NonBlockingIo.ToSocketError(-result));
+                }
+
+                connection.Received(result);
+                MarkServed(connection);
+            }
+            catch (Exception e)
+            {
+                Logger.ConnectionError(connection.Context.RemoteEndPoint, e);
+                Close(connection);
+            }
+        }
+
+        _pins.Clear();
+        _receiving.Clear();
+    }
+
+    // Every served connection's unsent replies in one call; _results[i] is the outcome for _served[i], or
+    // int.MinValue when it had nothing to send.
+    private unsafe void SendQueued()
+    {
+        var queued = 0;
+        for (var i = 0; i < _served.Count; i++)
+        {
+            var connection = _served[i];
+            _results[i] = int.MinValue;
+            if (connection.IsOpen && connection.HasUnsent)
+            {
+                var unsent = connection.Unsent;
+                var pin = unsent.Pin();
+                _pins.Add(pin);
+                _uring!.AddSend(connection.Descriptor, (byte*)pin.Pointer, unsent.Length, (ulong)i);
+                queued++;
+            }
+        }
+
+        if (queued > 0)
+        {
+            _uring!.SubmitAndComplete(_results, static (results, token, result) => results[(int)token] = result);
+        }
+
+        foreach (var pin in _pins)
+        {
+            pin.Dispose();
+        }
+
+        _pins.Clear();
+    }
+
     private void MarkServed(LoopConnection connection)
     {
         if (!connection.Served)
@@ -290,8 +417,16 @@ public abstract class EventLoopServer : StreamServer
     // One send per connection served this round; then what it waits for next, or its close.
     private void SendReplies()
     {
-        foreach (var connection in _served)
+        // A round that served more connections than the ring holds (carried ones beyond MaxEvents) sends one by one.
+        var batched = _uring is not null && _served.Count <= _results.Length;
+        if (batched)
         {
+            SendQueued();
+        }
+
+        for (var index = 0; index < _served.Count; index++)
+        {
+            var connection = _served[index];
             connection.Served = false;
             if (!connection.IsOpen)
             {
@@ -301,7 +436,16 @@ public abstract class EventLoopServer : StreamServer
             var driver = connection;
             try
             {
-                if (driver.HasUnsent)
+                if (batched && _results[index] != int.MinValue)
+                {
+                    var result = _results[index];
+                    if (result != -EAgain)
+                    {
+                        ThrowOnError(result < 0 ? NonBlockingIo.ToSocketError(-result) : SocketError.Success);
+                        driver.Sent(result);
+                    }
+                }
+                else if (driver.HasUnsent)
                 {
                     var unsent = driver.Unsent.Span;
                     var sent = OperatingSystem.IsLinux()

@@ -47,6 +47,26 @@ public sealed class ServeLifecycleTests
         }
     }
 
+    [Theory]
+    [InlineData("--model", "epoll")]
+    [InlineData("--model", "epoll", "--no-io-uring")]
+    public async Task The_epoll_model_serves_with_its_io_uring_and_without_it(params string[] options)
+    {
+        var (server, endPoint) = await CliProcess.StartServerAsync(options);
+        await using (server)
+        {
+            using (var connected = await LineConnection.ConnectAsync(endPoint))
+            {
+                Assert.Equal("Ack", connected.Request("one"));
+                Assert.Equal("Ack", connected.Request("two"));
+                Assert.Equal("['one', 'two']", connected.Request("LIST"));
+            }
+
+            Stop(server, "EXIT");
+            Assert.Equal(0, await server.WaitForExitAsync(Timeout));
+        }
+    }
+
     [Fact]
     public async Task The_shutdown_timeout_closes_a_client_that_stays_and_the_server_exits_0()
     {

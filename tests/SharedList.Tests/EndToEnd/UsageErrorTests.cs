@@ -69,6 +69,7 @@ public sealed class UsageErrorTests
     [InlineData("error: --data keeps the lists in a journal on this machine; it does not go with --store redis://, where Redis keeps them", "serve", "--data", "d", "--store", "redis://127.0.0.1:6379")]
     [InlineData("error: --reuse-port would let several processes take clients on one port, but each would serve its own list: processes share no memory (the lab's ForkingTCPServer lesson), and a journal has one writer. Use it with --store redis://host:port", "serve", "--reuse-port")]
     [InlineData("error: --list-key: expected a name, got ''", "serve", "--list-key", "")]
+    [InlineData("error: --no-io-uring is about the epoll model's system calls: it needs --model epoll", "serve", "--no-io-uring", "--model", "async")]
     public async Task A_usage_error_is_one_line_and_a_pointer_to_help_without_the_help_itself(string error, params string[] arguments)
     {
         await using var process = CliProcess.Start(arguments);
