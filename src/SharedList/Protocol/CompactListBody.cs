@@ -80,6 +80,61 @@ internal static class CompactListBody
     /// <summary>Where the next item begins in <paramref name="body"/>, or -1.</summary>
     public static int IndexOfMarker(ReadOnlySpan<byte> body) => body.IndexOfAnyInRange(FirstMarker, LastMarker);
 
+    /// <summary>Where item <paramref name="index"/> (0 for the first marker) begins in <paramref name="body"/>, or -1 when it holds fewer items.</summary>
+    public static int IndexOfNthMarker(ReadOnlySpan<byte> body, int index) =>
+        IndexOfNthMarker(body, index, Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0);
+
+    /// <summary>As <see cref="IndexOfNthMarker(ReadOnlySpan{byte}, int)"/> with vectors of <paramref name="vectorBits"/> bits (256, 128, or 0 for none), so each path can be tested on any machine.</summary>
+    internal static int IndexOfNthMarker(ReadOnlySpan<byte> body, int index, int vectorBits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+
+        // Markers are counted a vector at a time, and only the vector that holds the one sought is bit-scanned:
+        // a range's end in a chunk of short items costs a compare and a popcount per 32 bytes, not a search per item.
+        var at = 0;
+        var left = index;
+        if (vectorBits == 256)
+        {
+            var bound = Vector256.Create((byte)(LastMarker + 1));
+            for (; at + Vector256<byte>.Count <= body.Length; at += Vector256<byte>.Count)
+            {
+                var markers = Vector256.LessThan(Vector256.Create(body.Slice(at, Vector256<byte>.Count)), bound).ExtractMostSignificantBits();
+                var found = BitOperations.PopCount(markers);
+                if (left < found)
+                {
+                    return at + NthSetBit(markers, left);
+                }
+
+                left -= found;
+            }
+        }
+        else if (vectorBits == 128)
+        {
+            var bound = Vector128.Create((byte)(LastMarker + 1));
+            for (; at + Vector128<byte>.Count <= body.Length; at += Vector128<byte>.Count)
+            {
+                var markers = Vector128.LessThan(Vector128.Create(body.Slice(at, Vector128<byte>.Count)), bound).ExtractMostSignificantBits();
+                var found = BitOperations.PopCount(markers);
+                if (left < found)
+                {
+                    return at + NthSetBit(markers, left);
+                }
+
+                left -= found;
+            }
+        }
+
+        for (; at < body.Length; at++)
+        {
+            if (body[at] <= LastMarker && left-- == 0)
+            {
+                return at;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Where the last item begins in <paramref name="body"/>, or -1.</summary>
     public static int LastIndexOfMarker(ReadOnlySpan<byte> body) => body.LastIndexOfAnyInRange(FirstMarker, LastMarker);
 
@@ -121,6 +176,16 @@ internal static class CompactListBody
         written += tail;
         state = (ExpandState)previous;
         return read;
+    }
+
+    private static int NthSetBit(uint bits, int n)
+    {
+        for (; n > 0; n--)
+        {
+            bits &= bits - 1;
+        }
+
+        return BitOperations.TrailingZeroCount(bits);
     }
 
     // A LIST reply's cost is this loop. Each step takes one vector of source and stores it whole; then, for each

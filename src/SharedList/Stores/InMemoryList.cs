@@ -271,32 +271,51 @@ public sealed class InMemoryList : IStoredList
                 return SnapshotHeld();
             }
 
-            var views = new List<ChunkView>();
-            var before = 0L;
-            var compact = 0L;
-            foreach (var chunk in _chunks)
+            // The chunk holding the range's first item is found from the nearer end, as Redis walks its quicklist:
+            // a range at the tail of a long list does not count its way through every chunk before it.
+            int firstChunk;
+            long firstIndex;
+            if (start < _count / 2)
             {
-                var first = before;
-                var last = before + chunk.Count - 1;
-                before += chunk.Count;
-                if (last < start)
+                firstChunk = 0;
+                firstIndex = 0;
+                while (firstIndex + _chunks[firstChunk].Count <= start)
                 {
-                    continue;
+                    firstIndex += _chunks[firstChunk++].Count;
                 }
-
-                if (first > stop)
+            }
+            else
+            {
+                firstChunk = _chunks.Count - 1;
+                firstIndex = _count - _chunks[firstChunk].Count;
+                while (firstIndex > start)
                 {
-                    break;
+                    firstIndex -= _chunks[--firstChunk].Count;
                 }
-
-                var from = start > first ? ItemOffset(chunk, (int)(start - first)) : chunk.Start;
-                var to = stop < last ? ItemOffset(chunk, (int)(stop - first + 1)) : chunk.End;
-                chunk.Share(from, to);
-                views.Add(new ChunkView(chunk.Data, from, to));
-                compact += to - from;
             }
 
-            return new ListSnapshot([.. views], (int)(stop - start + 1), compact);
+            var lastChunk = firstChunk;
+            for (var end = firstIndex + _chunks[lastChunk].Count; end <= stop; end += _chunks[lastChunk].Count)
+            {
+                lastChunk++;
+            }
+
+            var views = new ChunkView[lastChunk - firstChunk + 1];
+            var compact = 0L;
+            var chunkFirst = firstIndex;
+            for (var i = 0; i < views.Length; i++)
+            {
+                var chunk = _chunks[firstChunk + i];
+                var chunkLast = chunkFirst + chunk.Count - 1;
+                var from = start > chunkFirst ? ItemOffset(chunk, (int)(start - chunkFirst)) : chunk.Start;
+                var to = stop < chunkLast ? ItemOffset(chunk, (int)(stop - chunkFirst + 1)) : chunk.End;
+                chunk.Share(from, to);
+                views[i] = new ChunkView(chunk.Data, from, to);
+                compact += to - from;
+                chunkFirst += chunk.Count;
+            }
+
+            return new ListSnapshot(views, (int)(stop - start + 1), compact);
         }
     }
 
@@ -528,16 +547,8 @@ public sealed class InMemoryList : IStoredList
     }
 
     // Where the chunk's item at this index (from 0) begins.
-    private static int ItemOffset(Chunk chunk, int index)
-    {
-        var offset = chunk.Start;
-        for (var i = 0; i < index; i++)
-        {
-            offset += 1 + CompactListBody.IndexOfMarker(chunk.Data.AsSpan(offset + 1, chunk.End - offset - 1));
-        }
-
-        return offset;
-    }
+    private static int ItemOffset(Chunk chunk, int index) =>
+        chunk.Start + CompactListBody.IndexOfNthMarker(chunk.Data.AsSpan(chunk.Start, chunk.End - chunk.Start), index);
 
     /// <summary>One array of the list's body: whole items between <see cref="Start"/> and <see cref="End"/>.</summary>
     private sealed class Chunk

@@ -33,6 +33,56 @@ public class CompactListBodyTests
     public bool Expanding_in_pieces_writes_the_same_bytes_without_vectors(int seed, byte[] cutChoices, byte[] roomChoices) =>
         ExpandsInPieces(seed, cutChoices, roomChoices, vectorBits: 0);
 
+    [Property(MaxTest = 300)]
+    public bool The_nth_marker_is_found_with_32_byte_vectors(int seed) => FindsEachMarker(seed, vectorBits: 256);
+
+    [Property(MaxTest = 300)]
+    public bool The_nth_marker_is_found_with_16_byte_vectors(int seed) => FindsEachMarker(seed, vectorBits: 128);
+
+    [Property(MaxTest = 300)]
+    public bool The_nth_marker_is_found_without_vectors(int seed) => FindsEachMarker(seed, vectorBits: 0);
+
+    [Fact]
+    public void Past_the_last_item_there_is_no_marker()
+    {
+        var body = Compact(["a", "it's", "c"]);
+
+        Assert.Equal(0, CompactListBody.IndexOfNthMarker(body, 0));
+        Assert.Equal(-1, CompactListBody.IndexOfNthMarker(body, 3));
+        Assert.Equal(-1, CompactListBody.IndexOfNthMarker([], 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CompactListBody.IndexOfNthMarker(body, -1));
+    }
+
+    // Every marker of a body of short and long items, at every offset into it (so each vector path meets its edges
+    // and the scalar tail), against a plain walk from marker to marker.
+    private static bool FindsEachMarker(int seed, int vectorBits)
+    {
+        var random = new Random(seed);
+        var items = Enumerable.Range(0, random.Next(0, 60)).Select(_ => random.Next(4) == 0 ? new string('x', random.Next(20, 90)) : Unicode14Strings.Next(random)).ToArray();
+        var body = Compact(items);
+        var skip = body.Length == 0 ? 0 : random.Next(body.Length);
+        var span = body.AsSpan(skip);
+        var expected = new List<int>();
+        for (var at = 0; at < span.Length; at++)
+        {
+            if (span[at] <= CompactListBody.DoubleQuoted)
+            {
+                expected.Add(at);
+            }
+        }
+
+        for (var n = 0; n <= expected.Count; n++)
+        {
+            var want = n < expected.Count ? expected[n] : -1;
+            if (CompactListBody.IndexOfNthMarker(span, n, vectorBits) != want)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool ExpandsInPieces(int seed, byte[] cutChoices, byte[] roomChoices, int vectorBits)
     {
         var random = new Random(seed);
