@@ -12,6 +12,8 @@ namespace SharedList.Service;
 internal sealed class RespItemsReply
 {
     // Where an item is decoded when it must be; kept, so a connection decodes into the same buffer every time.
+    private const int BatchRoom = 256;
+
     private readonly ArrayBufferWriter<byte> _scratch = new();
     private ListItemCursor _items;
 
@@ -31,9 +33,27 @@ internal sealed class RespItemsReply
     /// <returns>True when the whole array has been written.</returns>
     public bool WriteSome(CountingBufferWriter output, long budget)
     {
-        while (output.Written < budget && _items.TryNext(_scratch, out var item))
+        while (output.Written < budget && _items.Remaining > 0)
         {
-            RespWriter.WriteBulkString(output, item);
+            // Items go into one span, advanced once, rather than a span asked for and advanced per item; one too
+            // long for what is left of it goes on its own, and the next span starts after it.
+            var span = output.GetSpan(BatchRoom);
+            var at = 0;
+            while (output.Written + at < budget && _items.TryNext(_scratch, out var item))
+            {
+                var wrote = RespWriter.TryWriteBulkString(span[at..], item);
+                if (wrote == 0)
+                {
+                    output.Advance(at);
+                    at = 0;
+                    RespWriter.WriteBulkString(output, item);
+                    break;
+                }
+
+                at += wrote;
+            }
+
+            output.Advance(at);
         }
 
         if (_items.Remaining > 0)

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Text;
 using SharedList.Protocol;
 
@@ -80,15 +82,23 @@ internal readonly record struct ChunkView(byte[] Data, int Start, int End)
 /// <remarks>A mutable struct: keep it in a field or a local and call it there, never through a copy.</remarks>
 public struct ListItemCursor
 {
+    private const int StopsWidth = 16;
+
     private readonly ChunkView[]? _views;
     private int _view;
     private int _offset;
+
+    // Where the bytes that end an item or begin an escape (markers and backslashes) are, for the StopsWidth bytes
+    // from _stopsAt of the current view's array: short items are found several to a vector compare, not one search each.
+    private uint _stops;
+    private int _stopsAt;
 
     internal ListItemCursor(ListSnapshot snapshot)
     {
         _views = snapshot.Views;
         Remaining = snapshot.Count;
         _offset = _views is { Length: > 0 } ? _views[0].Start : 0;
+        _stopsAt = -StopsWidth;
     }
 
     /// <summary>The items not yet read.</summary>
@@ -111,32 +121,60 @@ public struct ListItemCursor
         {
             _view++;
             _offset = _views[_view].Start;
+            _stopsAt = -StopsWidth;
         }
 
         var view = _views[_view];
-        var rest = view.Data.AsSpan(_offset + 1, view.End - _offset - 1);
-
-        // One scan finds where the item ends, or first that it holds an escape and must be decoded.
-        var stop = rest.IndexOfAny(CompactListBody.SingleQuoted, CompactListBody.DoubleQuoted, (byte)'\\');
-        var verbatim = stop < 0 || rest[stop] != '\\';
-        if (!verbatim)
-        {
-            var next = CompactListBody.IndexOfMarker(rest[stop..]);
-            stop = next < 0 ? -1 : stop + next;
-        }
-
-        var content = stop < 0 ? rest : rest[..stop];
-        _offset += content.Length + 1;
+        var from = _offset + 1;
+        var stop = NextStop(view, from);
         Remaining--;
-        if (verbatim)
+        if (stop == view.End || view.Data[stop] != '\\')
         {
-            utf8 = content;
+            _offset = stop;
+            utf8 = view.Data.AsSpan(from, stop - from);
             return true;
         }
 
+        // An escape: the item ends at the next marker, and is decoded.
+        var next = CompactListBody.IndexOfMarker(view.Data.AsSpan(stop, view.End - stop));
+        _offset = next < 0 ? view.End : stop + next;
         scratch.Clear();
-        ReprDecoder.Decode(content, scratch);
+        ReprDecoder.Decode(view.Data.AsSpan(from, _offset - from), scratch);
         utf8 = scratch.WrittenSpan;
         return true;
+    }
+
+    // The first marker or backslash at or after from, or the view's end. Bits found past the end are of bytes
+    // beyond the view's last item (the next item's marker, or whatever follows in the array), so they count as the end.
+    private int NextStop(ChunkView view, int from)
+    {
+        var data = view.Data;
+        while (from < view.End)
+        {
+            var shift = from - _stopsAt;
+            if ((uint)shift < StopsWidth)
+            {
+                var bits = _stops >> shift;
+                if (bits != 0)
+                {
+                    return Math.Min(from + BitOperations.TrailingZeroCount(bits), view.End);
+                }
+
+                from = _stopsAt + StopsWidth;
+                continue;
+            }
+
+            if (!Vector128.IsHardwareAccelerated || from + StopsWidth > data.Length)
+            {
+                var found = data.AsSpan(from, view.End - from).IndexOfAny(CompactListBody.SingleQuoted, CompactListBody.DoubleQuoted, (byte)'\\');
+                return found < 0 ? view.End : from + found;
+            }
+
+            var vector = Vector128.Create(data.AsSpan(from, StopsWidth));
+            _stops = (Vector128.LessThan(vector, Vector128.Create((byte)(CompactListBody.DoubleQuoted + 1))) | Vector128.Equals(vector, Vector128.Create((byte)'\\'))).ExtractMostSignificantBits();
+            _stopsAt = from;
+        }
+
+        return view.End;
     }
 }

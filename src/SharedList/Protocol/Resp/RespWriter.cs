@@ -23,6 +23,9 @@ public static class RespWriter
     /// <summary><c>:n\r\n</c>.</summary>
     public static void WriteInteger(IBufferWriter<byte> output, long value) => WriteNumber(output, (byte)':', value);
 
+    /// <summary>The most bytes a bulk string takes beyond its value: <c>$</c>, 10 digits and two line ends.</summary>
+    internal const int BulkStringOverhead = 15;
+
     /// <summary><c>$n\r\n…\r\n</c>.</summary>
     public static void WriteBulkString(IBufferWriter<byte> output, ReadOnlySpan<byte> value)
     {
@@ -30,23 +33,45 @@ public static class RespWriter
         if (value.Length <= ContiguousBulkBytes)
         {
             // The common short value, as one span: an LRANGE reply is mostly these, one per item.
-            var span = output.GetSpan(value.Length + 16);
-            span[0] = (byte)'$';
-            Utf8Formatter.TryFormat(value.Length, span[1..], out var digits);
-            var at = 1 + digits;
-            span[at++] = (byte)'\r';
-            span[at++] = (byte)'\n';
-            value.CopyTo(span[at..]);
-            at += value.Length;
-            span[at++] = (byte)'\r';
-            span[at++] = (byte)'\n';
-            output.Advance(at);
+            output.Advance(TryWriteBulkString(output.GetSpan(value.Length + BulkStringOverhead), value));
             return;
         }
 
         WriteNumber(output, (byte)'$', value.Length);
         Write(output, value);
         Write(output, "\r\n"u8);
+    }
+
+    /// <summary>Writes <c>$n\r\n…\r\n</c> into <paramref name="destination"/> if it has <see cref="BulkStringOverhead"/> bytes more than the value.</summary>
+    /// <returns>The bytes written, or 0 (nothing written) when there is not that much room.</returns>
+    internal static int TryWriteBulkString(Span<byte> destination, ReadOnlySpan<byte> value)
+    {
+        if (destination.Length < value.Length + BulkStringOverhead)
+        {
+            return 0;
+        }
+
+        destination[0] = (byte)'$';
+        int at;
+        if (value.Length < 10)
+        {
+            destination[1] = (byte)('0' + value.Length);
+            at = 2;
+        }
+        else
+        {
+            Utf8Formatter.TryFormat(value.Length, destination[1..], out var digits);
+            at = 1 + digits;
+        }
+
+        destination[at] = (byte)'\r';
+        destination[at + 1] = (byte)'\n';
+        at += 2;
+        value.CopyTo(destination[at..]);
+        at += value.Length;
+        destination[at] = (byte)'\r';
+        destination[at + 1] = (byte)'\n';
+        return at + 2;
     }
 
     /// <summary>A bulk string of <paramref name="value"/> as UTF-8.</summary>
