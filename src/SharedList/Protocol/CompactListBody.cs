@@ -93,35 +93,19 @@ internal static class CompactListBody
         // a range's end in a chunk of short items costs a compare and a popcount per 32 bytes, not a search per item.
         var at = 0;
         var left = index;
-        if (vectorBits == 256)
+        var width = vectorBits / 8;
+        for (; width > 0 && at + width <= body.Length; at += width)
         {
-            var bound = Vector256.Create((byte)(LastMarker + 1));
-            for (; at + Vector256<byte>.Count <= body.Length; at += Vector256<byte>.Count)
+            var markers = width == Vector256<byte>.Count
+                ? Vector256.LessThan(Vector256.Create(body.Slice(at, width)), Vector256.Create((byte)(LastMarker + 1))).ExtractMostSignificantBits()
+                : Vector128.LessThan(Vector128.Create(body.Slice(at, width)), Vector128.Create((byte)(LastMarker + 1))).ExtractMostSignificantBits();
+            var found = BitOperations.PopCount(markers);
+            if (left < found)
             {
-                var markers = Vector256.LessThan(Vector256.Create(body.Slice(at, Vector256<byte>.Count)), bound).ExtractMostSignificantBits();
-                var found = BitOperations.PopCount(markers);
-                if (left < found)
-                {
-                    return at + NthSetBit(markers, left);
-                }
-
-                left -= found;
+                return at + NthSetBit(markers, left);
             }
-        }
-        else if (vectorBits == 128)
-        {
-            var bound = Vector128.Create((byte)(LastMarker + 1));
-            for (; at + Vector128<byte>.Count <= body.Length; at += Vector128<byte>.Count)
-            {
-                var markers = Vector128.LessThan(Vector128.Create(body.Slice(at, Vector128<byte>.Count)), bound).ExtractMostSignificantBits();
-                var found = BitOperations.PopCount(markers);
-                if (left < found)
-                {
-                    return at + NthSetBit(markers, left);
-                }
 
-                left -= found;
-            }
+            left -= found;
         }
 
         for (; at < body.Length; at++)

@@ -11,9 +11,10 @@ namespace SharedList.Service;
 /// </summary>
 internal sealed class RespItemsReply
 {
-    // Where an item is decoded when it must be; kept, so a connection decodes into the same buffer every time.
+    // The least room asked of the output for a run of items.
     private const int BatchRoom = 256;
 
+    // Where an item is decoded when it must be; kept, so a connection decodes into the same buffer every time.
     private readonly ArrayBufferWriter<byte> _scratch = new();
     private ListItemCursor _items;
 

@@ -53,8 +53,8 @@ public class CompactListBodyTests
         Assert.Throws<ArgumentOutOfRangeException>(() => CompactListBody.IndexOfNthMarker(body, -1));
     }
 
-    // Every marker of a body of short and long items, at every offset into it (so each vector path meets its edges
-    // and the scalar tail), against a plain walk from marker to marker.
+    // Every marker of a body of short and long items, from a random offset into it (so each vector path meets its
+    // edges and the scalar tail), against a plain walk from byte to byte.
     private static bool FindsEachMarker(int seed, int vectorBits)
     {
         var random = new Random(seed);
