@@ -30,6 +30,12 @@ public static class ServerMetrics
     /// <summary>Bytes sent on stream connections, before TLS encryption (a counter, <c>By</c>).</summary>
     public const string BytesSent = "socketserver.bytes.sent";
 
+    /// <summary>
+    /// Pauses the select and epoll models made under load so that their next round serves more connections, see
+    /// <see cref="ServerOptions.CoalesceDelay"/> (a counter, <c>{pause}</c>).
+    /// </summary>
+    public const string CoalescingPauses = "socketserver.loop.coalescing_pauses";
+
     /// <summary>The tag naming the server: its bound address, as <c>127.0.0.1:7000</c> or a Unix socket's path.</summary>
     public const string ServerAddressTag = "server.address";
 

@@ -10,6 +10,9 @@ namespace SocketServer;
 /// <remarks>Immutable: one instance may serve any number of servers.</remarks>
 public sealed record ServerOptions
 {
+    /// <summary>The longest <see cref="CoalesceDelay"/>: a pause of more would be a latency of its own.</summary>
+    public static TimeSpan MaxCoalesceDelay { get; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>The defaults.</summary>
     public static ServerOptions Default { get; } = new();
 
@@ -33,6 +36,24 @@ public sealed record ServerOptions
     /// makes one call each. Other models ignore it.
     /// </summary>
     public bool UseIoUring { get; init; } = true;
+
+    /// <summary>
+    /// How long the select and epoll models pause, under load, after a round that served fewer than 8 connections,
+    /// so that the next round serves more for one wake-up (as a NIC coalesces interrupts). It engages only while at
+    /// least 8 connections are being served and their rate would bring 2 or more within one pause, so one client, or
+    /// a quiet server, never waits; a request waits at most this long more. Default 50 µs; <see cref="TimeSpan.Zero"/>
+    /// turns it off; at most 1 ms. Linux only; other models ignore it.
+    /// </summary>
+    public TimeSpan CoalesceDelay
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxCoalesceDelay);
+            field = value;
+        }
+    } = TimeSpan.FromMicroseconds(50);
 
     /// <summary>
     /// The listen backlog (CPython's <c>request_queue_size</c>): connections the kernel queues before they are

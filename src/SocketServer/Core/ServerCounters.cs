@@ -14,6 +14,7 @@ internal sealed class ServerCounters
     private long _refusedLimit;
     private long _refusedVerify;
     private long _refusedReserve;
+    private long _coalescingPauses;
 
     public long Accepted => Volatile.Read(ref _accepted);
 
@@ -22,6 +23,8 @@ internal sealed class ServerCounters
     public long RefusedVerify => Volatile.Read(ref _refusedVerify);
 
     public long RefusedReserve => Volatile.Read(ref _refusedReserve);
+
+    public long CoalescingPauses => Volatile.Read(ref _coalescingPauses);
 
     public long BytesReceived => _bytes.Read(Received);
 
@@ -34,6 +37,8 @@ internal sealed class ServerCounters
     public void CountRefusedVerify() => Interlocked.Increment(ref _refusedVerify);
 
     public void CountRefusedReserve() => Interlocked.Increment(ref _refusedReserve);
+
+    public void CountCoalescingPause() => Interlocked.Increment(ref _coalescingPauses);
 
     public void CountReceived(int count) => _bytes.Add(Received, count);
 

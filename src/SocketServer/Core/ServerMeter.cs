@@ -20,6 +20,7 @@ internal static class ServerMeter
         Meter.CreateObservableCounter(ServerMetrics.ConnectionsRefused, Refused, "{connection}", "Connections refused: over the limit, by the server's verification, or into the descriptor reserve.");
         Meter.CreateObservableCounter(ServerMetrics.BytesReceived, () => Each(s => s.Core.Counters.BytesReceived), "By", "Bytes received on stream connections (after TLS).");
         Meter.CreateObservableCounter(ServerMetrics.BytesSent, () => Each(s => s.Core.Counters.BytesSent), "By", "Bytes sent on stream connections (before TLS).");
+        Meter.CreateObservableCounter(ServerMetrics.CoalescingPauses, () => Each(s => s.Core.Counters.CoalescingPauses), "{pause}", "Pauses an event loop made under load so that its next round serves more connections (ServerOptions.CoalesceDelay).");
     }
 
     /// <summary>Reports <paramref name="core"/>'s counters under <paramref name="address"/> until <see cref="Leave"/>.</summary>

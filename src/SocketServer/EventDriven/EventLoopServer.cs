@@ -42,6 +42,7 @@ public abstract class EventLoopServer : StreamServer
     private readonly WakeUpSocket _wakeUp = new();
     private readonly ConnectionBuffersPool _buffers = new(MaxEvents, shared: false);
     private readonly RoundClock _round = new();
+    private readonly ArrivalCoalescer _coalescer;
     private readonly string _threadName;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SlotTable<LoopConnection> _connections = new();
@@ -80,6 +81,7 @@ public abstract class EventLoopServer : StreamServer
         _selector = selector;
         _threadName = threadName;
         _sweeps = Options.IdleTimeout > TimeSpan.Zero || Options.StallTimeout > TimeSpan.Zero;
+        _coalescer = new ArrivalCoalescer(OperatingSystem.IsLinux() ? Options.CoalesceDelay : TimeSpan.Zero, _round.Now);
         try
         {
             ListenSocket.Blocking = false;
@@ -172,6 +174,12 @@ public abstract class EventLoopServer : StreamServer
     private void Run()
     {
         var events = new SelectorEvent[MaxEvents];
+        if (_coalescer.Enabled)
+        {
+            // Without it a pause of 50 µs would last up to 100.
+            _ = ThreadPause.TrySetTimerSlack(Options.CoalesceDelay / 10);
+        }
+
         try
         {
             while (true)
@@ -237,7 +245,14 @@ public abstract class EventLoopServer : StreamServer
 
                 _carried.Clear();
                 CommitServed();
+                var served = _served.Count;
                 SendReplies();
+                if (_coalescer.ShouldPause(_round.Now, served) && _carried.Count == 0 && !_stopRequested)
+                {
+                    Core.Counters.CountCoalescingPause();
+                    ThreadPause.Sleep(Options.CoalesceDelay);
+                }
+
                 if (SweepDue())
                 {
                     CloseExpired();
@@ -388,6 +403,7 @@ public abstract class EventLoopServer : StreamServer
         {
             connection.Served = true;
             _served.Add(connection);
+            _coalescer.CountServed(ref connection.CoalescerWindow);
         }
     }
 

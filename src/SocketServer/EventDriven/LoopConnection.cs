@@ -35,6 +35,9 @@ internal sealed class LoopConnection(
     /// <summary>True while it waits in this round's list of connections whose replies go out at the end of the round.</summary>
     public bool Served { get; set; }
 
+    /// <summary>The last <see cref="ArrivalCoalescer.Window"/> it was served in.</summary>
+    public long CoalescerWindow;
+
     /// <summary>False once closed: a later event of the same round for it is dropped.</summary>
     public bool IsOpen { get; set; } = true;
 }
