@@ -88,6 +88,12 @@ internal static class ServeCommand
 
     private static readonly Option<bool> NoIoUring = new("--no-io-uring") { Description = "With --model epoll: one system call per receive and per send, instead of each round's receives and then its sends submitted together through io_uring (used by default where the kernel allows it)." };
 
+    private static readonly Option<int> CoalesceMicroseconds = new("--coalesce-us")
+    {
+        Description = "With --model select or epoll: microseconds the loop pauses, under load, after a round that served few connections, so that its next round serves more for one wake-up. Only while many connections are served at a rate one pause gathers from; one client, or a quiet server, never waits. 0 = never.",
+        DefaultValueFactory = _ => (int)Defaults.Options.CoalesceDelay.TotalMicroseconds,
+    };
+
     private static readonly Option<int> MetricsPort = new("--metrics-port")
     {
         Description = "Serve metrics over HTTP on this port: /metrics (Prometheus text format) and a live status page at /; 0 picks a free port (printed after the readiness line). Off by default.",
@@ -105,7 +111,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the shared-list server. Type EXIT (or send SIGINT/SIGTERM) to stop accepting and exit once connected clients leave.")
         {
             Model, Udp, FramingOption, Host, Port, Unix, Backlog, Workers, MaxConnections, MaxMessage, MaxItems, MaxReplyBuffer, IdleTimeout, StallTimeout, ShutdownTimeout, Verbose, RequirePass,
-            Store, Data, Fsync, Repair, ListKey, ReusePort, NoIoUring, MetricsPort, MetricsHost, RespPort,
+            Store, Data, Fsync, Repair, ListKey, ReusePort, NoIoUring, CoalesceMicroseconds, MetricsPort, MetricsHost, RespPort,
         };
         ServeTlsOptions.AddTo(command, Model, Defaults.Model, Udp);
         command.Validators.Add(result =>
@@ -140,6 +146,11 @@ internal static class ServeCommand
                 result.AddError("--no-io-uring is about the epoll model's system calls: it needs --model epoll.");
             }
 
+            if (result.Given(CoalesceMicroseconds) && model is not (ServerModel.Select or ServerModel.Epoll))
+            {
+                result.AddError("--coalesce-us is about the select and epoll models' loop: it needs --model select or epoll.");
+            }
+
             if (result.Given(RespPort) && (result.Peek(Udp) || result.Peek(Unix) is not null))
             {
                 result.AddError($"--resp-port serves the Redis protocol over TCP: it does not go with {(result.Peek(Udp) ? "--udp" : "--unix")}.");
@@ -167,6 +178,7 @@ internal static class ServeCommand
         Port.AcceptWhole(0, 65535);
         MetricsPort.AcceptWhole(0, 65535);
         RespPort.AcceptWhole(0, 65535);
+        CoalesceMicroseconds.AcceptWhole(0, (int)ServerOptions.MaxCoalesceDelay.TotalMicroseconds, unit: "microseconds");
         Backlog.AcceptWhole(1);
         Workers.AcceptWhole(1);
         MaxConnections.AcceptWhole(1);
@@ -245,6 +257,7 @@ internal static class ServeCommand
                 Tls = tls,
                 AllowReusePort = parse.GetValue(ReusePort),
                 UseIoUring = !parse.GetValue(NoIoUring),
+                CoalesceDelay = TimeSpan.FromMicroseconds(parse.GetValue(CoalesceMicroseconds)),
             },
             ListKey = parse.GetValue(ListKey)!,
             MaxMessageBytes = parse.GetValue(MaxMessage),

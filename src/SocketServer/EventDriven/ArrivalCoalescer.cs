@@ -6,21 +6,26 @@ namespace SocketServer.EventDriven;
 /// and on a busy server those wake-ups are most of its CPU. A NIC's interrupt coalescing does the same for packets.
 /// </summary>
 /// <remarks>
-/// <para>It engages only when pausing gathers something: over the last window (one tick of the round clock, at least
-/// a millisecond) at least <see cref="MinConnections"/> different connections were served, and the window's rate of
-/// served connections would bring <see cref="MinGathered"/> or more within one pause. One client, or a few, never
-/// waits, since a connection whose reply was just sent has nothing more to send until it reads it; nor does a quiet
-/// server. A round that already served <see cref="MinConnections"/> or more shared its wake-up well and is not
-/// followed by a pause.</para>
+/// <para>It engages only when a pause gathers something and costs the clients little. Over the last window (one tick
+/// of the round clock, a millisecond or more), the rate at which connections were served must bring at least
+/// <see cref="MinGathered"/> within one pause; and the connections served in the window, divided by that rate (the
+/// time between one client's requests), must span at least <see cref="CycleInPauses"/> pauses, so that a pause adds
+/// at most a quarter to it. One client, or a few fast ones, never waits: each has nothing more to send until it has
+/// read its reply, and a pause would only be added to their every request. Nor does a quiet server. A round that
+/// served more than <see cref="MinGathered"/> × <see cref="CycleInPauses"/> connections shared its wake-up well and
+/// is not followed by a pause.</para>
 /// <para>Threading: used by the loop's thread only.</para>
 /// </remarks>
 internal sealed class ArrivalCoalescer
 {
-    /// <summary>Different connections a window must serve before the loop pauses.</summary>
-    public const int MinConnections = 8;
-
-    /// <summary>Connections one pause is expected to gather, at the last window's rate, before the loop pauses.</summary>
+    /// <summary>Connections one pause must be expected to gather, at the last window's rate.</summary>
     public const int MinGathered = 2;
+
+    /// <summary>Pauses the time between one client's requests must span at least.</summary>
+    public const int CycleInPauses = 4;
+
+    /// <summary>A round that served this many connections or more is not followed by a pause.</summary>
+    public const int LargeRound = MinGathered * CycleInPauses;
 
     private readonly long _pauseMicroseconds;
     private long _windowStart;
@@ -65,15 +70,17 @@ internal sealed class ArrivalCoalescer
         _windowServed += served;
         if (now > _windowStart)
         {
-            // Connections served per pause at this window's rate: served ÷ (elapsed ms × 1,000 µs) × pause µs.
-            _engaged = _windowConnections >= MinConnections
-                && _windowServed * _pauseMicroseconds >= MinGathered * (now - _windowStart) * 1_000;
+            // Gathered per pause: served × pause ÷ elapsed. A client's cycle: connections × elapsed ÷ served.
+            var elapsedMicroseconds = (now - _windowStart) * 1_000;
+            var gatheredTimesElapsed = _windowServed * _pauseMicroseconds;
+            _engaged = gatheredTimesElapsed >= MinGathered * elapsedMicroseconds
+                && _windowConnections * elapsedMicroseconds >= CycleInPauses * gatheredTimesElapsed;
             _windowStart = now;
             _windowServed = 0;
             _windowConnections = 0;
             Window++;
         }
 
-        return _engaged && served is > 0 and < MinConnections;
+        return _engaged && served is > 0 and < LargeRound;
     }
 }

@@ -50,7 +50,9 @@ public sealed class ServeLifecycleTests
     [Theory]
     [InlineData("--model", "epoll")]
     [InlineData("--model", "epoll", "--no-io-uring")]
-    public async Task The_epoll_model_serves_with_its_io_uring_and_without_it(params string[] options)
+    [InlineData("--model", "epoll", "--coalesce-us", "0")]
+    [InlineData("--model", "select", "--coalesce-us", "1000")]
+    public async Task The_event_loops_serve_with_and_without_their_ring_and_pause(params string[] options)
     {
         var (server, endPoint) = await CliProcess.StartServerAsync(options);
         await using (server)

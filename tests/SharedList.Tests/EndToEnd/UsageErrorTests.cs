@@ -70,6 +70,8 @@ public sealed class UsageErrorTests
     [InlineData("error: --reuse-port would let several processes take clients on one port, but each would serve its own list: processes share no memory (the lab's ForkingTCPServer lesson), and a journal has one writer. Use it with --store redis://host:port", "serve", "--reuse-port")]
     [InlineData("error: --list-key: expected a name, got ''", "serve", "--list-key", "")]
     [InlineData("error: --no-io-uring is about the epoll model's system calls: it needs --model epoll", "serve", "--no-io-uring", "--model", "async")]
+    [InlineData("error: --coalesce-us is about the select and epoll models' loop: it needs --model select or epoll", "serve", "--coalesce-us", "20", "--model", "async")]
+    [InlineData("error: --coalesce-us: expected a whole number of microseconds from 0 to 1000, got '1001'", "serve", "--coalesce-us", "1001")]
     public async Task A_usage_error_is_one_line_and_a_pointer_to_help_without_the_help_itself(string error, params string[] arguments)
     {
         await using var process = CliProcess.Start(arguments);
