@@ -12,8 +12,7 @@ namespace SocketServer.EventDriven;
 /// time between one client's requests), must span at least <see cref="CycleInPauses"/> pauses, so that a pause adds
 /// at most a quarter to it. One client, or a few fast ones, never waits: each has nothing more to send until it has
 /// read its reply, and a pause would only be added to their every request. Nor does a quiet server. A round that
-/// served more than <see cref="MinGathered"/> × <see cref="CycleInPauses"/> connections shared its wake-up well and
-/// is not followed by a pause.</para>
+/// served <see cref="LargeRound"/> connections or more shared its wake-up well and is not followed by a pause.</para>
 /// <para>Threading: used by the loop's thread only.</para>
 /// </remarks>
 internal sealed class ArrivalCoalescer
