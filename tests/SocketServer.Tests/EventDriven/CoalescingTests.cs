@@ -16,9 +16,10 @@ public sealed class CoalescingTests
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "the loop pauses on Linux only");
 
-        // 64 clients that wait 2 ms between requests: a few tens of thousands a second in all, so a pause of 200 µs
-        // gathers several while each client's cycle spans ten pauses.
-        var options = new ServerOptions { CoalesceDelay = TimeSpan.FromMicroseconds(200) };
+        // 64 clients that wait 2 ms or more between requests: a client's cycle spans 5 pauses of 400 µs however slow
+        // the machine, and a pause gathers 2 while they make 5,000 requests a second in all, a tenth of what they
+        // make on an idle machine.
+        var options = new ServerOptions { CoalesceDelay = TimeSpan.FromMicroseconds(400) };
         using var server = ServerModels.Create(model, ServerFactory.AnyLoopbackPort, new LineReverseSessions(), options);
         server.Start();
         using var pauses = new PauseCount(server.LocalEndPoint.ToString()!);
