@@ -10,21 +10,22 @@ namespace SocketServer.EventDriven;
 /// of the round clock, a millisecond or more), the rate at which connections were served must bring at least
 /// <see cref="MinGathered"/> within one pause; and the connections served in the window, divided by that rate (the
 /// time between one client's requests), must span at least <see cref="CycleInPauses"/> pauses, so that a pause adds
-/// at most a quarter to it. One client, or a few fast ones, never waits: each has nothing more to send until it has
-/// read its reply, and a pause would only be added to their every request. Nor does a quiet server. A round that
-/// served <see cref="LargeRound"/> connections or more shared its wake-up well and is not followed by a pause.</para>
+/// at most a quarter to it. So fewer than <see cref="MinGathered"/> × <see cref="CycleInPauses"/> clients never
+/// wait, however fast: each has nothing more to send until it has read its reply, and a pause would only be added
+/// to their every request. Nor does a quiet server. A round that served <see cref="LargeRound"/> connections or more
+/// shared its wake-up well and is not followed by a pause.</para>
 /// <para>Threading: used by the loop's thread only.</para>
 /// </remarks>
 internal sealed class ArrivalCoalescer
 {
-    /// <summary>Connections one pause must be expected to gather, at the last window's rate.</summary>
-    public const int MinGathered = 2;
+    /// <summary>Connections one pause must be expected to gather, at the last window's rate: one doubles a round of one.</summary>
+    public const int MinGathered = 1;
 
     /// <summary>Pauses the time between one client's requests must span at least.</summary>
     public const int CycleInPauses = 4;
 
     /// <summary>A round that served this many connections or more is not followed by a pause.</summary>
-    public const int LargeRound = MinGathered * CycleInPauses;
+    public const int LargeRound = 8;
 
     private readonly long _pauseMicroseconds;
     private long _windowStart;

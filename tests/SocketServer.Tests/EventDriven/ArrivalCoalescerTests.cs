@@ -32,8 +32,9 @@ public sealed class ArrivalCoalescerTests
     [Fact]
     public void Fewer_connections_than_a_cycle_of_four_pauses_needs_never_wait()
     {
-        // To gather 2 a pause and still leave each client 4 pauses between its requests takes 8 connections.
-        for (var connections = 1; connections < ArrivalCoalescer.LargeRound; connections++)
+        // To gather 1 a pause and still leave each client 4 pauses between its requests takes 4 connections.
+        const int needed = ArrivalCoalescer.MinGathered * ArrivalCoalescer.CycleInPauses;
+        for (var connections = 1; connections < needed; connections++)
         {
             foreach (var rate in new[] { 20, 40, 80, 160, 1_000 })
             {
@@ -41,6 +42,10 @@ public sealed class ArrivalCoalescerTests
                 Assert.False(coalescer.ShouldPause(now, served: 1), $"{connections} connections, {rate} a millisecond");
             }
         }
+
+        // 8 served 20 times a millisecond: one gathered a pause, and a cycle of 400 µs, 8 pauses.
+        var eight = Busy(connections: 8, servedPerMillisecond: 20, out var then);
+        Assert.True(eight.ShouldPause(then, served: 1));
     }
 
     [Fact]
@@ -56,12 +61,12 @@ public sealed class ArrivalCoalescerTests
     }
 
     [Fact]
-    public void A_rate_that_gathers_fewer_than_two_a_pause_does_not_wait()
+    public void A_rate_that_gathers_less_than_one_a_pause_does_not_wait()
     {
-        // 1,000 connections served 30 times a millisecond in all: 1.5 per pause.
-        var coalescer = Busy(connections: 1_000, servedPerMillisecond: 30, out var now);
+        // 1,000 connections, 15 of them served a millisecond: 0.75 per pause.
+        var coalescer = Busy(connections: 1_000, servedPerMillisecond: 15, out var now);
         Assert.False(coalescer.ShouldPause(now, served: 1));
-        coalescer = Busy(connections: 1_000, servedPerMillisecond: 40, out now);
+        coalescer = Busy(connections: 1_000, servedPerMillisecond: 20, out now);
         Assert.True(coalescer.ShouldPause(now, served: 1));
     }
 
