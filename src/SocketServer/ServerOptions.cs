@@ -40,7 +40,7 @@ public sealed record ServerOptions
     /// <summary>
     /// How long the select and epoll models pause, under load, after a round that served fewer than 8 connections,
     /// so that the next round serves more for one wake-up (as a NIC coalesces interrupts). It engages only while, at
-    /// the last millisecond's rate, one pause would gather 2 connections or more and each client's time between
+    /// the last millisecond's rate, one pause would gather a connection or more and each client's time between
     /// requests spans 4 pauses or more: one client, a few fast ones, or a quiet server never wait, and a request
     /// waits at most this long more. Default 50 µs; <see cref="TimeSpan.Zero"/> turns it off; at most
     /// <see cref="MaxCoalesceDelay"/>. Linux only; other models ignore it.
