@@ -94,8 +94,8 @@ public sealed record RespCommand(RespCommandId Id, string Name, int Arity, strin
     private static readonly string[] ReadOnly = ["readonly"];
     private static readonly string[] Server = ["fast"];
 
-    /// <summary>Every command served, in the order <c>COMMAND</c> lists them.</summary>
-    public static IReadOnlyList<RespCommand> All { get; } =
+    // An array, so that finding each request's command walks it without an enumerator to allocate.
+    private static readonly RespCommand[] Table =
     [
         new(RespCommandId.RPush, "rpush", -3, Write, 1, 1),
         new(RespCommandId.LPush, "lpush", -3, Write, 1, 1),
@@ -125,12 +125,15 @@ public sealed record RespCommand(RespCommandId Id, string Name, int Arity, strin
         new(RespCommandId.Auth, "auth", -2, Server, 0, 0, AllowedBeforeAuth: true),
     ];
 
+    /// <summary>Every command served, in the order <c>COMMAND</c> lists them.</summary>
+    public static IReadOnlyList<RespCommand> All { get; } = Array.AsReadOnly(Table);
+
     private readonly byte[] _upper = Encoding.ASCII.GetBytes(Name.ToUpperInvariant());
 
     /// <summary>The command named <paramref name="name"/>, in any case; false for one not served.</summary>
     public static bool TryFind(ReadOnlySpan<byte> name, out RespCommand command)
     {
-        foreach (var candidate in All)
+        foreach (var candidate in Table)
         {
             if (candidate._upper.Length == name.Length && System.Text.Ascii.EqualsIgnoreCase(candidate._upper, name))
             {
