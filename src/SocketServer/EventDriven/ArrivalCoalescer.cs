@@ -37,9 +37,13 @@ internal sealed class ArrivalCoalescer
     /// <param name="now">The round clock's time, in milliseconds.</param>
     public ArrivalCoalescer(TimeSpan pause, long now)
     {
+        Pause = pause;
         _pauseMicroseconds = (long)pause.TotalMicroseconds;
         _windowStart = now;
     }
+
+    /// <summary>How long one pause lasts.</summary>
+    public TimeSpan Pause { get; }
 
     /// <summary>The current window's number: a connection served in it is counted once, see <see cref="CountServed"/>.</summary>
     public long Window { get; private set; }

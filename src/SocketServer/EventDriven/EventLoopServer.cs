@@ -177,7 +177,7 @@ public abstract class EventLoopServer : StreamServer
         if (_coalescer.Enabled)
         {
             // Without it a pause of 50 µs would last up to 100.
-            _ = ThreadPause.TrySetTimerSlack(Options.CoalesceDelay / 10);
+            _ = ThreadPause.TrySetTimerSlack(_coalescer.Pause / 10);
         }
 
         try
@@ -250,7 +250,7 @@ public abstract class EventLoopServer : StreamServer
                 if (_coalescer.ShouldPause(_round.Now, served) && _carried.Count == 0 && !_stopRequested)
                 {
                     Core.Counters.CountCoalescingPause();
-                    ThreadPause.Sleep(Options.CoalesceDelay);
+                    ThreadPause.Sleep(_coalescer.Pause);
                 }
 
                 if (SweepDue())

@@ -48,26 +48,19 @@ public sealed class ArrivalCoalescerTests
         Assert.True(eight.ShouldPause(then, served: 1));
     }
 
-    [Fact]
-    public void Fast_clients_whose_cycle_a_pause_would_stretch_do_not_wait()
+    [Theory]
+    // 16 connections served 160 times a millisecond: a client asks again every 100 µs, two pauses.
+    [InlineData(16, 160, false)]
+    // At 80 a millisecond its cycle is 200 µs, 4 pauses, and a pause gathers 4.
+    [InlineData(16, 80, true)]
+    // 1,000 connections, 15 of them served a millisecond: 0.75 per pause.
+    [InlineData(1_000, 15, false)]
+    // 20 a millisecond: one per pause, and each of the 20 served asks again after 1 ms, 20 pauses.
+    [InlineData(1_000, 20, true)]
+    public void A_pause_needs_a_rate_that_gathers_one_and_a_cycle_of_four_pauses(int connections, int servedPerMillisecond, bool pauses)
     {
-        // 16 connections served 160 times a millisecond: a client asks again every 100 µs, two pauses.
-        var coalescer = Busy(connections: 16, servedPerMillisecond: 160, out var now);
-        Assert.False(coalescer.ShouldPause(now, served: 1));
-
-        // At 80 a millisecond its cycle is 200 µs, 4 pauses, and a pause gathers 4.
-        coalescer = Busy(connections: 16, servedPerMillisecond: 80, out now);
-        Assert.True(coalescer.ShouldPause(now, served: 1));
-    }
-
-    [Fact]
-    public void A_rate_that_gathers_less_than_one_a_pause_does_not_wait()
-    {
-        // 1,000 connections, 15 of them served a millisecond: 0.75 per pause.
-        var coalescer = Busy(connections: 1_000, servedPerMillisecond: 15, out var now);
-        Assert.False(coalescer.ShouldPause(now, served: 1));
-        coalescer = Busy(connections: 1_000, servedPerMillisecond: 20, out now);
-        Assert.True(coalescer.ShouldPause(now, served: 1));
+        var coalescer = Busy(connections, servedPerMillisecond, out var now);
+        Assert.Equal(pauses, coalescer.ShouldPause(now, served: 1));
     }
 
     [Fact]

@@ -41,15 +41,7 @@ public sealed class CoalescingTests
             Assert.True(pauses.Read() > 0, "the loop never paused");
 
             // Pipelined requests still come back whole and in order after the loop has paused.
-            await Task.WhenAll(clients.Select(async (client, c) =>
-            {
-                var pipelined = Enumerable.Range(0, 20).Select(i => $"c{c} p{i} {new string('x', i * 50)}").ToArray();
-                await client.SendAsync(string.Concat(pipelined.Select(r => r + "\n")));
-                foreach (var request in pipelined)
-                {
-                    Assert.Equal(LineReverseSession.Reply(request), await client.ReadLineAsync());
-                }
-            }));
+            await Task.WhenAll(clients.Select((client, c) => LineReverseSession.AssertPipelinedAsync(client, $"c{c}", count: 20, growth: 50)));
         }
         finally
         {

@@ -103,12 +103,7 @@ public sealed class EpollIoUringTests
                     Assert.Equal(LineReverseSession.Reply($"c{c} m{i}"), await client.RoundTripAsync($"c{c} m{i}"));
                 }
 
-                var pipelined = Enumerable.Range(0, 50).Select(i => $"c{c} p{i} {new string('x', i * 40)}").ToArray();
-                await client.SendAsync(string.Concat(pipelined.Select(r => r + "\n")));
-                foreach (var request in pipelined)
-                {
-                    Assert.Equal(LineReverseSession.Reply(request), await client.ReadLineAsync());
-                }
+                await LineReverseSession.AssertPipelinedAsync(client, $"c{c}", count: 50, growth: 40);
             }));
         }
         finally

@@ -30,6 +30,20 @@ internal sealed class LineReverseSession : ISession
         return status;
     }
 
+    /// <summary>
+    /// Sends <paramref name="count"/> lines tagged <paramref name="tag"/>, each <paramref name="growth"/> bytes longer
+    /// than the one before, in one write, and checks that every reply comes back whole and in order.
+    /// </summary>
+    public static async Task AssertPipelinedAsync(TestClient client, string tag, int count, int growth)
+    {
+        var pipelined = Enumerable.Range(0, count).Select(i => $"{tag} p{i} {new string('x', i * growth)}").ToArray();
+        await client.SendAsync(string.Concat(pipelined.Select(r => r + "\n")));
+        foreach (var request in pipelined)
+        {
+            Assert.Equal(Reply(request), await client.ReadLineAsync());
+        }
+    }
+
     /// <summary>What the session answers to <paramref name="line"/> (without its <c>\n</c>).</summary>
     public static string Reply(string line) => line == "QUIT" ? "BYE" : string.Concat(line.EnumerateRunes().Reverse());
 
