@@ -51,7 +51,7 @@ def wait_for(port, deadline=30):
 
 
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
-RESULT = re.compile(r"^\s*([A-Z_0-9 ()]+?)(?: \(first \d+ elements\))?: ([\d.]+) requests per second")
+RESULT = re.compile(r"^\s*([A-Z_0-9 ()]+?)(?: \(first \d+ elements\))?: ([\d.]+) requests per second(?:, p50=([\d.]+) msec)?")
 
 
 def cpu_seconds(pid):
@@ -95,6 +95,7 @@ def run_benchmark(port, args, tests, requests, core, server_pid):
                     wall = now[0] - previous[0]
                     results[match.group(1).strip()] = {
                         "rps": float(match.group(2)),
+                        "p50_ms": float(match.group(3)) if match.group(3) else None,
                         "server_cpu_us_per_request": (now[1] - previous[1]) * 1e6 / requests,
                         "client_busy": (now[2] - previous[2]) / wall,
                     }

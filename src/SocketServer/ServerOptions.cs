@@ -38,12 +38,14 @@ public sealed record ServerOptions
     public bool UseIoUring { get; init; } = true;
 
     /// <summary>
-    /// How long the select and epoll models pause, under load, after a round that served fewer than 8 connections,
-    /// so that the next round serves more for one wake-up (as a NIC coalesces interrupts). It engages only while, at
-    /// the last millisecond's rate, one pause would gather a connection or more and each client's time between
-    /// requests spans 4 pauses or more: one client, a few fast ones, or a quiet server never wait, and a request
-    /// waits at most this long more. Default 50 µs; <see cref="TimeSpan.Zero"/> turns it off; at most
-    /// <see cref="MaxCoalesceDelay"/>. Linux only; other models ignore it.
+    /// The longest pause the select and epoll models make, under load, after a round that served fewer than 8
+    /// connections, so that the next round serves more for one wake-up (as a NIC's adaptive interrupt moderation).
+    /// Each tick of the loop's clock (a millisecond or more) sets the next pauses from the last tick's traffic: long
+    /// enough to gather 16 connections, at most a quarter of the time between one client's requests, and at most
+    /// this. It engages only while such a pause would gather a connection or more and last 20 µs or more: one
+    /// client, a few fast ones, or a quiet server never wait, and a request waits at most this long more. Default
+    /// 150 µs; <see cref="TimeSpan.Zero"/> turns it off; at most <see cref="MaxCoalesceDelay"/>. Linux only; other
+    /// models ignore it.
     /// </summary>
     public TimeSpan CoalesceDelay
     {
@@ -54,7 +56,7 @@ public sealed record ServerOptions
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxCoalesceDelay);
             field = value;
         }
-    } = TimeSpan.FromMicroseconds(50);
+    } = TimeSpan.FromMicroseconds(150);
 
     /// <summary>
     /// The listen backlog (CPython's <c>request_queue_size</c>): connections the kernel queues before they are

@@ -1,25 +1,31 @@
 namespace SocketServer.EventDriven;
 
 /// <summary>
-/// Decides when an event loop under load pauses before its next wait, so that the next round finds more
-/// connections ready: a loop that sleeps after every round of one or two requests pays a wake-up for each of them,
-/// and on a busy server those wake-ups are most of its CPU. A NIC's interrupt coalescing does the same for packets.
+/// Decides when an event loop under load pauses before its next wait, and for how long, so that the next round
+/// finds more connections ready: a loop that sleeps after every round of one or two requests pays a wake-up for each
+/// of them, and on a busy server those wake-ups are most of its CPU. A NIC's adaptive interrupt moderation does the
+/// same for packets.
 /// </summary>
 /// <remarks>
-/// <para>It engages only when a pause gathers something and costs the clients little. Over the last window (one tick
-/// of the round clock, a millisecond or more), the rate at which connections were served must bring at least
-/// <see cref="MinGathered"/> within one pause; and the connections served in the window, divided by that rate (the
-/// time between one client's requests), must span at least <see cref="CycleInPauses"/> pauses, so that a pause adds
-/// at most a quarter to it. So fewer than <see cref="MinGathered"/> × <see cref="CycleInPauses"/> clients never
-/// wait, however fast: each has nothing more to send until it has read its reply, and a pause would only be added
-/// to their every request. Nor does a quiet server. A round that served <see cref="LargeRound"/> connections or more
-/// shared its wake-up well and is not followed by a pause.</para>
+/// <para>Each window (one tick of the round clock, a millisecond or more) sets the pause for the next from two
+/// figures: the time between two connections served (the window's length over the connections it served) and a
+/// client's cycle, the time between one client's requests (that, times the distinct connections served). The pause
+/// is long enough to gather <see cref="Gathered"/> connections, but at most a <see cref="CycleInPauses"/>th of the
+/// cycle, so that it adds at most a quarter to it, and at most the configured longest pause. It engages only when
+/// that pause would gather <see cref="MinGathered"/> connections or more and lasts <see cref="ShortestPause"/> or
+/// more, shorter sleeps costing about what they save. So fewer than <see cref="MinGathered"/> ×
+/// <see cref="CycleInPauses"/> clients never wait, however fast: each has nothing more to send until it has read
+/// its reply, and a pause would only be added to their every request. Nor does a quiet server. A round that served
+/// <see cref="LargeRound"/> connections or more shared its wake-up well and is not followed by a pause.</para>
 /// <para>Threading: used by the loop's thread only.</para>
 /// </remarks>
 internal sealed class ArrivalCoalescer
 {
-    /// <summary>Connections one pause must be expected to gather, at the last window's rate: one doubles a round of one.</summary>
+    /// <summary>Connections one pause must be expected to gather: one doubles a round of one.</summary>
     public const int MinGathered = 1;
+
+    /// <summary>Connections a pause is long enough to gather, when the cycle and the longest pause allow it.</summary>
+    public const int Gathered = 16;
 
     /// <summary>Pauses the time between one client's requests must span at least.</summary>
     public const int CycleInPauses = 4;
@@ -27,29 +33,36 @@ internal sealed class ArrivalCoalescer
     /// <summary>A round that served this many connections or more is not followed by a pause.</summary>
     public const int LargeRound = 8;
 
-    private readonly long _pauseMicroseconds;
+    /// <summary>The shortest pause worth a sleep: below it the sleep and its wake-up cost about what they spare.</summary>
+    public static readonly TimeSpan ShortestPause = TimeSpan.FromMicroseconds(20);
+
+    private readonly long _longestMicroseconds;
+    private readonly long _shortestMicroseconds;
     private long _windowStart;
     private int _windowConnections;
     private long _windowServed;
-    private bool _engaged;
 
-    /// <param name="pause">How long one pause lasts; <see cref="TimeSpan.Zero"/> never pauses.</param>
+    /// <param name="longest">The longest pause; <see cref="TimeSpan.Zero"/> never pauses.</param>
     /// <param name="now">The round clock's time, in milliseconds.</param>
-    public ArrivalCoalescer(TimeSpan pause, long now)
+    public ArrivalCoalescer(TimeSpan longest, long now)
     {
-        Pause = pause;
-        _pauseMicroseconds = (long)pause.TotalMicroseconds;
+        Longest = longest;
+        _longestMicroseconds = (long)longest.TotalMicroseconds;
+        _shortestMicroseconds = Math.Min(_longestMicroseconds, (long)ShortestPause.TotalMicroseconds);
         _windowStart = now;
     }
 
-    /// <summary>How long one pause lasts.</summary>
-    public TimeSpan Pause { get; }
+    /// <summary>The longest pause.</summary>
+    public TimeSpan Longest { get; }
+
+    /// <summary>How long a pause lasts now, as the last window set it; zero while it is not engaged.</summary>
+    public TimeSpan Pause { get; private set; }
 
     /// <summary>The current window's number: a connection served in it is counted once, see <see cref="CountServed"/>.</summary>
     public long Window { get; private set; }
 
     /// <summary>Whether the loop pauses at all.</summary>
-    public bool Enabled => _pauseMicroseconds > 0;
+    public bool Enabled => _longestMicroseconds > 0;
 
     /// <summary>Counts a connection served in this window, unless <paramref name="lastWindow"/>, its own record, says it was already.</summary>
     public void CountServed(ref long lastWindow)
@@ -61,7 +74,7 @@ internal sealed class ArrivalCoalescer
         }
     }
 
-    /// <summary>Ends a round; true when the loop should pause before its next wait.</summary>
+    /// <summary>Ends a round; true when the loop should pause for <see cref="Pause"/> before its next wait.</summary>
     /// <param name="now">The round clock's time, in milliseconds.</param>
     /// <param name="served">Connections the round served.</param>
     public bool ShouldPause(long now, int served)
@@ -74,17 +87,26 @@ internal sealed class ArrivalCoalescer
         _windowServed += served;
         if (now > _windowStart)
         {
-            // Gathered per pause: served × pause ÷ elapsed. A client's cycle: connections × elapsed ÷ served.
-            var elapsedMicroseconds = (now - _windowStart) * 1_000;
-            var gatheredTimesElapsed = _windowServed * _pauseMicroseconds;
-            _engaged = gatheredTimesElapsed >= MinGathered * elapsedMicroseconds
-                && _windowConnections * elapsedMicroseconds >= CycleInPauses * gatheredTimesElapsed;
+            Pause = TimeSpan.FromMicroseconds(NextPauseMicroseconds((now - _windowStart) * 1_000));
             _windowStart = now;
             _windowServed = 0;
             _windowConnections = 0;
             Window++;
         }
 
-        return _engaged && served is > 0 and < LargeRound;
+        return Pause > TimeSpan.Zero && served is > 0 and < LargeRound;
+    }
+
+    private long NextPauseMicroseconds(long elapsedMicroseconds)
+    {
+        if (_windowServed == 0)
+        {
+            return 0;
+        }
+
+        // Between two connections served: elapsed ÷ served. A client's cycle: connections × elapsed ÷ served.
+        var between = (double)elapsedMicroseconds / _windowServed;
+        var pause = Math.Min(Math.Min(Gathered * between, _windowConnections * between / CycleInPauses), _longestMicroseconds);
+        return pause >= MinGathered * between && pause >= _shortestMicroseconds ? (long)pause : 0;
     }
 }

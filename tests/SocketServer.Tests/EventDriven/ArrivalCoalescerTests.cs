@@ -5,15 +5,16 @@ namespace SocketServer.Tests.EventDriven;
 /// <summary>When an event loop pauses to gather arrivals: rounds fed to the policy with a clock of milliseconds.</summary>
 public sealed class ArrivalCoalescerTests
 {
-    private static readonly TimeSpan Pause = TimeSpan.FromMicroseconds(50);
+    private static readonly TimeSpan Longest = ServerOptions.MaxCoalesceDelay;
 
     [Fact]
     public void Many_connections_at_a_high_rate_make_small_rounds_pause()
     {
-        // 50 connections, each served twice a millisecond: 100 a millisecond, 5 per 50 µs pause; a client's cycle of
-        // 500 µs spans 10 pauses.
+        // 50 connections, each served twice a millisecond: one every 10 µs, and a client's cycle of 500 µs; a quarter
+        // of it, 125 µs, is shorter than the 160 µs that would gather 16.
         var coalescer = Busy(connections: 50, servedPerMillisecond: 100, out var now);
         Assert.True(coalescer.ShouldPause(now, served: 1));
+        AssertPause(125, coalescer);
         Assert.True(coalescer.ShouldPause(now, served: ArrivalCoalescer.LargeRound - 1));
         Assert.False(coalescer.ShouldPause(now, served: ArrivalCoalescer.LargeRound), "a large round shared its wake-up already");
         Assert.False(coalescer.ShouldPause(now, served: 0), "a round that served nobody (a wake-up, an accept) gathers nothing");
@@ -26,6 +27,7 @@ public sealed class ArrivalCoalescerTests
         {
             var coalescer = Busy(connections: 1, servedPerMillisecond: rate, out var now);
             Assert.False(coalescer.ShouldPause(now, served: 1), $"{rate} a millisecond");
+            Assert.Equal(TimeSpan.Zero, coalescer.Pause);
         }
     }
 
@@ -36,31 +38,37 @@ public sealed class ArrivalCoalescerTests
         const int needed = ArrivalCoalescer.MinGathered * ArrivalCoalescer.CycleInPauses;
         for (var connections = 1; connections < needed; connections++)
         {
-            foreach (var rate in new[] { 20, 40, 80, 160, 1_000 })
+            foreach (var rate in new[] { 5, 20, 40, 80, 160, 1_000 })
             {
                 var coalescer = Busy(connections, rate, out var now);
                 Assert.False(coalescer.ShouldPause(now, served: 1), $"{connections} connections, {rate} a millisecond");
             }
         }
 
-        // 8 served 20 times a millisecond: one gathered a pause, and a cycle of 400 µs, 8 pauses.
+        // 8 served 20 times a millisecond: one every 50 µs, and a cycle of 400 µs, a quarter of which gathers 2.
         var eight = Busy(connections: 8, servedPerMillisecond: 20, out var then);
         Assert.True(eight.ShouldPause(then, served: 1));
+        AssertPause(100, eight);
     }
 
     [Theory]
-    // 16 connections served 160 times a millisecond: a client asks again every 100 µs, two pauses.
-    [InlineData(16, 160, false)]
-    // At 80 a millisecond its cycle is 200 µs, 4 pauses, and a pause gathers 4.
-    [InlineData(16, 80, true)]
-    // 1,000 connections, 15 of them served a millisecond: 0.75 per pause.
-    [InlineData(1_000, 15, false)]
-    // 20 a millisecond: one per pause, and each of the 20 served asks again after 1 ms, 20 pauses.
-    [InlineData(1_000, 20, true)]
-    public void A_pause_needs_a_rate_that_gathers_one_and_a_cycle_of_four_pauses(int connections, int servedPerMillisecond, bool pauses)
+    // 16 connections served 160 times a millisecond: a client asks again every 100 µs, and a quarter of that is 25.
+    [InlineData(16, 160, 1_000, 25)]
+    // 8 served 320 times a millisecond: a quarter of a cycle of 25 µs is too short a sleep to be worth it.
+    [InlineData(8, 320, 1_000, 0)]
+    // One served every 10 µs, each of the 100 again a millisecond later: 160 µs gathers 16.
+    [InlineData(1_000, 100, 1_000, 160)]
+    // The same at most 50 µs.
+    [InlineData(1_000, 100, 50, 50)]
+    // One every 66.7 µs: 50 µs gathers less than one.
+    [InlineData(1_000, 15, 50, 0)]
+    // One every 50 µs: 50 µs gathers one.
+    [InlineData(1_000, 20, 50, 50)]
+    public void A_pause_gathers_16_within_a_quarter_of_a_cycle_and_the_longest_pause(int connections, int servedPerMillisecond, int longestMicroseconds, int pauseMicroseconds)
     {
-        var coalescer = Busy(connections, servedPerMillisecond, out var now);
-        Assert.Equal(pauses, coalescer.ShouldPause(now, served: 1));
+        var coalescer = Busy(connections, servedPerMillisecond, out var now, TimeSpan.FromMicroseconds(longestMicroseconds));
+        Assert.Equal(pauseMicroseconds > 0, coalescer.ShouldPause(now, served: 1));
+        AssertPause(pauseMicroseconds, coalescer);
     }
 
     [Fact]
@@ -83,7 +91,7 @@ public sealed class ArrivalCoalescerTests
     public void A_connection_served_many_times_in_a_window_counts_once()
     {
         // One connection served 1,000 times a millisecond (pipelined rounds): not 1,000 clients.
-        var coalescer = new ArrivalCoalescer(Pause, now: 0);
+        var coalescer = new ArrivalCoalescer(Longest, now: 0);
         long now = 0;
         long stamp = -1;
         for (var round = 0; round < 1_000; round++)
@@ -107,11 +115,15 @@ public sealed class ArrivalCoalescerTests
         Assert.False(coalescer.ShouldPause(now, served: 1));
     }
 
+    // Within 5 %: the pause is rounded down to whole microseconds.
+    private static void AssertPause(int microseconds, ArrivalCoalescer coalescer) =>
+        Assert.InRange(coalescer.Pause.TotalMicroseconds, microseconds * 0.95, microseconds * 1.05);
+
     // A coalescer that has just closed a window in which `connections` connections were served, one per round,
     // `servedPerMillisecond` rounds in all each millisecond, for two milliseconds.
-    private static ArrivalCoalescer Busy(int connections, int servedPerMillisecond, out long now)
+    private static ArrivalCoalescer Busy(int connections, int servedPerMillisecond, out long now, TimeSpan? longest = null)
     {
-        var coalescer = new ArrivalCoalescer(Pause, now: 0);
+        var coalescer = new ArrivalCoalescer(longest ?? Longest, now: 0);
         now = 0;
         Serve(coalescer, connections, servedPerMillisecond, ref now);
         return coalescer;

@@ -91,7 +91,7 @@ public sealed class CoalescingTests
     [Fact]
     public void The_pause_is_bounded()
     {
-        Assert.Equal(TimeSpan.FromMicroseconds(50), ServerOptions.Default.CoalesceDelay);
+        Assert.Equal(TimeSpan.FromMicroseconds(150), ServerOptions.Default.CoalesceDelay);
         Assert.Throws<ArgumentOutOfRangeException>(() => new ServerOptions { CoalesceDelay = TimeSpan.FromTicks(-1) });
         Assert.Throws<ArgumentOutOfRangeException>(() => new ServerOptions { CoalesceDelay = ServerOptions.MaxCoalesceDelay + TimeSpan.FromTicks(1) });
         Assert.Equal(TimeSpan.Zero, new ServerOptions { CoalesceDelay = TimeSpan.Zero }.CoalesceDelay);
