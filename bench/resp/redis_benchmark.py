@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """redis-benchmark against Redis and against `sharedlist serve --resp-port`, each server pinned to the same core.
 
-Usage: bench/resp/redis_benchmark.py SHAREDLIST [--model epoll] [--repeat 3] [--requests 200000]
+Usage: bench/resp/redis_benchmark.py SHAREDLIST [--model epoll] [--repeat 3] [--warmup 2] [--requests 200000]
            [--pipelined-requests 1000000] [--server-core 1] [--client-core 0]
 
 SHAREDLIST is the command that runs the tool (e.g. src/SharedList.Cli/bin/Release/net10.0/sharedlist). For each
 setting (-c 50 -P 1, -c 50 -P 16) and each repeat, redis-benchmark runs against Redis, then against SharedList, so
-the two see the same machine, after one unrecorded pass of each; each server is started once, on its own free
+the two see the same machine, after unrecorded passes of each (--warmup); each server is started once, on its own free
 port, pinned with taskset. Prints one
 table of medians in requests per second (redis-benchmark's own figure) and the ratio SharedList / Redis, and the
 raw runs as JSON on the last line.
@@ -113,6 +113,7 @@ def main():
     parser.add_argument("sharedlist")
     parser.add_argument("--model", default="epoll")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=2, help="unrecorded passes over every setting before the first repeat")
     parser.add_argument("--requests", type=int, default=200000, help="-n of each run at -P 1")
     parser.add_argument("--pipelined-requests", type=int, default=1000000, help="-n of each run at -P 16, so each test lasts seconds")
     parser.add_argument("--server-core", type=int, default=1)
@@ -133,12 +134,14 @@ def main():
     try:
         wait_for(redis_port)
         wait_for(ours_port)
-        # One unrecorded pass first: the .NET server compiles its hot paths as it runs (tiered JIT), as a fresh
-        # process would for its first seconds of load.
-        for name, args, tests in SETTINGS:
-            for port in (redis_port, ours_port):
-                subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], capture_output=True, timeout=30)
-                run_benchmark(port, args, tests, requests_for(name), options.client_core, pid_of[port])
+        # Unrecorded passes first: the .NET server compiles its hot paths as it runs (tiered JIT), as a fresh
+        # process would for its first seconds of load. Pinned to one core, the runtime waits ten times longer
+        # before it recompiles a hot method, and one pass left the first repeat at -P 16 still half compiled.
+        for _ in range(options.warmup):
+            for name, args, tests in SETTINGS:
+                for port in (redis_port, ours_port):
+                    subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], capture_output=True, timeout=30)
+                    run_benchmark(port, args, tests, requests_for(name), options.client_core, pid_of[port])
         for repeat in range(options.repeat):
             for name, args, tests in SETTINGS:
                 for target, port in (("redis", redis_port), ("sharedlist", ours_port)):

@@ -90,7 +90,7 @@ internal static class ServeCommand
 
     private static readonly Option<int> CoalesceMicroseconds = new("--coalesce-us")
     {
-        Description = "With --model select or epoll: microseconds the loop pauses, under load, after a round that served few connections, so that its next round serves more for one wake-up. Only while many connections are served at a rate one pause gathers from; one client, or a quiet server, never waits. 0 = never.",
+        Description = "With --model select or epoll: the longest pause, in microseconds, the loop makes under load after a round that served few connections, so that its next round serves more for one wake-up. The pause follows the load, at most a quarter of the time between one client's requests; one client, a few fast ones, or a quiet server never wait. 0 = never.",
         DefaultValueFactory = _ => (int)Defaults.Options.CoalesceDelay.TotalMicroseconds,
     };
 

@@ -42,7 +42,7 @@ public sealed record ServerOptions
     /// connections, so that the next round serves more for one wake-up (as a NIC's adaptive interrupt moderation).
     /// Each tick of the loop's clock (a millisecond or more) sets the next pauses from the last tick's traffic: long
     /// enough to gather 16 connections, at most a quarter of the time between one client's requests, and at most
-    /// this. It engages only while such a pause would gather a connection or more and last 20 µs or more: one
+    /// this. It engages only while such a pause would gather a connection or more and last 50 µs or more: one
     /// client, a few fast ones, or a quiet server never wait, and a request waits at most this long more. Default
     /// 150 µs; <see cref="TimeSpan.Zero"/> turns it off; at most <see cref="MaxCoalesceDelay"/>. Linux only; other
     /// models ignore it.

@@ -13,10 +13,11 @@ namespace SocketServer.EventDriven;
 /// is long enough to gather <see cref="Gathered"/> connections, but at most a <see cref="CycleInPauses"/>th of the
 /// cycle, so that it adds at most a quarter to it, and at most the configured longest pause. It engages only when
 /// that pause would gather <see cref="MinGathered"/> connections or more and lasts <see cref="ShortestPause"/> or
-/// more, shorter sleeps costing about what they save. So fewer than <see cref="MinGathered"/> ×
-/// <see cref="CycleInPauses"/> clients never wait, however fast: each has nothing more to send until it has read
-/// its reply, and a pause would only be added to their every request. Nor does a quiet server. A round that served
-/// <see cref="LargeRound"/> connections or more shared its wake-up well and is not followed by a pause.</para>
+/// more. So fewer than <see cref="MinGathered"/> × <see cref="CycleInPauses"/> clients never wait, however fast: each
+/// has nothing more to send until it has read its reply, and a pause would only be added to their every request; nor
+/// do a few fast ones whose quarter cycle is shorter than <see cref="ShortestPause"/>, nor a quiet server. A round
+/// that served <see cref="LargeRound"/> connections or more shared its wake-up well and is not followed by a
+/// pause.</para>
 /// <para>Threading: used by the loop's thread only.</para>
 /// </remarks>
 internal sealed class ArrivalCoalescer
@@ -33,8 +34,11 @@ internal sealed class ArrivalCoalescer
     /// <summary>A round that served this many connections or more is not followed by a pause.</summary>
     public const int LargeRound = 8;
 
-    /// <summary>The shortest pause worth a sleep: below it the sleep and its wake-up cost about what they spare.</summary>
-    public static readonly TimeSpan ShortestPause = TimeSpan.FromMicroseconds(20);
+    /// <summary>
+    /// The shortest pause: a shorter sleep often overruns by as much again (a timer's wake-up, a virtual machine's
+    /// scheduling), and a few fast clients then lose more than a quarter of their cycle.
+    /// </summary>
+    public static readonly TimeSpan ShortestPause = TimeSpan.FromMicroseconds(50);
 
     private readonly long _longestMicroseconds;
     private readonly long _shortestMicroseconds;

@@ -176,8 +176,8 @@ public abstract class EventLoopServer : StreamServer
         var events = new SelectorEvent[MaxEvents];
         if (_coalescer.Enabled)
         {
-            // Without it a pause of 20 µs would last up to 70.
-            _ = ThreadPause.TrySetTimerSlack(ArrivalCoalescer.ShortestPause / 4);
+            // Without it a pause of 50 µs would last up to 100.
+            _ = ThreadPause.TrySetTimerSlack(ArrivalCoalescer.ShortestPause / 10);
         }
 
         try

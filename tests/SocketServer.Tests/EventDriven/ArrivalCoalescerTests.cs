@@ -52,9 +52,11 @@ public sealed class ArrivalCoalescerTests
     }
 
     [Theory]
-    // 16 connections served 160 times a millisecond: a client asks again every 100 µs, and a quarter of that is 25.
-    [InlineData(16, 160, 1_000, 25)]
-    // 8 served 320 times a millisecond: a quarter of a cycle of 25 µs is too short a sleep to be worth it.
+    // 16 connections served 64 times a millisecond: a client asks again every 250 µs, and a quarter of that is 62.5.
+    [InlineData(16, 64, 1_000, 62.5)]
+    // At 160 a millisecond a quarter of its cycle is 25 µs, shorter than the shortest pause.
+    [InlineData(16, 160, 1_000, 0)]
+    // 8 served 320 times a millisecond: a quarter of a cycle of 25 µs.
     [InlineData(8, 320, 1_000, 0)]
     // One served every 10 µs, each of the 100 again a millisecond later: 160 µs gathers 16.
     [InlineData(1_000, 100, 1_000, 160)]
@@ -64,7 +66,7 @@ public sealed class ArrivalCoalescerTests
     [InlineData(1_000, 15, 50, 0)]
     // One every 50 µs: 50 µs gathers one.
     [InlineData(1_000, 20, 50, 50)]
-    public void A_pause_gathers_16_within_a_quarter_of_a_cycle_and_the_longest_pause(int connections, int servedPerMillisecond, int longestMicroseconds, int pauseMicroseconds)
+    public void A_pause_gathers_16_within_a_quarter_of_a_cycle_and_the_longest_pause(int connections, int servedPerMillisecond, int longestMicroseconds, double pauseMicroseconds)
     {
         var coalescer = Busy(connections, servedPerMillisecond, out var now, TimeSpan.FromMicroseconds(longestMicroseconds));
         Assert.Equal(pauseMicroseconds > 0, coalescer.ShouldPause(now, served: 1));
@@ -116,7 +118,7 @@ public sealed class ArrivalCoalescerTests
     }
 
     // Within 5 %: the pause is rounded down to whole microseconds.
-    private static void AssertPause(int microseconds, ArrivalCoalescer coalescer) =>
+    private static void AssertPause(double microseconds, ArrivalCoalescer coalescer) =>
         Assert.InRange(coalescer.Pause.TotalMicroseconds, microseconds * 0.95, microseconds * 1.05);
 
     // A coalescer that has just closed a window in which `connections` connections were served, one per round,
