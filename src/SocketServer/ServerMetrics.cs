@@ -36,6 +36,12 @@ public static class ServerMetrics
     /// </summary>
     public const string CoalescingPauses = "socketserver.loop.coalescing_pauses";
 
+    /// <summary>
+    /// The time those pauses asked for, in seconds (a counter, <c>s</c>): its rate over
+    /// <see cref="CoalescingPauses"/>'s is the average pause, which follows the load.
+    /// </summary>
+    public const string CoalescingPauseTime = "socketserver.loop.coalescing_pause_time";
+
     /// <summary>The tag naming the server: its bound address, as <c>127.0.0.1:7000</c> or a Unix socket's path.</summary>
     public const string ServerAddressTag = "server.address";
 

@@ -15,6 +15,7 @@ internal sealed class ServerCounters
     private long _refusedVerify;
     private long _refusedReserve;
     private long _coalescingPauses;
+    private long _coalescingPauseTicks;
 
     public long Accepted => Volatile.Read(ref _accepted);
 
@@ -25,6 +26,8 @@ internal sealed class ServerCounters
     public long RefusedReserve => Volatile.Read(ref _refusedReserve);
 
     public long CoalescingPauses => Volatile.Read(ref _coalescingPauses);
+
+    public TimeSpan CoalescingPauseTime => TimeSpan.FromTicks(Volatile.Read(ref _coalescingPauseTicks));
 
     public long BytesReceived => _bytes.Read(Received);
 
@@ -38,7 +41,11 @@ internal sealed class ServerCounters
 
     public void CountRefusedReserve() => Interlocked.Increment(ref _refusedReserve);
 
-    public void CountCoalescingPause() => Interlocked.Increment(ref _coalescingPauses);
+    public void CountCoalescingPause(TimeSpan pause)
+    {
+        Interlocked.Increment(ref _coalescingPauses);
+        Interlocked.Add(ref _coalescingPauseTicks, pause.Ticks);
+    }
 
     public void CountReceived(int count) => _bytes.Add(Received, count);
 

@@ -21,6 +21,7 @@ internal static class ServerMeter
         Meter.CreateObservableCounter(ServerMetrics.BytesReceived, () => Each(s => s.Core.Counters.BytesReceived), "By", "Bytes received on stream connections (after TLS).");
         Meter.CreateObservableCounter(ServerMetrics.BytesSent, () => Each(s => s.Core.Counters.BytesSent), "By", "Bytes sent on stream connections (before TLS).");
         Meter.CreateObservableCounter(ServerMetrics.CoalescingPauses, () => Each(s => s.Core.Counters.CoalescingPauses), "{pause}", "Pauses an event loop made under load so that its next round serves more connections (ServerOptions.CoalesceDelay).");
+        Meter.CreateObservableCounter(ServerMetrics.CoalescingPauseTime, () => Each(s => s.Core.Counters.CoalescingPauseTime.TotalSeconds), "s", "Time the event loops' pauses under load asked for; over the pauses, their average length (at most ServerOptions.CoalesceDelay).");
     }
 
     /// <summary>Reports <paramref name="core"/>'s counters under <paramref name="address"/> until <see cref="Leave"/>.</summary>
@@ -41,11 +42,12 @@ internal static class ServerMeter
         }
     }
 
-    private static IEnumerable<Measurement<long>> Each(Func<Source, long> read)
+    private static IEnumerable<Measurement<T>> Each<T>(Func<Source, T> read)
+        where T : struct
     {
         foreach (var source in Volatile.Read(ref _sources))
         {
-            yield return new Measurement<long>(read(source), source.Tag);
+            yield return new Measurement<T>(read(source), source.Tag);
         }
     }
 

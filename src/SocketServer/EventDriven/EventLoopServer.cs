@@ -249,7 +249,7 @@ public abstract class EventLoopServer : StreamServer
                 SendReplies();
                 if (_coalescer.ShouldPause(_round.Now, served) && _carried.Count == 0 && !_stopRequested)
                 {
-                    Core.Counters.CountCoalescingPause();
+                    Core.Counters.CountCoalescingPause(_coalescer.Pause);
                     ThreadPause.Sleep(_coalescer.Pause);
                 }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using SocketServer.EventDriven;
 using SocketServer.Tests.Support;
 
 namespace SocketServer.Tests.EventDriven;
@@ -38,7 +39,11 @@ public sealed class CoalescingTests
             await Task.WhenAny(load, Eventually.TrueAsync(() => load.IsCompleted || pauses.Read() > 0, "the loop to pause"));
             await enough.CancelAsync();
             await load;
-            Assert.True(pauses.Read() > 0, "the loop never paused");
+            var (count, time) = pauses.ReadBoth();
+            Assert.True(count > 0, "the loop never paused");
+
+            // Each pause lasts from the shortest to the longest (one may fall between the two readings).
+            Assert.InRange(time, (count - 1) * ArrivalCoalescer.ShortestPause, (count + 1) * options.CoalesceDelay);
 
             // Pipelined requests still come back whole and in order after the loop has paused.
             await Task.WhenAll(clients.Select((client, c) => LineReverseSession.AssertPipelinedAsync(client, $"c{c}", count: 20, growth: 50)));
@@ -75,7 +80,7 @@ public sealed class CoalescingTests
                     Assert.Equal(LineReverseSession.Reply($"c{c} m{i}"), await client.RoundTripAsync($"c{c} m{i}"));
                 }
             }));
-            Assert.Equal(0, pauses.Read());
+            Assert.Equal((0, TimeSpan.Zero), pauses.ReadBoth());
         }
         finally
         {
@@ -97,46 +102,70 @@ public sealed class CoalescingTests
         Assert.Equal(TimeSpan.Zero, new ServerOptions { CoalesceDelay = TimeSpan.Zero }.CoalesceDelay);
     }
 
-    /// <summary>One server's <see cref="ServerMetrics.CoalescingPauses"/>, read through a <see cref="MeterListener"/>.</summary>
+    /// <summary>
+    /// One server's <see cref="ServerMetrics.CoalescingPauses"/> and <see cref="ServerMetrics.CoalescingPauseTime"/>,
+    /// read through a <see cref="MeterListener"/>.
+    /// </summary>
     private sealed class PauseCount : IDisposable
     {
         private readonly MeterListener _listener = new();
-        private long _latest = -1;
+        private long _count = -1;
+        private double _seconds = -1;
 
         public PauseCount(string address)
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument is { Name: ServerMetrics.CoalescingPauses, Meter.Name: ServerMetrics.MeterName })
+                if (instrument is { Name: ServerMetrics.CoalescingPauses or ServerMetrics.CoalescingPauseTime, Meter.Name: ServerMetrics.MeterName })
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
             };
             _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
             {
-                foreach (var tag in tags)
+                if (IsOurs(tags, address))
                 {
-                    if (tag is { Key: ServerMetrics.ServerAddressTag } && Equals(tag.Value, address))
-                    {
-                        Volatile.Write(ref _latest, value);
-                    }
+                    Volatile.Write(ref _count, value);
+                }
+            });
+            _listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+            {
+                if (IsOurs(tags, address))
+                {
+                    Volatile.Write(ref _seconds, value);
                 }
             });
             _listener.Start();
         }
 
-        public long Read()
+        public long Read() => ReadBoth().Count;
+
+        public (long Count, TimeSpan Time) ReadBoth()
         {
             lock (_listener)
             {
                 _listener.RecordObservableInstruments();
             }
 
-            var latest = Volatile.Read(ref _latest);
-            Assert.True(latest >= 0, "the meter does not report the server");
-            return latest;
+            var count = Volatile.Read(ref _count);
+            var seconds = Volatile.Read(ref _seconds);
+            Assert.True(count >= 0 && seconds >= 0, "the meter does not report the server");
+            return (count, TimeSpan.FromSeconds(seconds));
         }
 
         public void Dispose() => _listener.Dispose();
+
+        private static bool IsOurs(ReadOnlySpan<KeyValuePair<string, object?>> tags, string address)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: ServerMetrics.ServerAddressTag } && Equals(tag.Value, address))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }
