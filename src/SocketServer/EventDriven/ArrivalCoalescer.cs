@@ -8,7 +8,7 @@ namespace SocketServer.EventDriven;
 /// </summary>
 /// <remarks>
 /// <para>Each window (one tick of the round clock, a millisecond or more) sets the pause for the next from two
-/// figures: the time between two connections served (the window's length over the connections it served) and a
+/// figures: the time between two connections served (the window's length over the servings it counted) and a
 /// client's cycle, the time between one client's requests (that, times the distinct connections served). The pause
 /// is long enough to gather <see cref="Gathered"/> connections, but at most a <see cref="CycleInPauses"/>th of the
 /// cycle, so that it adds at most a quarter to it, and at most the configured longest pause. It engages only when
@@ -50,14 +50,10 @@ internal sealed class ArrivalCoalescer
     /// <param name="now">The round clock's time, in milliseconds.</param>
     public ArrivalCoalescer(TimeSpan longest, long now)
     {
-        Longest = longest;
         _longestMicroseconds = (long)longest.TotalMicroseconds;
         _shortestMicroseconds = Math.Min(_longestMicroseconds, (long)ShortestPause.TotalMicroseconds);
         _windowStart = now;
     }
-
-    /// <summary>The longest pause.</summary>
-    public TimeSpan Longest { get; }
 
     /// <summary>How long a pause lasts now, as the last window set it; zero while it is not engaged.</summary>
     public TimeSpan Pause { get; private set; }

@@ -62,6 +62,8 @@ public sealed class ArrivalCoalescerTests
     [InlineData(1_000, 100, 1_000, 160)]
     // The same at most 50 µs.
     [InlineData(1_000, 100, 50, 50)]
+    // A longest pause under the shortest is the shortest.
+    [InlineData(1_000, 100, 20, 20)]
     // One every 66.7 µs: 50 µs gathers less than one.
     [InlineData(1_000, 15, 50, 0)]
     // One every 50 µs: 50 µs gathers one.
