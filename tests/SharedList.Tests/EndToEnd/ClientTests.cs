@@ -107,8 +107,9 @@ public sealed class ClientTests
     [Fact]
     public async Task A_refused_connection_exits_1_with_a_clear_message()
     {
-        var port = FreePort(SocketType.Stream, ProtocolType.Tcp);
-        await using var client = ScriptedClient.Start(new IPEndPoint(IPAddress.Loopback, port));
+        using var refusing = RefusingPort.Tcp();
+        var port = refusing.Port;
+        await using var client = ScriptedClient.Start(refusing.EndPoint);
 
         // stdin stays open: the client must fail at connect, not wait for input first.
         Assert.Equal(1, await client.WaitForExitAsync(Timeout));
@@ -152,9 +153,10 @@ public sealed class ClientTests
     [Fact]
     public async Task UDP_with_no_server_exits_1_with_an_error()
     {
-        var port = FreePort(SocketType.Dgram, ProtocolType.Udp);
+        using var refusing = RefusingPort.Udp();
+        var port = refusing.Port;
 
-        var run = await ScriptedClient.RunAsync(new IPEndPoint(IPAddress.Loopback, port), "a\n", "--udp", "--timeout", "1");
+        var run = await ScriptedClient.RunAsync(refusing.EndPoint, "a\n", "--udp", "--timeout", "1");
 
         // Nothing listens, so the kernel answers with ICMP port unreachable: no need to wait for the timeout,
         // and the message is the one TCP gives (UDP has no connection to call lost).
@@ -191,13 +193,5 @@ public sealed class ClientTests
 
         // The wait is --timeout 1, not the 5 s default (the lower bound allows for timer granularity).
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4.5));
-    }
-
-    /// <summary>A loopback port that nothing listens on: bound by the system, noted, released.</summary>
-    private static int FreePort(SocketType type, ProtocolType protocol)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, type, protocol);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.RegularExpressions;
 using SharedList.Protocol.Resp;
 using SharedList.Service;
@@ -100,9 +99,10 @@ public sealed partial class RedisCliTests
     [Fact]
     public async Task Redis_cli_exits_1_and_says_so_where_nothing_listens()
     {
-        var port = RedisTarget.FreePort();
+        using var refusing = RefusingPort.Tcp();
+        var port = refusing.Port;
 
-        var run = await RedisCli.TypedAsync(new IPEndPoint(IPAddress.Loopback, port), "PING");
+        var run = await RedisCli.TypedAsync(refusing.EndPoint, "PING");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains($"Could not connect to Redis at 127.0.0.1:{port}: Connection refused", run.Error, StringComparison.Ordinal);
