@@ -20,7 +20,9 @@ public sealed class RefusingPort : IDisposable
         _holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         EndPoint = (IPEndPoint)_holder.LocalEndPoint!;
         if (type == SocketType.Dgram)
+        {
             _holder.Connect(EndPoint);
+        }
     }
 
     /// <summary>A TCP port where every connection is refused.</summary>
